@@ -481,13 +481,7 @@ func buildOp(d *codegen.OperationDefinition, name, servicePath string) (*facadeO
 		op.ParamsType = servicePath + name + "Params"
 	}
 	if d.HasBody() {
-		var chosen *codegen.RequestBodyDefinition
-		for i := range d.Bodies {
-			b := &d.Bodies[i]
-			if b.IsSupportedByClient() && (chosen == nil || (b.IsJSON() && !chosen.IsJSON())) {
-				chosen = b
-			}
-		}
+		chosen := chosenBody(d)
 		switch {
 		case chosen == nil:
 			op.RawBody = true

@@ -63,18 +63,35 @@ func TestDurationExprIsReadable(t *testing.T) {
 	}
 }
 
-func TestRenameParamsRenamesTheStructAndItsTypes(t *testing.T) {
-	renames := map[string]string{"GetUsersParams": "UsersListParams", "AuthorizeParams": "AuthorizeURLParams"}
+func TestRenameTypeRenamesTheTypeAndItsDerivedTypes(t *testing.T) {
+	renames := map[string]string{
+		"GetUsersParams":           "UsersListParams",
+		"AuthorizeParams":          "AuthorizeURLParams",
+		"CreateUserRequestContent": "CreateUserRequest",
+		"AppUpdateJSONBody":        "AppUpdateBody",
+	}
 	for in, want := range map[string]string{
-		"GetUsersParams":                  "UsersListParams",
-		"GetUsersParamsSort":              "UsersListParamsSort",
-		"AuthorizeParamsResponseTypeCode": "AuthorizeURLParamsResponseTypeCode",
-		"GetUsersByEmailParams":           "GetUsersByEmailParams",
-		"SearchParamsView":                "SearchParamsView",
+		"GetUsersParams":                      "UsersListParams",
+		"GetUsersParamsSort":                  "UsersListParamsSort",
+		"AuthorizeParamsResponseTypeCode":     "AuthorizeURLParamsResponseTypeCode",
+		"CreateUserRequestContentAppMetadata": "CreateUserRequestAppMetadata",
+		"CreateUserRequestContent2":           "CreateUserRequest2",
+		"AppUpdateJSONBodyAppCategory":        "AppUpdateBodyAppCategory",
+		// Not derived: another word goes on, or the name only contains one.
+		"GetUsersByEmailParams":        "GetUsersByEmailParams",
+		"SearchParamsView":             "SearchParamsView",
+		"CreateUserRequestContents":    "CreateUserRequestContents",
+		"BulkCreateUserRequestContent": "BulkCreateUserRequestContent",
 	} {
-		if got := renameParams(in, renames); got != want {
-			t.Errorf("renameParams(%q) = %q, want %q", in, got, want)
+		if got := renameType(in, renames); got != want {
+			t.Errorf("renameType(%q) = %q, want %q", in, got, want)
 		}
+	}
+	r := newTypeRenamer(renames)
+	in := `// body: CreateUserRequestContent, from schema "CreateUserRequestContent"; []AppUpdateJSONBody.`
+	want := `// body: CreateUserRequest, from schema "CreateUserRequestContent"; []AppUpdateBody.`
+	if got := r.text(in); got != want {
+		t.Errorf("text:\n got %s\nwant %s", got, want)
 	}
 }
 

@@ -249,178 +249,178 @@ func (e AuthorizeURLParamsResponseMode) Valid() bool {
 	return wire.OneOf(string(e), "form_post", "fragment", "query", "web_message")
 }
 
-// The values the document lists for GetDelegationTokenJSONBodyGrantType.
+// The values the document lists for GetDelegationTokenBodyGrantType.
 const (
-	GetDelegationTokenJSONBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer GetDelegationTokenJSONBodyGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	GetDelegationTokenBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer GetDelegationTokenBodyGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 )
 
-// Valid indicates whether the value is a known member of the GetDelegationTokenJSONBodyGrantType enum.
-func (e GetDelegationTokenJSONBodyGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the GetDelegationTokenBodyGrantType enum.
+func (e GetDelegationTokenBodyGrantType) Valid() bool {
 	return wire.OneOf(string(e), "urn:ietf:params:oauth:grant-type:jwt-bearer")
 }
 
-// The values the document lists for AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes.
+// The values the document lists for AssociateMFAAuthenticatorBodyAuthenticatorTypes.
 const (
-	AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOOB AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes = "oob"
-	AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOTP AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes = "otp"
+	AssociateMFAAuthenticatorBodyAuthenticatorTypesOOB AssociateMFAAuthenticatorBodyAuthenticatorTypes = "oob"
+	AssociateMFAAuthenticatorBodyAuthenticatorTypesOTP AssociateMFAAuthenticatorBodyAuthenticatorTypes = "otp"
 )
 
-// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes enum.
-func (e AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes) Valid() bool {
+// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorBodyAuthenticatorTypes enum.
+func (e AssociateMFAAuthenticatorBodyAuthenticatorTypes) Valid() bool {
 	return wire.OneOf(string(e), "oob", "otp")
 }
 
-// The values the document lists for AssociateMFAAuthenticatorJSONBodyOOBChannels.
+// The values the document lists for AssociateMFAAuthenticatorBodyOOBChannels.
 const (
-	AssociateMFAAuthenticatorJSONBodyOOBChannelsAuth0 AssociateMFAAuthenticatorJSONBodyOOBChannels = "auth0"
-	AssociateMFAAuthenticatorJSONBodyOOBChannelsSMS   AssociateMFAAuthenticatorJSONBodyOOBChannels = "sms"
-	AssociateMFAAuthenticatorJSONBodyOOBChannelsVoice AssociateMFAAuthenticatorJSONBodyOOBChannels = "voice"
+	AssociateMFAAuthenticatorBodyOOBChannelsAuth0 AssociateMFAAuthenticatorBodyOOBChannels = "auth0"
+	AssociateMFAAuthenticatorBodyOOBChannelsSMS   AssociateMFAAuthenticatorBodyOOBChannels = "sms"
+	AssociateMFAAuthenticatorBodyOOBChannelsVoice AssociateMFAAuthenticatorBodyOOBChannels = "voice"
 )
 
-// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyOOBChannels enum.
-func (e AssociateMFAAuthenticatorJSONBodyOOBChannels) Valid() bool {
+// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorBodyOOBChannels enum.
+func (e AssociateMFAAuthenticatorBodyOOBChannels) Valid() bool {
 	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
-// The values the document lists for RequestMFAChallengeJSONBodyChallengeType.
+// The values the document lists for RequestMFAChallengeBodyChallengeType.
 const (
-	RequestMFAChallengeJSONBodyChallengeTypeOOB RequestMFAChallengeJSONBodyChallengeType = "oob"
-	RequestMFAChallengeJSONBodyChallengeTypeOTP RequestMFAChallengeJSONBodyChallengeType = "otp"
+	RequestMFAChallengeBodyChallengeTypeOOB RequestMFAChallengeBodyChallengeType = "oob"
+	RequestMFAChallengeBodyChallengeTypeOTP RequestMFAChallengeBodyChallengeType = "otp"
 )
 
-// Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyChallengeType enum.
-func (e RequestMFAChallengeJSONBodyChallengeType) Valid() bool {
+// Valid indicates whether the value is a known member of the RequestMFAChallengeBodyChallengeType enum.
+func (e RequestMFAChallengeBodyChallengeType) Valid() bool {
 	return wire.OneOf(string(e), "oob", "otp")
 }
 
-// The values the document lists for RequestMFAChallengeJSONBodyOOBChannel.
+// The values the document lists for RequestMFAChallengeBodyOOBChannel.
 const (
-	RequestMFAChallengeJSONBodyOOBChannelAuth0 RequestMFAChallengeJSONBodyOOBChannel = "auth0"
-	RequestMFAChallengeJSONBodyOOBChannelSMS   RequestMFAChallengeJSONBodyOOBChannel = "sms"
-	RequestMFAChallengeJSONBodyOOBChannelVoice RequestMFAChallengeJSONBodyOOBChannel = "voice"
+	RequestMFAChallengeBodyOOBChannelAuth0 RequestMFAChallengeBodyOOBChannel = "auth0"
+	RequestMFAChallengeBodyOOBChannelSMS   RequestMFAChallengeBodyOOBChannel = "sms"
+	RequestMFAChallengeBodyOOBChannelVoice RequestMFAChallengeBodyOOBChannel = "voice"
 )
 
-// Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyOOBChannel enum.
-func (e RequestMFAChallengeJSONBodyOOBChannel) Valid() bool {
+// Valid indicates whether the value is a known member of the RequestMFAChallengeBodyOOBChannel enum.
+func (e RequestMFAChallengeBodyOOBChannel) Valid() bool {
 	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
-// The values the document lists for SocialWithProviderAccessTokenJSONBodyConnection.
+// The values the document lists for SocialWithProviderAccessTokenBodyConnection.
 const (
-	SocialWithProviderAccessTokenJSONBodyConnectionFacebook     SocialWithProviderAccessTokenJSONBodyConnection = "facebook"
-	SocialWithProviderAccessTokenJSONBodyConnectionGoogleOAuth2 SocialWithProviderAccessTokenJSONBodyConnection = "google-oauth2"
-	SocialWithProviderAccessTokenJSONBodyConnectionTwitter      SocialWithProviderAccessTokenJSONBodyConnection = "twitter"
-	SocialWithProviderAccessTokenJSONBodyConnectionWeibo        SocialWithProviderAccessTokenJSONBodyConnection = "weibo"
+	SocialWithProviderAccessTokenBodyConnectionFacebook     SocialWithProviderAccessTokenBodyConnection = "facebook"
+	SocialWithProviderAccessTokenBodyConnectionGoogleOAuth2 SocialWithProviderAccessTokenBodyConnection = "google-oauth2"
+	SocialWithProviderAccessTokenBodyConnectionTwitter      SocialWithProviderAccessTokenBodyConnection = "twitter"
+	SocialWithProviderAccessTokenBodyConnectionWeibo        SocialWithProviderAccessTokenBodyConnection = "weibo"
 )
 
-// Valid indicates whether the value is a known member of the SocialWithProviderAccessTokenJSONBodyConnection enum.
-func (e SocialWithProviderAccessTokenJSONBodyConnection) Valid() bool {
+// Valid indicates whether the value is a known member of the SocialWithProviderAccessTokenBodyConnection enum.
+func (e SocialWithProviderAccessTokenBodyConnection) Valid() bool {
 	return wire.OneOf(string(e), "facebook", "google-oauth2", "twitter", "weibo")
 }
 
-// The values the document lists for GlobalTokenRevocationJSONBodySubjectFormat.
+// The values the document lists for GlobalTokenRevocationBodySubjectFormat.
 const (
-	GlobalTokenRevocationJSONBodySubjectFormatIssSub GlobalTokenRevocationJSONBodySubjectFormat = "iss_sub"
+	GlobalTokenRevocationBodySubjectFormatIssSub GlobalTokenRevocationBodySubjectFormat = "iss_sub"
 )
 
-// Valid indicates whether the value is a known member of the GlobalTokenRevocationJSONBodySubjectFormat enum.
-func (e GlobalTokenRevocationJSONBodySubjectFormat) Valid() bool {
+// Valid indicates whether the value is a known member of the GlobalTokenRevocationBodySubjectFormat enum.
+func (e GlobalTokenRevocationBodySubjectFormat) Valid() bool {
 	return wire.OneOf(string(e), "iss_sub")
 }
 
-// The values the document lists for PushAuthorizationRequestFormdataBodyClientAssertionType.
+// The values the document lists for PushAuthorizationRequestBodyClientAssertionType.
 const (
-	PushAuthorizationRequestFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer PushAuthorizationRequestFormdataBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	PushAuthorizationRequestBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer PushAuthorizationRequestBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
-// Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyClientAssertionType enum.
-func (e PushAuthorizationRequestFormdataBodyClientAssertionType) Valid() bool {
+// Valid indicates whether the value is a known member of the PushAuthorizationRequestBodyClientAssertionType enum.
+func (e PushAuthorizationRequestBodyClientAssertionType) Valid() bool {
 	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
-// The values the document lists for PushAuthorizationRequestFormdataBodyCodeChallengeMethod.
+// The values the document lists for PushAuthorizationRequestBodyCodeChallengeMethod.
 const (
-	PushAuthorizationRequestFormdataBodyCodeChallengeMethodS256 PushAuthorizationRequestFormdataBodyCodeChallengeMethod = "S256"
+	PushAuthorizationRequestBodyCodeChallengeMethodS256 PushAuthorizationRequestBodyCodeChallengeMethod = "S256"
 )
 
-// Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyCodeChallengeMethod enum.
-func (e PushAuthorizationRequestFormdataBodyCodeChallengeMethod) Valid() bool {
+// Valid indicates whether the value is a known member of the PushAuthorizationRequestBodyCodeChallengeMethod enum.
+func (e PushAuthorizationRequestBodyCodeChallengeMethod) Valid() bool {
 	return wire.OneOf(string(e), "S256")
 }
 
-// The values the document lists for PushAuthorizationRequestFormdataBodyResponseType.
+// The values the document lists for PushAuthorizationRequestBodyResponseType.
 const (
-	PushAuthorizationRequestFormdataBodyResponseTypeCode PushAuthorizationRequestFormdataBodyResponseType = "code"
+	PushAuthorizationRequestBodyResponseTypeCode PushAuthorizationRequestBodyResponseType = "code"
 )
 
-// Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyResponseType enum.
-func (e PushAuthorizationRequestFormdataBodyResponseType) Valid() bool {
+// Valid indicates whether the value is a known member of the PushAuthorizationRequestBodyResponseType enum.
+func (e PushAuthorizationRequestBodyResponseType) Valid() bool {
 	return wire.OneOf(string(e), "code")
 }
 
-// The values the document lists for RevokeTokenFormdataBodyClientAssertionType.
+// The values the document lists for RevokeTokenBodyClientAssertionType.
 const (
-	RevokeTokenFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer RevokeTokenFormdataBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	RevokeTokenBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer RevokeTokenBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
-// Valid indicates whether the value is a known member of the RevokeTokenFormdataBodyClientAssertionType enum.
-func (e RevokeTokenFormdataBodyClientAssertionType) Valid() bool {
+// Valid indicates whether the value is a known member of the RevokeTokenBodyClientAssertionType enum.
+func (e RevokeTokenBodyClientAssertionType) Valid() bool {
 	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
-// The values the document lists for ResourceOwnerLegacyJSONBodyGrantType.
+// The values the document lists for ResourceOwnerLegacyBodyGrantType.
 const (
-	ResourceOwnerLegacyJSONBodyGrantTypePassword ResourceOwnerLegacyJSONBodyGrantType = "password"
+	ResourceOwnerLegacyBodyGrantTypePassword ResourceOwnerLegacyBodyGrantType = "password"
 )
 
-// Valid indicates whether the value is a known member of the ResourceOwnerLegacyJSONBodyGrantType enum.
-func (e ResourceOwnerLegacyJSONBodyGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the ResourceOwnerLegacyBodyGrantType enum.
+func (e ResourceOwnerLegacyBodyGrantType) Valid() bool {
 	return wire.OneOf(string(e), "password")
 }
 
-// The values the document lists for StartPasswordlessJSONBodyConnection.
+// The values the document lists for StartPasswordlessBodyConnection.
 const (
-	StartPasswordlessJSONBodyConnectionEmail StartPasswordlessJSONBodyConnection = "email"
-	StartPasswordlessJSONBodyConnectionSMS   StartPasswordlessJSONBodyConnection = "sms"
+	StartPasswordlessBodyConnectionEmail StartPasswordlessBodyConnection = "email"
+	StartPasswordlessBodyConnectionSMS   StartPasswordlessBodyConnection = "sms"
 )
 
-// Valid indicates whether the value is a known member of the StartPasswordlessJSONBodyConnection enum.
-func (e StartPasswordlessJSONBodyConnection) Valid() bool {
+// Valid indicates whether the value is a known member of the StartPasswordlessBodyConnection enum.
+func (e StartPasswordlessBodyConnection) Valid() bool {
 	return wire.OneOf(string(e), "email", "sms")
 }
 
-// The values the document lists for StartPasswordlessJSONBodySend.
+// The values the document lists for StartPasswordlessBodySend.
 const (
-	StartPasswordlessJSONBodySendCode StartPasswordlessJSONBodySend = "code"
-	StartPasswordlessJSONBodySendLink StartPasswordlessJSONBodySend = "link"
+	StartPasswordlessBodySendCode StartPasswordlessBodySend = "code"
+	StartPasswordlessBodySendLink StartPasswordlessBodySend = "link"
 )
 
-// Valid indicates whether the value is a known member of the StartPasswordlessJSONBodySend enum.
-func (e StartPasswordlessJSONBodySend) Valid() bool {
+// Valid indicates whether the value is a known member of the StartPasswordlessBodySend enum.
+func (e StartPasswordlessBodySend) Valid() bool {
 	return wire.OneOf(string(e), "code", "link")
 }
 
-// The values the document lists for VerifyJSONBodyConnection.
+// The values the document lists for VerifyBodyConnection.
 const (
-	VerifyJSONBodyConnectionEmail VerifyJSONBodyConnection = "email"
-	VerifyJSONBodyConnectionSMS   VerifyJSONBodyConnection = "sms"
+	VerifyBodyConnectionEmail VerifyBodyConnection = "email"
+	VerifyBodyConnectionSMS   VerifyBodyConnection = "sms"
 )
 
-// Valid indicates whether the value is a known member of the VerifyJSONBodyConnection enum.
-func (e VerifyJSONBodyConnection) Valid() bool {
+// Valid indicates whether the value is a known member of the VerifyBodyConnection enum.
+func (e VerifyBodyConnection) Valid() bool {
 	return wire.OneOf(string(e), "email", "sms")
 }
 
-// The values the document lists for ImpersonateUserJSONBodyProtocol.
+// The values the document lists for ImpersonateUserBodyProtocol.
 const (
-	ImpersonateUserJSONBodyProtocolOAuth2               ImpersonateUserJSONBodyProtocol = "oauth2"
-	ImpersonateUserJSONBodyProtocolSAMLP                ImpersonateUserJSONBodyProtocol = "samlp"
-	ImpersonateUserJSONBodyProtocolWSFed                ImpersonateUserJSONBodyProtocol = "wsfed"
-	ImpersonateUserJSONBodyProtocolWstrustUsernamemixed ImpersonateUserJSONBodyProtocol = "wstrust-usernamemixed"
+	ImpersonateUserBodyProtocolOAuth2               ImpersonateUserBodyProtocol = "oauth2"
+	ImpersonateUserBodyProtocolSAMLP                ImpersonateUserBodyProtocol = "samlp"
+	ImpersonateUserBodyProtocolWSFed                ImpersonateUserBodyProtocol = "wsfed"
+	ImpersonateUserBodyProtocolWstrustUsernamemixed ImpersonateUserBodyProtocol = "wstrust-usernamemixed"
 )
 
-// Valid indicates whether the value is a known member of the ImpersonateUserJSONBodyProtocol enum.
-func (e ImpersonateUserJSONBodyProtocol) Valid() bool {
+// Valid indicates whether the value is a known member of the ImpersonateUserBodyProtocol enum.
+func (e ImpersonateUserBodyProtocol) Valid() bool {
 	return wire.OneOf(string(e), "oauth2", "samlp", "wsfed", "wstrust-usernamemixed")
 }
 
@@ -1150,8 +1150,8 @@ type AuthorizeURLParamsPrompt string
 // AuthorizeURLParamsResponseMode defines parameters for Authorize.
 type AuthorizeURLParamsResponseMode string
 
-// StartBackChannelLoginFormdataBody defines parameters for StartBackChannelLogin.
-type StartBackChannelLoginFormdataBody struct {
+// StartBackChannelLoginBody defines parameters for StartBackChannelLogin.
+type StartBackChannelLoginBody struct {
 	Audience             *string       `form:"audience,omitempty" json:"audience,omitempty"`
 	AuthorizationDetails []interface{} `form:"authorization_details,omitempty" json:"authorization_details,omitzero"`
 	BindingMessage       string        `form:"binding_message" json:"binding_message"`
@@ -1167,8 +1167,8 @@ type StartBackChannelLoginFormdataBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ChangePasswordJSONBody defines parameters for ChangePassword.
-type ChangePasswordJSONBody struct {
+// ChangePasswordBody defines parameters for ChangePassword.
+type ChangePasswordBody struct {
 	ClientID     string  `json:"client_id"`
 	Connection   string  `json:"connection"`
 	Email        string  `json:"email"`
@@ -1179,8 +1179,8 @@ type ChangePasswordJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SignupJSONBody defines parameters for Signup.
-type SignupJSONBody struct {
+// SignupBody defines parameters for Signup.
+type SignupBody struct {
 	ClientID     string                 `json:"client_id"`
 	Connection   string                 `json:"connection"`
 	Email        *string                `json:"email,omitempty"`
@@ -1199,25 +1199,25 @@ type SignupJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GetDelegationTokenJSONBody defines parameters for GetDelegationToken.
-type GetDelegationTokenJSONBody struct {
-	APIType   *string                             `json:"api_type,omitempty"`
-	ClientID  string                              `json:"client_id"`
-	GrantType GetDelegationTokenJSONBodyGrantType `json:"grant_type"`
-	IDToken   string                              `json:"id_token"`
-	Scope     *string                             `json:"scope,omitempty"`
-	Target    *string                             `json:"target,omitempty"`
+// GetDelegationTokenBody defines parameters for GetDelegationToken.
+type GetDelegationTokenBody struct {
+	APIType   *string                         `json:"api_type,omitempty"`
+	ClientID  string                          `json:"client_id"`
+	GrantType GetDelegationTokenBodyGrantType `json:"grant_type"`
+	IDToken   string                          `json:"id_token"`
+	Scope     *string                         `json:"scope,omitempty"`
+	Target    *string                         `json:"target,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GetDelegationTokenJSONBodyGrantType defines parameters for GetDelegationToken.
-type GetDelegationTokenJSONBodyGrantType string
+// GetDelegationTokenBodyGrantType defines parameters for GetDelegationToken.
+type GetDelegationTokenBodyGrantType string
 
-// IDPInitiatedSSOFormdataBody defines parameters for IDPInitiatedSSO.
-type IDPInitiatedSSOFormdataBody struct {
+// IDPInitiatedSSOBody defines parameters for IDPInitiatedSSO.
+type IDPInitiatedSSOBody struct {
 	SAMLResponse string `form:"SAMLResponse" json:"SAMLResponse"`
 	Connection   string `form:"connection" json:"connection"`
 
@@ -1226,62 +1226,62 @@ type IDPInitiatedSSOFormdataBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AssociateMFAAuthenticatorJSONBody defines parameters for AssociateMFAAuthenticator.
-type AssociateMFAAuthenticatorJSONBody struct {
-	AuthenticatorTypes []AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes `json:"authenticator_types"`
-	ClientID           *string                                               `json:"client_id,omitempty"`
-	ClientSecret       *string                                               `json:"client_secret,omitempty"`
-	OOBChannels        []AssociateMFAAuthenticatorJSONBodyOOBChannels        `json:"oob_channels,omitzero"`
-	PhoneNumber        *string                                               `json:"phone_number,omitempty"`
+// AssociateMFAAuthenticatorBody defines parameters for AssociateMFAAuthenticator.
+type AssociateMFAAuthenticatorBody struct {
+	AuthenticatorTypes []AssociateMFAAuthenticatorBodyAuthenticatorTypes `json:"authenticator_types"`
+	ClientID           *string                                           `json:"client_id,omitempty"`
+	ClientSecret       *string                                           `json:"client_secret,omitempty"`
+	OOBChannels        []AssociateMFAAuthenticatorBodyOOBChannels        `json:"oob_channels,omitzero"`
+	PhoneNumber        *string                                           `json:"phone_number,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes defines parameters for AssociateMFAAuthenticator.
-type AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes string
+// AssociateMFAAuthenticatorBodyAuthenticatorTypes defines parameters for AssociateMFAAuthenticator.
+type AssociateMFAAuthenticatorBodyAuthenticatorTypes string
 
-// AssociateMFAAuthenticatorJSONBodyOOBChannels defines parameters for AssociateMFAAuthenticator.
-type AssociateMFAAuthenticatorJSONBodyOOBChannels string
+// AssociateMFAAuthenticatorBodyOOBChannels defines parameters for AssociateMFAAuthenticator.
+type AssociateMFAAuthenticatorBodyOOBChannels string
 
-// RequestMFAChallengeJSONBody defines parameters for RequestMFAChallenge.
-type RequestMFAChallengeJSONBody struct {
-	AuthenticatorID *string                                  `json:"authenticator_id,omitempty"`
-	ChallengeType   RequestMFAChallengeJSONBodyChallengeType `json:"challenge_type"`
-	ClientID        string                                   `json:"client_id"`
-	ClientSecret    *string                                  `json:"client_secret,omitempty"`
-	MFAToken        string                                   `json:"mfa_token"`
-	OOBChannel      *RequestMFAChallengeJSONBodyOOBChannel   `json:"oob_channel,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// RequestMFAChallengeJSONBodyChallengeType defines parameters for RequestMFAChallenge.
-type RequestMFAChallengeJSONBodyChallengeType string
-
-// RequestMFAChallengeJSONBodyOOBChannel defines parameters for RequestMFAChallenge.
-type RequestMFAChallengeJSONBodyOOBChannel string
-
-// SocialWithProviderAccessTokenJSONBody defines parameters for SocialWithProviderAccessToken.
-type SocialWithProviderAccessTokenJSONBody struct {
-	AccessToken string                                          `json:"access_token"`
-	ClientID    string                                          `json:"client_id"`
-	Connection  SocialWithProviderAccessTokenJSONBodyConnection `json:"connection"`
-	Scope       *string                                         `json:"scope,omitempty"`
+// RequestMFAChallengeBody defines parameters for RequestMFAChallenge.
+type RequestMFAChallengeBody struct {
+	AuthenticatorID *string                              `json:"authenticator_id,omitempty"`
+	ChallengeType   RequestMFAChallengeBodyChallengeType `json:"challenge_type"`
+	ClientID        string                               `json:"client_id"`
+	ClientSecret    *string                              `json:"client_secret,omitempty"`
+	MFAToken        string                               `json:"mfa_token"`
+	OOBChannel      *RequestMFAChallengeBodyOOBChannel   `json:"oob_channel,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SocialWithProviderAccessTokenJSONBodyConnection defines parameters for SocialWithProviderAccessToken.
-type SocialWithProviderAccessTokenJSONBodyConnection string
+// RequestMFAChallengeBodyChallengeType defines parameters for RequestMFAChallenge.
+type RequestMFAChallengeBodyChallengeType string
 
-// RequestDeviceCodeFormdataBody defines parameters for RequestDeviceCode.
-type RequestDeviceCodeFormdataBody struct {
+// RequestMFAChallengeBodyOOBChannel defines parameters for RequestMFAChallenge.
+type RequestMFAChallengeBodyOOBChannel string
+
+// SocialWithProviderAccessTokenBody defines parameters for SocialWithProviderAccessToken.
+type SocialWithProviderAccessTokenBody struct {
+	AccessToken string                                      `json:"access_token"`
+	ClientID    string                                      `json:"client_id"`
+	Connection  SocialWithProviderAccessTokenBodyConnection `json:"connection"`
+	Scope       *string                                     `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SocialWithProviderAccessTokenBodyConnection defines parameters for SocialWithProviderAccessToken.
+type SocialWithProviderAccessTokenBodyConnection string
+
+// RequestDeviceCodeBody defines parameters for RequestDeviceCode.
+type RequestDeviceCodeBody struct {
 	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
 	ClientID string  `form:"client_id" json:"client_id"`
 	Scope    *string `form:"scope,omitempty" json:"scope,omitempty"`
@@ -1291,12 +1291,12 @@ type RequestDeviceCodeFormdataBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GlobalTokenRevocationJSONBody defines parameters for GlobalTokenRevocation.
-type GlobalTokenRevocationJSONBody struct {
+// GlobalTokenRevocationBody defines parameters for GlobalTokenRevocation.
+type GlobalTokenRevocationBody struct {
 	Subject *struct {
-		Format GlobalTokenRevocationJSONBodySubjectFormat `json:"format"`
-		Iss    string                                     `json:"iss"`
-		Sub    string                                     `json:"sub"`
+		Format GlobalTokenRevocationBodySubjectFormat `json:"format"`
+		Iss    string                                 `json:"iss"`
+		Sub    string                                 `json:"sub"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -1308,76 +1308,76 @@ type GlobalTokenRevocationJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GlobalTokenRevocationJSONBodySubjectFormat defines parameters for GlobalTokenRevocation.
-type GlobalTokenRevocationJSONBodySubjectFormat string
+// GlobalTokenRevocationBodySubjectFormat defines parameters for GlobalTokenRevocation.
+type GlobalTokenRevocationBodySubjectFormat string
 
-// PushAuthorizationRequestFormdataBody defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestFormdataBody struct {
-	Audience            *string                                                  `form:"audience,omitempty" json:"audience,omitempty"`
-	ClientAssertion     *string                                                  `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
-	ClientAssertionType *PushAuthorizationRequestFormdataBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
-	ClientID            string                                                   `form:"client_id" json:"client_id"`
-	ClientSecret        *string                                                  `form:"client_secret,omitempty" json:"client_secret,omitempty"`
-	CodeChallenge       *string                                                  `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
-	CodeChallengeMethod *PushAuthorizationRequestFormdataBodyCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
-	Connection          *string                                                  `form:"connection,omitempty" json:"connection,omitempty"`
-	Invitation          *string                                                  `form:"invitation,omitempty" json:"invitation,omitempty"`
-	Nonce               *string                                                  `form:"nonce,omitempty" json:"nonce,omitempty"`
-	Organization        *string                                                  `form:"organization,omitempty" json:"organization,omitempty"`
-	RedirectURI         *string                                                  `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
-	ResponseMode        *string                                                  `form:"response_mode,omitempty" json:"response_mode,omitempty"`
-	ResponseType        PushAuthorizationRequestFormdataBodyResponseType         `form:"response_type" json:"response_type"`
-	Scope               *string                                                  `form:"scope,omitempty" json:"scope,omitempty"`
-	State               *string                                                  `form:"state,omitempty" json:"state,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PushAuthorizationRequestFormdataBodyClientAssertionType defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestFormdataBodyClientAssertionType string
-
-// PushAuthorizationRequestFormdataBodyCodeChallengeMethod defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestFormdataBodyCodeChallengeMethod string
-
-// PushAuthorizationRequestFormdataBodyResponseType defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestFormdataBodyResponseType string
-
-// RevokeTokenFormdataBody defines parameters for RevokeToken.
-type RevokeTokenFormdataBody struct {
-	ClientAssertion     *string                                     `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
-	ClientAssertionType *RevokeTokenFormdataBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
-	ClientID            string                                      `form:"client_id" json:"client_id"`
-	ClientSecret        *string                                     `form:"client_secret,omitempty" json:"client_secret,omitempty"`
-	Token               string                                      `form:"token" json:"token"`
+// PushAuthorizationRequestBody defines parameters for PushAuthorizationRequest.
+type PushAuthorizationRequestBody struct {
+	Audience            *string                                          `form:"audience,omitempty" json:"audience,omitempty"`
+	ClientAssertion     *string                                          `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
+	ClientAssertionType *PushAuthorizationRequestBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
+	ClientID            string                                           `form:"client_id" json:"client_id"`
+	ClientSecret        *string                                          `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+	CodeChallenge       *string                                          `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
+	CodeChallengeMethod *PushAuthorizationRequestBodyCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
+	Connection          *string                                          `form:"connection,omitempty" json:"connection,omitempty"`
+	Invitation          *string                                          `form:"invitation,omitempty" json:"invitation,omitempty"`
+	Nonce               *string                                          `form:"nonce,omitempty" json:"nonce,omitempty"`
+	Organization        *string                                          `form:"organization,omitempty" json:"organization,omitempty"`
+	RedirectURI         *string                                          `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
+	ResponseMode        *string                                          `form:"response_mode,omitempty" json:"response_mode,omitempty"`
+	ResponseType        PushAuthorizationRequestBodyResponseType         `form:"response_type" json:"response_type"`
+	Scope               *string                                          `form:"scope,omitempty" json:"scope,omitempty"`
+	State               *string                                          `form:"state,omitempty" json:"state,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RevokeTokenFormdataBodyClientAssertionType defines parameters for RevokeToken.
-type RevokeTokenFormdataBodyClientAssertionType string
+// PushAuthorizationRequestBodyClientAssertionType defines parameters for PushAuthorizationRequest.
+type PushAuthorizationRequestBodyClientAssertionType string
 
-// ResourceOwnerLegacyJSONBody defines parameters for ResourceOwnerLegacy.
-type ResourceOwnerLegacyJSONBody struct {
-	ClientID   string                               `json:"client_id"`
-	Connection string                               `json:"connection"`
-	Device     *string                              `json:"device,omitempty"`
-	GrantType  ResourceOwnerLegacyJSONBodyGrantType `json:"grant_type"`
-	IDToken    *string                              `json:"id_token,omitempty"`
-	Password   string                               `json:"password"`
-	Scope      *string                              `json:"scope,omitempty"`
-	Username   string                               `json:"username"`
+// PushAuthorizationRequestBodyCodeChallengeMethod defines parameters for PushAuthorizationRequest.
+type PushAuthorizationRequestBodyCodeChallengeMethod string
+
+// PushAuthorizationRequestBodyResponseType defines parameters for PushAuthorizationRequest.
+type PushAuthorizationRequestBodyResponseType string
+
+// RevokeTokenBody defines parameters for RevokeToken.
+type RevokeTokenBody struct {
+	ClientAssertion     *string                             `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
+	ClientAssertionType *RevokeTokenBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
+	ClientID            string                              `form:"client_id" json:"client_id"`
+	ClientSecret        *string                             `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+	Token               string                              `form:"token" json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ResourceOwnerLegacyJSONBodyGrantType defines parameters for ResourceOwnerLegacy.
-type ResourceOwnerLegacyJSONBodyGrantType string
+// RevokeTokenBodyClientAssertionType defines parameters for RevokeToken.
+type RevokeTokenBodyClientAssertionType string
+
+// ResourceOwnerLegacyBody defines parameters for ResourceOwnerLegacy.
+type ResourceOwnerLegacyBody struct {
+	ClientID   string                           `json:"client_id"`
+	Connection string                           `json:"connection"`
+	Device     *string                          `json:"device,omitempty"`
+	GrantType  ResourceOwnerLegacyBodyGrantType `json:"grant_type"`
+	IDToken    *string                          `json:"id_token,omitempty"`
+	Password   string                           `json:"password"`
+	Scope      *string                          `json:"scope,omitempty"`
+	Username   string                           `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ResourceOwnerLegacyBodyGrantType defines parameters for ResourceOwnerLegacy.
+type ResourceOwnerLegacyBodyGrantType string
 
 // LogoutOIDCURLParams defines parameters for OIDCLogout.
 type LogoutOIDCURLParams struct {
@@ -1388,8 +1388,8 @@ type LogoutOIDCURLParams struct {
 	Federated             *string `form:"federated,omitempty" json:"federated,omitempty"`
 }
 
-// DynamicApplicationRegistrationJSONBody defines parameters for DynamicApplicationRegistration.
-type DynamicApplicationRegistrationJSONBody struct {
+// DynamicApplicationRegistrationBody defines parameters for DynamicApplicationRegistration.
+type DynamicApplicationRegistrationBody struct {
 	ClientName              *string  `json:"client_name,omitempty"`
 	RedirectURIs            []string `json:"redirect_uris"`
 	TokenEndpointAuthMethod *string  `json:"token_endpoint_auth_method,omitempty"`
@@ -1399,46 +1399,46 @@ type DynamicApplicationRegistrationJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// StartPasswordlessJSONBody defines parameters for StartPasswordless.
-type StartPasswordlessJSONBody struct {
-	AuthParams          map[string]interface{}              `json:"authParams,omitzero"`
-	ClientAssertion     *string                             `json:"client_assertion,omitempty"`
-	ClientAssertionType *string                             `json:"client_assertion_type,omitempty"`
-	ClientID            string                              `json:"client_id"`
-	ClientSecret        *string                             `json:"client_secret,omitempty"`
-	Connection          StartPasswordlessJSONBodyConnection `json:"connection"`
-	Email               *string                             `json:"email,omitempty"`
-	PhoneNumber         *string                             `json:"phone_number,omitempty"`
-	Send                *StartPasswordlessJSONBodySend      `json:"send,omitempty"`
+// StartPasswordlessBody defines parameters for StartPasswordless.
+type StartPasswordlessBody struct {
+	AuthParams          map[string]interface{}          `json:"authParams,omitzero"`
+	ClientAssertion     *string                         `json:"client_assertion,omitempty"`
+	ClientAssertionType *string                         `json:"client_assertion_type,omitempty"`
+	ClientID            string                          `json:"client_id"`
+	ClientSecret        *string                         `json:"client_secret,omitempty"`
+	Connection          StartPasswordlessBodyConnection `json:"connection"`
+	Email               *string                         `json:"email,omitempty"`
+	PhoneNumber         *string                         `json:"phone_number,omitempty"`
+	Send                *StartPasswordlessBodySend      `json:"send,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// StartPasswordlessJSONBodyConnection defines parameters for StartPasswordless.
-type StartPasswordlessJSONBodyConnection string
+// StartPasswordlessBodyConnection defines parameters for StartPasswordless.
+type StartPasswordlessBodyConnection string
 
-// StartPasswordlessJSONBodySend defines parameters for StartPasswordless.
-type StartPasswordlessJSONBodySend string
+// StartPasswordlessBodySend defines parameters for StartPasswordless.
+type StartPasswordlessBodySend string
 
-// VerifyJSONBody defines parameters for Verify.
-type VerifyJSONBody struct {
-	ClientID    string                   `json:"client_id"`
-	Connection  VerifyJSONBodyConnection `json:"connection"`
-	GrantType   string                   `json:"grant_type"`
-	Password    string                   `json:"password"`
-	RedirectURI string                   `json:"redirect_uri"`
-	Scope       *string                  `json:"scope,omitempty"`
-	Username    string                   `json:"username"`
+// VerifyBody defines parameters for Verify.
+type VerifyBody struct {
+	ClientID    string               `json:"client_id"`
+	Connection  VerifyBodyConnection `json:"connection"`
+	GrantType   string               `json:"grant_type"`
+	Password    string               `json:"password"`
+	RedirectURI string               `json:"redirect_uri"`
+	Scope       *string              `json:"scope,omitempty"`
+	Username    string               `json:"username"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VerifyJSONBodyConnection defines parameters for Verify.
-type VerifyJSONBodyConnection string
+// VerifyBodyConnection defines parameters for Verify.
+type VerifyBodyConnection string
 
 // SAMLRequestURLParams defines parameters for AcceptSAMLRequest.
 type SAMLRequestURLParams struct {
@@ -1446,8 +1446,8 @@ type SAMLRequestURLParams struct {
 	Organization *string `form:"organization,omitempty" json:"organization,omitempty"`
 }
 
-// GetTokenInfoJSONBody defines parameters for GetTokenInfo.
-type GetTokenInfoJSONBody struct {
+// GetTokenInfoBody defines parameters for GetTokenInfo.
+type GetTokenInfoBody struct {
 	IDToken string `json:"id_token"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -1455,22 +1455,22 @@ type GetTokenInfoJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ImpersonateUserJSONBody defines parameters for ImpersonateUser.
-type ImpersonateUserJSONBody struct {
-	AdditionalParameters map[string]interface{}          `json:"additionalParameters,omitzero"`
-	ClientID             string                          `json:"client_id"`
-	ImpersonatorID       string                          `json:"impersonator_id"`
-	Protocol             ImpersonateUserJSONBodyProtocol `json:"protocol"`
-	ResponseType         *string                         `json:"response_type,omitempty"`
-	State                *string                         `json:"state,omitempty"`
+// ImpersonateUserBody defines parameters for ImpersonateUser.
+type ImpersonateUserBody struct {
+	AdditionalParameters map[string]interface{}      `json:"additionalParameters,omitzero"`
+	ClientID             string                      `json:"client_id"`
+	ImpersonatorID       string                      `json:"impersonator_id"`
+	Protocol             ImpersonateUserBodyProtocol `json:"protocol"`
+	ResponseType         *string                     `json:"response_type,omitempty"`
+	State                *string                     `json:"state,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ImpersonateUserJSONBodyProtocol defines parameters for ImpersonateUser.
-type ImpersonateUserJSONBodyProtocol string
+// ImpersonateUserBodyProtocol defines parameters for ImpersonateUser.
+type ImpersonateUserBodyProtocol string
 
 // LogoutURLParams defines parameters for Logout.
 type LogoutURLParams struct {
@@ -1826,15 +1826,13 @@ func (t *TokenRequest) UnmarshalJSON(b []byte) error {
 // The JSON methods of the models: each reads and writes the members its
 // type declares and keeps the others in Unknown (internal/wire).
 
-// MarshalJSON writes AssociateMFAAuthenticatorJSONBody, its Unknown members included.
+// MarshalJSON writes AssociateMFAAuthenticatorBody, its Unknown members included.
 //
 //go:noinline
-func (v AssociateMFAAuthenticatorJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v AssociateMFAAuthenticatorBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads AssociateMFAAuthenticatorJSONBody; the members it does not declare go to Unknown.
-func (v *AssociateMFAAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads AssociateMFAAuthenticatorBody; the members it does not declare go to Unknown.
+func (v *AssociateMFAAuthenticatorBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes AuthorizationCodeGrant, its Unknown members included.
 //
@@ -1860,13 +1858,13 @@ func (v BackchannelAuthorizeResponse) MarshalJSON() ([]byte, error) { return wir
 // UnmarshalJSON reads BackchannelAuthorizeResponse; the members it does not declare go to Unknown.
 func (v *BackchannelAuthorizeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ChangePasswordJSONBody, its Unknown members included.
+// MarshalJSON writes ChangePasswordBody, its Unknown members included.
 //
 //go:noinline
-func (v ChangePasswordJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ChangePasswordBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ChangePasswordJSONBody; the members it does not declare go to Unknown.
-func (v *ChangePasswordJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads ChangePasswordBody; the members it does not declare go to Unknown.
+func (v *ChangePasswordBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes ClientCredentialsGrant, its Unknown members included.
 //
@@ -1908,15 +1906,13 @@ func (v DeviceCodeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads DeviceCodeResponse; the members it does not declare go to Unknown.
 func (v *DeviceCodeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes DynamicApplicationRegistrationJSONBody, its Unknown members included.
+// MarshalJSON writes DynamicApplicationRegistrationBody, its Unknown members included.
 //
 //go:noinline
-func (v DynamicApplicationRegistrationJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
+func (v DynamicApplicationRegistrationBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads DynamicApplicationRegistrationJSONBody; the members it does not declare go to Unknown.
-func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads DynamicApplicationRegistrationBody; the members it does not declare go to Unknown.
+func (v *DynamicApplicationRegistrationBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -1928,45 +1924,45 @@ func (v ErrorResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads ErrorResponse; the members it does not declare go to Unknown.
 func (v *ErrorResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GetDelegationTokenJSONBody, its Unknown members included.
+// MarshalJSON writes GetDelegationTokenBody, its Unknown members included.
 //
 //go:noinline
-func (v GetDelegationTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v GetDelegationTokenBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GetDelegationTokenJSONBody; the members it does not declare go to Unknown.
-func (v *GetDelegationTokenJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads GetDelegationTokenBody; the members it does not declare go to Unknown.
+func (v *GetDelegationTokenBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GetTokenInfoJSONBody, its Unknown members included.
+// MarshalJSON writes GetTokenInfoBody, its Unknown members included.
 //
 //go:noinline
-func (v GetTokenInfoJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v GetTokenInfoBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GetTokenInfoJSONBody; the members it does not declare go to Unknown.
-func (v *GetTokenInfoJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads GetTokenInfoBody; the members it does not declare go to Unknown.
+func (v *GetTokenInfoBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GlobalTokenRevocationJSONBody, its Unknown members included.
+// MarshalJSON writes GlobalTokenRevocationBody, its Unknown members included.
 //
 //go:noinline
-func (v GlobalTokenRevocationJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v GlobalTokenRevocationBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GlobalTokenRevocationJSONBody; the members it does not declare go to Unknown.
-func (v *GlobalTokenRevocationJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads GlobalTokenRevocationBody; the members it does not declare go to Unknown.
+func (v *GlobalTokenRevocationBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes IDPInitiatedSSOFormdataBody, its Unknown members included.
+// MarshalJSON writes IDPInitiatedSSOBody, its Unknown members included.
 //
 //go:noinline
-func (v IDPInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v IDPInitiatedSSOBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads IDPInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
-func (v *IDPInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads IDPInitiatedSSOBody; the members it does not declare go to Unknown.
+func (v *IDPInitiatedSSOBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ImpersonateUserJSONBody, its Unknown members included.
+// MarshalJSON writes ImpersonateUserBody, its Unknown members included.
 //
 //go:noinline
-func (v ImpersonateUserJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ImpersonateUserBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ImpersonateUserJSONBody; the members it does not declare go to Unknown.
-func (v *ImpersonateUserJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads ImpersonateUserBody; the members it does not declare go to Unknown.
+func (v *ImpersonateUserBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes MFAAssociation, its Unknown members included.
 //
@@ -2048,15 +2044,13 @@ func (v PasswordlessStartResponse) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads PasswordlessStartResponse; the members it does not declare go to Unknown.
 func (v *PasswordlessStartResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes PushAuthorizationRequestFormdataBody, its Unknown members included.
+// MarshalJSON writes PushAuthorizationRequestBody, its Unknown members included.
 //
 //go:noinline
-func (v PushAuthorizationRequestFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v PushAuthorizationRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PushAuthorizationRequestFormdataBody; the members it does not declare go to Unknown.
-func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads PushAuthorizationRequestBody; the members it does not declare go to Unknown.
+func (v *PushAuthorizationRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes RefreshTokenGrant, its Unknown members included.
 //
@@ -2066,45 +2060,45 @@ func (v RefreshTokenGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads RefreshTokenGrant; the members it does not declare go to Unknown.
 func (v *RefreshTokenGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes RequestDeviceCodeFormdataBody, its Unknown members included.
+// MarshalJSON writes RequestDeviceCodeBody, its Unknown members included.
 //
 //go:noinline
-func (v RequestDeviceCodeFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v RequestDeviceCodeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads RequestDeviceCodeFormdataBody; the members it does not declare go to Unknown.
-func (v *RequestDeviceCodeFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads RequestDeviceCodeBody; the members it does not declare go to Unknown.
+func (v *RequestDeviceCodeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes RequestMFAChallengeJSONBody, its Unknown members included.
+// MarshalJSON writes RequestMFAChallengeBody, its Unknown members included.
 //
 //go:noinline
-func (v RequestMFAChallengeJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v RequestMFAChallengeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads RequestMFAChallengeJSONBody; the members it does not declare go to Unknown.
-func (v *RequestMFAChallengeJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads RequestMFAChallengeBody; the members it does not declare go to Unknown.
+func (v *RequestMFAChallengeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ResourceOwnerLegacyJSONBody, its Unknown members included.
+// MarshalJSON writes ResourceOwnerLegacyBody, its Unknown members included.
 //
 //go:noinline
-func (v ResourceOwnerLegacyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ResourceOwnerLegacyBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ResourceOwnerLegacyJSONBody; the members it does not declare go to Unknown.
-func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads ResourceOwnerLegacyBody; the members it does not declare go to Unknown.
+func (v *ResourceOwnerLegacyBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes RevokeTokenFormdataBody, its Unknown members included.
+// MarshalJSON writes RevokeTokenBody, its Unknown members included.
 //
 //go:noinline
-func (v RevokeTokenFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v RevokeTokenBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads RevokeTokenFormdataBody; the members it does not declare go to Unknown.
-func (v *RevokeTokenFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads RevokeTokenBody; the members it does not declare go to Unknown.
+func (v *RevokeTokenBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SignupJSONBody, its Unknown members included.
+// MarshalJSON writes SignupBody, its Unknown members included.
 //
 //go:noinline
-func (v SignupJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SignupBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads SignupJSONBody; the members it does not declare go to Unknown.
-func (v *SignupJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads SignupBody; the members it does not declare go to Unknown.
+func (v *SignupBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SignupResponse, its Unknown members included.
 //
@@ -2114,33 +2108,31 @@ func (v SignupResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 // UnmarshalJSON reads SignupResponse; the members it does not declare go to Unknown.
 func (v *SignupResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SocialWithProviderAccessTokenJSONBody, its Unknown members included.
+// MarshalJSON writes SocialWithProviderAccessTokenBody, its Unknown members included.
 //
 //go:noinline
-func (v SocialWithProviderAccessTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SocialWithProviderAccessTokenBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads SocialWithProviderAccessTokenJSONBody; the members it does not declare go to Unknown.
-func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads SocialWithProviderAccessTokenBody; the members it does not declare go to Unknown.
+func (v *SocialWithProviderAccessTokenBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes StartBackChannelLoginFormdataBody, its Unknown members included.
+// MarshalJSON writes StartBackChannelLoginBody, its Unknown members included.
 //
 //go:noinline
-func (v StartBackChannelLoginFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v StartBackChannelLoginBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads StartBackChannelLoginFormdataBody; the members it does not declare go to Unknown.
-func (v *StartBackChannelLoginFormdataBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads StartBackChannelLoginBody; the members it does not declare go to Unknown.
+func (v *StartBackChannelLoginBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes StartPasswordlessJSONBody, its Unknown members included.
+// MarshalJSON writes StartPasswordlessBody, its Unknown members included.
 //
 //go:noinline
-func (v StartPasswordlessJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v StartPasswordlessBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads StartPasswordlessJSONBody; the members it does not declare go to Unknown.
-func (v *StartPasswordlessJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads StartPasswordlessBody; the members it does not declare go to Unknown.
+func (v *StartPasswordlessBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes TokenExchangeGrant, its Unknown members included.
 //
@@ -2174,13 +2166,13 @@ func (v UserInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads UserInfo; the members it does not declare go to Unknown.
 func (v *UserInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VerifyJSONBody, its Unknown members included.
+// MarshalJSON writes VerifyBody, its Unknown members included.
 //
 //go:noinline
-func (v VerifyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VerifyBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VerifyJSONBody; the members it does not declare go to Unknown.
-func (v *VerifyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VerifyBody; the members it does not declare go to Unknown.
+func (v *VerifyBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // The getters of the models an answer can hold: reading an optional
 // field never panics.

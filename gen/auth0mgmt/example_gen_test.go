@@ -58,7 +58,7 @@ func Example_quickstart() {
 	}
 	// Create a user, read it back, delete it.
 	email, password := "jane@example.com", os.Getenv("NEW_USER_PASSWORD")
-	created, err := c.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
+	created, err := c.Users.Create(ctx, auth0mgmt.CreateUserRequest{
 		Connection: "Username-Password-Authentication",
 		Email:      &email,
 		Password:   &password,
@@ -79,7 +79,7 @@ func Example_quickstart() {
 	}
 	// Create a role.
 	desc := "Reads invoices"
-	role, err := c.Roles.Create(ctx, auth0mgmt.CreateRoleRequestContent{Name: "invoice-reader", Description: &desc})
+	role, err := c.Roles.Create(ctx, auth0mgmt.CreateRoleRequest{Name: "invoice-reader", Description: &desc})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -6323,8 +6323,8 @@ type ServicesListParams struct {
 	End   *int32 `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// AuthTokenCreateBatchAPIJSONBody defines parameters for AuthTokenCreateBatchAPI.
-type AuthTokenCreateBatchAPIJSONBody = []TokenCreateRequest
+// AuthTokenCreateBatchAPIBody defines parameters for AuthTokenCreateBatchAPI.
+type AuthTokenCreateBatchAPIBody = []TokenCreateRequest
 
 // TokenManagementCreateBatchParams defines parameters for AuthTokenCreateBatchAPI.
 type TokenManagementCreateBatchParams struct {
@@ -6344,8 +6344,8 @@ type ClientsDeleteTokensParams struct {
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientAuthorizationDeleteAPIPostJSONBody defines parameters for ClientAuthorizationDeleteAPIPost.
-type ClientAuthorizationDeleteAPIPostJSONBody struct {
+// ClientAuthorizationDeleteAPIPostBody defines parameters for ClientAuthorizationDeleteAPIPost.
+type ClientAuthorizationDeleteAPIPostBody struct {
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6385,8 +6385,8 @@ type ClientsGetGrantedScopesQueryParams struct {
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientGrantedScopesGetAPIPostJSONBody defines parameters for ClientGrantedScopesGetAPIPost.
-type ClientGrantedScopesGetAPIPostJSONBody struct {
+// ClientGrantedScopesGetAPIPostBody defines parameters for ClientGrantedScopesGetAPIPost.
+type ClientGrantedScopesGetAPIPostBody struct {
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6394,8 +6394,8 @@ type ClientGrantedScopesGetAPIPostJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationAPIJSONBody defines parameters for ClientRegistrationAPI.
-type ClientRegistrationAPIJSONBody struct {
+// ClientRegistrationAPIBody defines parameters for ClientRegistrationAPI.
+type ClientRegistrationAPIBody struct {
 	// ClientID is a string.
 	ClientID *string `json:"clientId,omitempty"`
 
@@ -6410,8 +6410,8 @@ type ClientRegistrationAPIJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationDeleteAPIJSONBody defines parameters for ClientRegistrationDeleteAPI.
-type ClientRegistrationDeleteAPIJSONBody struct {
+// ClientRegistrationDeleteAPIBody defines parameters for ClientRegistrationDeleteAPI.
+type ClientRegistrationDeleteAPIBody struct {
 	// ClientID is a string.
 	ClientID string `json:"clientId"`
 
@@ -6426,8 +6426,8 @@ type ClientRegistrationDeleteAPIJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationGetAPIJSONBody defines parameters for ClientRegistrationGetAPI.
-type ClientRegistrationGetAPIJSONBody struct {
+// ClientRegistrationGetAPIBody defines parameters for ClientRegistrationGetAPI.
+type ClientRegistrationGetAPIBody struct {
 	// ClientID is a string.
 	ClientID string `json:"clientId"`
 
@@ -6442,8 +6442,8 @@ type ClientRegistrationGetAPIJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationUpdateAPIJSONBody defines parameters for ClientRegistrationUpdateAPI.
-type ClientRegistrationUpdateAPIJSONBody struct {
+// ClientRegistrationUpdateAPIBody defines parameters for ClientRegistrationUpdateAPI.
+type ClientRegistrationUpdateAPIBody struct {
 	// ClientID is a string.
 	ClientID string `json:"clientId"`
 
@@ -6458,8 +6458,8 @@ type ClientRegistrationUpdateAPIJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// FederationConfigurationAPIJSONBody defines parameters for FederationConfigurationAPI.
-type FederationConfigurationAPIJSONBody = map[string]interface{}
+// FederationConfigurationAPIBody defines parameters for FederationConfigurationAPI.
+type FederationConfigurationAPIBody = map[string]interface{}
 
 // ServicesConfigurationParams defines parameters for ServiceConfigurationAPI.
 type ServicesConfigurationParams struct {
@@ -6731,15 +6731,13 @@ func (v CIMDOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads CIMDOptions; the members it does not declare go to Unknown.
 func (v *CIMDOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONBody, its Unknown members included.
+// MarshalJSON writes ClientAuthorizationDeleteAPIPostBody, its Unknown members included.
 //
 //go:noinline
-func (v ClientAuthorizationDeleteAPIPostJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
+func (v ClientAuthorizationDeleteAPIPostBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientAuthorizationDeleteAPIPostJSONBody; the members it does not declare go to Unknown.
-func (v *ClientAuthorizationDeleteAPIPostJSONBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientAuthorizationDeleteAPIPostBody; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationDeleteAPIPostBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -6869,41 +6867,39 @@ func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes ClientGrantedScopesGetAPIPostJSONBody, its Unknown members included.
+// MarshalJSON writes ClientGrantedScopesGetAPIPostBody, its Unknown members included.
 //
 //go:noinline
-func (v ClientGrantedScopesGetAPIPostJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ClientGrantedScopesGetAPIPostBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientGrantedScopesGetAPIPostJSONBody; the members it does not declare go to Unknown.
-func (v *ClientGrantedScopesGetAPIPostJSONBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientGrantedScopesGetAPIPostBody; the members it does not declare go to Unknown.
+func (v *ClientGrantedScopesGetAPIPostBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes ClientRegistrationAPIJSONBody, its Unknown members included.
+// MarshalJSON writes ClientRegistrationAPIBody, its Unknown members included.
 //
 //go:noinline
-func (v ClientRegistrationAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ClientRegistrationAPIBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientRegistrationAPIJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads ClientRegistrationAPIBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationAPIBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ClientRegistrationDeleteAPIJSONBody, its Unknown members included.
+// MarshalJSON writes ClientRegistrationDeleteAPIBody, its Unknown members included.
 //
 //go:noinline
-func (v ClientRegistrationDeleteAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ClientRegistrationDeleteAPIBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientRegistrationDeleteAPIJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationDeleteAPIJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads ClientRegistrationDeleteAPIBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationDeleteAPIBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ClientRegistrationGetAPIJSONBody, its Unknown members included.
+// MarshalJSON writes ClientRegistrationGetAPIBody, its Unknown members included.
 //
 //go:noinline
-func (v ClientRegistrationGetAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ClientRegistrationGetAPIBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientRegistrationGetAPIJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationGetAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads ClientRegistrationGetAPIBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationGetAPIBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes ClientRegistrationRequest, its Unknown members included.
 //
@@ -6921,15 +6917,13 @@ func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads ClientRegistrationResponse; the members it does not declare go to Unknown.
 func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ClientRegistrationUpdateAPIJSONBody, its Unknown members included.
+// MarshalJSON writes ClientRegistrationUpdateAPIBody, its Unknown members included.
 //
 //go:noinline
-func (v ClientRegistrationUpdateAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ClientRegistrationUpdateAPIBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientRegistrationUpdateAPIJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationUpdateAPIJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads ClientRegistrationUpdateAPIBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationUpdateAPIBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes ClientSecretRefreshResponse, its Unknown members included.
 //

@@ -20,14 +20,14 @@ func TestPatchBodySaysExactlyWhatItMeans(t *testing.T) {
 		body any
 		want string
 	}{
-		{"false is sent", auth0mgmt.UpdateUserRequestContent{Blocked: auth0mgmt.Ptr(false)}, `{"blocked":false}`},
-		{"nothing set sends nothing", auth0mgmt.UpdateUserRequestContent{}, `{}`},
-		{"null is sent", auth0mgmt.UpdateUserRequestContent{GivenName: nullable.NewNullNullable[string]()}, `{"given_name":null}`},
-		{"a value through a nullable", auth0mgmt.UpdateUserRequestContent{GivenName: nullable.NewNullableWithValue("Ana")}, `{"given_name":"Ana"}`},
-		{"an empty map is sent", auth0mgmt.UpdateUserRequestContent{AppMetadata: auth0mgmt.AppMetadata{}}, `{"app_metadata":{}}`},
-		{"a nil list is left out", auth0mgmt.UpdateClientRequestContent{Callbacks: nil}, `{}`},
-		{"an empty list is sent", auth0mgmt.UpdateClientRequestContent{Callbacks: []string{}}, `{"callbacks":[]}`},
-		{"a list is sent", auth0mgmt.UpdateClientRequestContent{Callbacks: []string{"https://app.example/cb"}}, `{"callbacks":["https://app.example/cb"]}`},
+		{"false is sent", auth0mgmt.UpdateUserRequest{Blocked: auth0mgmt.Ptr(false)}, `{"blocked":false}`},
+		{"nothing set sends nothing", auth0mgmt.UpdateUserRequest{}, `{}`},
+		{"null is sent", auth0mgmt.UpdateUserRequest{GivenName: nullable.NewNullNullable[string]()}, `{"given_name":null}`},
+		{"a value through a nullable", auth0mgmt.UpdateUserRequest{GivenName: nullable.NewNullableWithValue("Ana")}, `{"given_name":"Ana"}`},
+		{"an empty map is sent", auth0mgmt.UpdateUserRequest{AppMetadata: auth0mgmt.AppMetadata{}}, `{"app_metadata":{}}`},
+		{"a nil list is left out", auth0mgmt.UpdateClientRequest{Callbacks: nil}, `{}`},
+		{"an empty list is sent", auth0mgmt.UpdateClientRequest{Callbacks: []string{}}, `{"callbacks":[]}`},
+		{"a list is sent", auth0mgmt.UpdateClientRequest{Callbacks: []string{"https://app.example/cb"}}, `{"callbacks":["https://app.example/cb"]}`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b, err := json.Marshal(c.body)
