@@ -95,6 +95,19 @@ func TestRenameTypeRenamesTheTypeAndItsDerivedTypes(t *testing.T) {
 	}
 }
 
+func TestContentIsDroppedOnlyWhenTheNameIsFree(t *testing.T) {
+	code := "package x\n\ntype FooRequestContent struct{}\n\ntype FooRequest struct{}\n\n" +
+		"type BarResponseContent struct{}\n\ntype BarResponseContentItem struct{}\n\ntype BazContent struct{}\n"
+	renames, err := typeRenames(code, nil, &facadeModel{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"BarResponseContent": "BarResponse"}
+	if len(renames) != len(want) || renames["BarResponseContent"] != "BarResponse" {
+		t.Errorf("typeRenames = %v, want %v", renames, want)
+	}
+}
+
 func TestLiftHeaderParamsKeepsTheQuery(t *testing.T) {
 	spec := &openapi3.T{Paths: openapi3.NewPaths()}
 	header := &openapi3.ParameterRef{Value: &openapi3.Parameter{Name: "X-Trace", In: "header"}}
