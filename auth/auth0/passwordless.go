@@ -42,9 +42,9 @@ func (c *Client) StartPasswordless(ctx context.Context, p PasswordlessParams) er
 	if send == "" {
 		send = SendCode
 	}
-	sendAs := auth0auth.StartPasswordlessBodySend(send)
-	body := auth0auth.StartPasswordlessBody{
-		ClientID: c.clientID, Connection: auth0auth.StartPasswordlessBodyConnection(p.Channel),
+	sendAs := auth0auth.PasswordlessStartBodySend(send)
+	body := auth0auth.PasswordlessStartBody{
+		ClientID: c.clientID, Connection: auth0auth.PasswordlessStartBodyConnection(p.Channel),
 		Send: &sendAs,
 	}
 	switch p.Channel {

@@ -102,6 +102,10 @@ type facadeOp struct {
 	Tag           string // the first tag, for reference URLs
 	Deprecated    bool
 	Name          string
+	// TypeName names the types made for this method alone: its
+	// parameter struct (<TypeName>Params) and an inline body
+	// (<TypeName>Body), e.g. UsersList for Users.List.
+	TypeName      string
 	Service       *service
 	PathParams    []arg
 	ParamsType    string // the query parameter struct, named after the method
@@ -430,6 +434,7 @@ func buildOp(d *codegen.OperationDefinition, name, servicePath string) (*facadeO
 		ID:         d.SpecOperationId,
 		GoID:       d.OperationId,
 		Var:        "op" + servicePath + name,
+		TypeName:   servicePath + name,
 		Method:     d.Method,
 		Path:       d.Path,
 		DocID:      d.SpecOperationId,
@@ -478,7 +483,7 @@ func buildOp(d *codegen.OperationDefinition, name, servicePath string) (*facadeO
 		return nil, fmt.Errorf("cookie parameters are not supported")
 	}
 	if d.RequiresParamObject() {
-		op.ParamsType = servicePath + name + "Params"
+		op.ParamsType = op.TypeName + "Params"
 	}
 	if d.HasBody() {
 		chosen := chosenBody(d)

@@ -98,7 +98,7 @@ func TestRenameTypeRenamesTheTypeAndItsDerivedTypes(t *testing.T) {
 func TestContentIsDroppedOnlyWhenTheNameIsFree(t *testing.T) {
 	code := "package x\n\ntype FooRequestContent struct{}\n\ntype FooRequest struct{}\n\n" +
 		"type BarResponseContent struct{}\n\ntype BarResponseContentItem struct{}\n\ntype BazContent struct{}\n"
-	renames, err := typeRenames(code, nil, &facadeModel{})
+	renames, err := typeRenames(code, nil, &facadeModel{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -347,3 +347,29 @@ func TestPerOperationBodyTypesAreNotWritten(t *testing.T) {
 		t.Error("nexaasid.gen.go lacks the body's own type SignUpRequest")
 	}
 }
+
+// TestInlineBodiesAreNamedAfterTheirMethod shows the rule of typeRenames
+// on a whole document: an inline body, JSON or form, is
+// <Service><Method>Body, like the method's parameter struct, and the
+// content type is in no type name.
+func TestInlineBodiesAreNamedAfterTheirMethod(t *testing.T) {
+	files, err := generateAPI(repoRoot, "auth0auth", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	services := string(files["gen/auth0auth/services.gen.go"])
+	for _, want := range []string{
+		") Signup(ctx context.Context, body DatabaseSignupBody, opts ...Option)",
+		") Revoke(ctx context.Context, body OAuthRevokeBody, opts ...Option)",
+	} {
+		if !strings.Contains(services, want) {
+			t.Errorf("services.gen.go lacks %q", want)
+		}
+	}
+	models := string(files["gen/auth0auth/auth0auth.gen.go"])
+	for _, word := range []string{"JSONBody", "FormdataBody"} {
+		if strings.Contains(models, word) {
+			t.Errorf("auth0auth.gen.go still names a type ...%s", word)
+		}
+	}
+}

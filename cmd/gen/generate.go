@@ -127,7 +127,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		return nil, fmt.Errorf("loading openapi.yaml: %w", err)
 	}
 
-	nameUnionBodies(spec)
+	unionBodies := nameUnionBodies(spec)
 	nameInlineAnswers(spec)
 	// Header parameters become request options of the facade, so the
 	// parameter structs oapi-codegen writes hold the query only.
@@ -181,7 +181,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	renames, err := typeRenames(code, ops, model)
+	renames, err := typeRenames(code, ops, model, unionBodies)
 	if err != nil {
 		return nil, err
 	}
@@ -405,13 +405,15 @@ func ensureSchemas(spec *openapi3.T) {
 }
 
 // nameUnionBodies moves request bodies whose schema is an inline oneOf or
-// anyOf under components as "<OperationId>Body", the name typeRenames
-// gives every other inline body. oapi-codegen makes such
-// a body a defined type of the union without the union's JSON methods, so
-// it would marshal as {}; a named schema keeps them.
-func nameUnionBodies(spec *openapi3.T) {
+// anyOf under components as "<OperationId>Body" and returns the Go names of
+// those types (typeRenames names each after its method, as it does every
+// inline body). oapi-codegen makes such a body a defined type of the union
+// without the union's JSON methods, so it would marshal as {}; a named
+// schema keeps them.
+func nameUnionBodies(spec *openapi3.T) map[string]bool {
+	named := map[string]bool{}
 	if spec.Paths == nil {
-		return
+		return named
 	}
 	ensureSchemas(spec)
 	for _, path := range spec.Paths.InMatchingOrder() {
@@ -443,7 +445,9 @@ func nameUnionBodies(spec *openapi3.T) {
 				}
 				spec.Components.Schemas[name] = &openapi3.SchemaRef{Value: mt.Schema.Value}
 				mt.Schema = &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: mt.Schema.Value}
+				named[codegen.SchemaNameToTypeName(name)] = true
 			}
 		}
 	}
+	return named
 }

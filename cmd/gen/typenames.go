@@ -20,19 +20,24 @@ import (
 var contentSuffixes = []string{"RequestContent", "ResponseContent"}
 
 // typeRenames maps the type names oapi-codegen writes (code) to the
-// facade's:
-//   - a parameter struct is named after its method ("GetUsersParams" ->
+// facade's. A type made for one method alone is named after the method,
+// as its call reads (Sites.Create):
+//   - its parameter struct is <Service><Method>Params ("GetUsersParams" ->
 //     "UsersListParams");
-//   - the inline request body a method takes is "<OperationId>Body"
-//     ("AppUpdateJSONBody" -> "AppUpdateBody"), as an inline union body is
-//     (nameUnionBodies): one type per method, whatever its content type;
-//   - "<X>RequestContent" and "<X>ResponseContent" are "<X>Request" and
-//     "<X>Response".
+//   - its inline request body is <Service><Method>Body, whatever the
+//     content type ("SitesCreateJSONBody" -> "SitesCreateBody",
+//     "RevokeTokenFormdataBody" -> "OAuthRevokeBody"), an inline union
+//     body too (unions: the names nameUnionBodies gave).
 //
-// A name is renamed only when its new name is declared by nothing else and
-// wanted by no other rename, so every name stays unique; a name derived
-// from a renamed one ("GetUsersParamsSort") follows it (renameType).
-func typeRenames(code string, defs []codegen.OperationDefinition, m *facadeModel) (map[string]string, error) {
+// And a schema name in Smithy's style drops "Content", a word that says
+// nothing in Go: "<X>RequestContent" and "<X>ResponseContent" are
+// "<X>Request" and "<X>Response".
+//
+// A body or a Smithy name is renamed only when its new name is declared by
+// nothing else and wanted by no other rename, so every name stays unique;
+// a name derived from a renamed one ("GetUsersParamsSort") follows it
+// (renameType).
+func typeRenames(code string, defs []codegen.OperationDefinition, m *facadeModel, unions map[string]bool) (map[string]string, error) {
 	declared := map[string]bool{}
 	for _, match := range topLevelType.FindAllStringSubmatch(code, -1) {
 		declared[match[1]] = true
@@ -56,15 +61,20 @@ func typeRenames(code string, defs []codegen.OperationDefinition, m *facadeModel
 			out[from], wanted[to] = to, from
 		}
 	}
+	byGoID := map[string]*facadeOp{}
+	for _, op := range m.Ops {
+		byGoID[op.GoID] = op
+	}
 	var bodies [][2]string
 	for i := range defs {
 		d := &defs[i]
-		b := chosenBody(d)
-		if b == nil {
+		op, b := byGoID[d.OperationId], chosenBody(d)
+		if op == nil || b == nil {
 			continue
 		}
-		if inline := d.OperationId + b.NameTag + "Body"; b.Schema.TypeDecl() == inline && declared[inline] {
-			bodies = append(bodies, [2]string{inline, d.OperationId + "Body"})
+		name := b.Schema.TypeDecl()
+		if name == d.OperationId+b.NameTag+"Body" || unions[name] {
+			bodies = append(bodies, [2]string{name, op.TypeName + "Body"})
 		}
 	}
 	add(bodies)

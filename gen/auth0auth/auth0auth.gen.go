@@ -249,178 +249,178 @@ func (e AuthorizeURLParamsResponseMode) Valid() bool {
 	return wire.OneOf(string(e), "form_post", "fragment", "query", "web_message")
 }
 
-// The values the document lists for GetDelegationTokenBodyGrantType.
+// The values the document lists for LegacyDelegationBodyGrantType.
 const (
-	GetDelegationTokenBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer GetDelegationTokenBodyGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	LegacyDelegationBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer LegacyDelegationBodyGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 )
 
-// Valid indicates whether the value is a known member of the GetDelegationTokenBodyGrantType enum.
-func (e GetDelegationTokenBodyGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the LegacyDelegationBodyGrantType enum.
+func (e LegacyDelegationBodyGrantType) Valid() bool {
 	return wire.OneOf(string(e), "urn:ietf:params:oauth:grant-type:jwt-bearer")
 }
 
-// The values the document lists for AssociateMFAAuthenticatorBodyAuthenticatorTypes.
+// The values the document lists for MFAAssociateBodyAuthenticatorTypes.
 const (
-	AssociateMFAAuthenticatorBodyAuthenticatorTypesOOB AssociateMFAAuthenticatorBodyAuthenticatorTypes = "oob"
-	AssociateMFAAuthenticatorBodyAuthenticatorTypesOTP AssociateMFAAuthenticatorBodyAuthenticatorTypes = "otp"
+	MFAAssociateBodyAuthenticatorTypesOOB MFAAssociateBodyAuthenticatorTypes = "oob"
+	MFAAssociateBodyAuthenticatorTypesOTP MFAAssociateBodyAuthenticatorTypes = "otp"
 )
 
-// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorBodyAuthenticatorTypes enum.
-func (e AssociateMFAAuthenticatorBodyAuthenticatorTypes) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAAssociateBodyAuthenticatorTypes enum.
+func (e MFAAssociateBodyAuthenticatorTypes) Valid() bool {
 	return wire.OneOf(string(e), "oob", "otp")
 }
 
-// The values the document lists for AssociateMFAAuthenticatorBodyOOBChannels.
+// The values the document lists for MFAAssociateBodyOOBChannels.
 const (
-	AssociateMFAAuthenticatorBodyOOBChannelsAuth0 AssociateMFAAuthenticatorBodyOOBChannels = "auth0"
-	AssociateMFAAuthenticatorBodyOOBChannelsSMS   AssociateMFAAuthenticatorBodyOOBChannels = "sms"
-	AssociateMFAAuthenticatorBodyOOBChannelsVoice AssociateMFAAuthenticatorBodyOOBChannels = "voice"
+	MFAAssociateBodyOOBChannelsAuth0 MFAAssociateBodyOOBChannels = "auth0"
+	MFAAssociateBodyOOBChannelsSMS   MFAAssociateBodyOOBChannels = "sms"
+	MFAAssociateBodyOOBChannelsVoice MFAAssociateBodyOOBChannels = "voice"
 )
 
-// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorBodyOOBChannels enum.
-func (e AssociateMFAAuthenticatorBodyOOBChannels) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAAssociateBodyOOBChannels enum.
+func (e MFAAssociateBodyOOBChannels) Valid() bool {
 	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
-// The values the document lists for RequestMFAChallengeBodyChallengeType.
+// The values the document lists for MFAChallengeBodyChallengeType.
 const (
-	RequestMFAChallengeBodyChallengeTypeOOB RequestMFAChallengeBodyChallengeType = "oob"
-	RequestMFAChallengeBodyChallengeTypeOTP RequestMFAChallengeBodyChallengeType = "otp"
+	MFAChallengeBodyChallengeTypeOOB MFAChallengeBodyChallengeType = "oob"
+	MFAChallengeBodyChallengeTypeOTP MFAChallengeBodyChallengeType = "otp"
 )
 
-// Valid indicates whether the value is a known member of the RequestMFAChallengeBodyChallengeType enum.
-func (e RequestMFAChallengeBodyChallengeType) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAChallengeBodyChallengeType enum.
+func (e MFAChallengeBodyChallengeType) Valid() bool {
 	return wire.OneOf(string(e), "oob", "otp")
 }
 
-// The values the document lists for RequestMFAChallengeBodyOOBChannel.
+// The values the document lists for MFAChallengeBodyOOBChannel.
 const (
-	RequestMFAChallengeBodyOOBChannelAuth0 RequestMFAChallengeBodyOOBChannel = "auth0"
-	RequestMFAChallengeBodyOOBChannelSMS   RequestMFAChallengeBodyOOBChannel = "sms"
-	RequestMFAChallengeBodyOOBChannelVoice RequestMFAChallengeBodyOOBChannel = "voice"
+	MFAChallengeBodyOOBChannelAuth0 MFAChallengeBodyOOBChannel = "auth0"
+	MFAChallengeBodyOOBChannelSMS   MFAChallengeBodyOOBChannel = "sms"
+	MFAChallengeBodyOOBChannelVoice MFAChallengeBodyOOBChannel = "voice"
 )
 
-// Valid indicates whether the value is a known member of the RequestMFAChallengeBodyOOBChannel enum.
-func (e RequestMFAChallengeBodyOOBChannel) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAChallengeBodyOOBChannel enum.
+func (e MFAChallengeBodyOOBChannel) Valid() bool {
 	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
-// The values the document lists for SocialWithProviderAccessTokenBodyConnection.
+// The values the document lists for LegacySocialAccessTokenBodyConnection.
 const (
-	SocialWithProviderAccessTokenBodyConnectionFacebook     SocialWithProviderAccessTokenBodyConnection = "facebook"
-	SocialWithProviderAccessTokenBodyConnectionGoogleOAuth2 SocialWithProviderAccessTokenBodyConnection = "google-oauth2"
-	SocialWithProviderAccessTokenBodyConnectionTwitter      SocialWithProviderAccessTokenBodyConnection = "twitter"
-	SocialWithProviderAccessTokenBodyConnectionWeibo        SocialWithProviderAccessTokenBodyConnection = "weibo"
+	LegacySocialAccessTokenBodyConnectionFacebook     LegacySocialAccessTokenBodyConnection = "facebook"
+	LegacySocialAccessTokenBodyConnectionGoogleOAuth2 LegacySocialAccessTokenBodyConnection = "google-oauth2"
+	LegacySocialAccessTokenBodyConnectionTwitter      LegacySocialAccessTokenBodyConnection = "twitter"
+	LegacySocialAccessTokenBodyConnectionWeibo        LegacySocialAccessTokenBodyConnection = "weibo"
 )
 
-// Valid indicates whether the value is a known member of the SocialWithProviderAccessTokenBodyConnection enum.
-func (e SocialWithProviderAccessTokenBodyConnection) Valid() bool {
+// Valid indicates whether the value is a known member of the LegacySocialAccessTokenBodyConnection enum.
+func (e LegacySocialAccessTokenBodyConnection) Valid() bool {
 	return wire.OneOf(string(e), "facebook", "google-oauth2", "twitter", "weibo")
 }
 
-// The values the document lists for GlobalTokenRevocationBodySubjectFormat.
+// The values the document lists for LogoutRevokeConnectionTokensBodySubjectFormat.
 const (
-	GlobalTokenRevocationBodySubjectFormatIssSub GlobalTokenRevocationBodySubjectFormat = "iss_sub"
+	LogoutRevokeConnectionTokensBodySubjectFormatIssSub LogoutRevokeConnectionTokensBodySubjectFormat = "iss_sub"
 )
 
-// Valid indicates whether the value is a known member of the GlobalTokenRevocationBodySubjectFormat enum.
-func (e GlobalTokenRevocationBodySubjectFormat) Valid() bool {
+// Valid indicates whether the value is a known member of the LogoutRevokeConnectionTokensBodySubjectFormat enum.
+func (e LogoutRevokeConnectionTokensBodySubjectFormat) Valid() bool {
 	return wire.OneOf(string(e), "iss_sub")
 }
 
-// The values the document lists for PushAuthorizationRequestBodyClientAssertionType.
+// The values the document lists for OAuthPushAuthorizationRequestBodyClientAssertionType.
 const (
-	PushAuthorizationRequestBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer PushAuthorizationRequestBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	OAuthPushAuthorizationRequestBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer OAuthPushAuthorizationRequestBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
-// Valid indicates whether the value is a known member of the PushAuthorizationRequestBodyClientAssertionType enum.
-func (e PushAuthorizationRequestBodyClientAssertionType) Valid() bool {
+// Valid indicates whether the value is a known member of the OAuthPushAuthorizationRequestBodyClientAssertionType enum.
+func (e OAuthPushAuthorizationRequestBodyClientAssertionType) Valid() bool {
 	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
-// The values the document lists for PushAuthorizationRequestBodyCodeChallengeMethod.
+// The values the document lists for OAuthPushAuthorizationRequestBodyCodeChallengeMethod.
 const (
-	PushAuthorizationRequestBodyCodeChallengeMethodS256 PushAuthorizationRequestBodyCodeChallengeMethod = "S256"
+	OAuthPushAuthorizationRequestBodyCodeChallengeMethodS256 OAuthPushAuthorizationRequestBodyCodeChallengeMethod = "S256"
 )
 
-// Valid indicates whether the value is a known member of the PushAuthorizationRequestBodyCodeChallengeMethod enum.
-func (e PushAuthorizationRequestBodyCodeChallengeMethod) Valid() bool {
+// Valid indicates whether the value is a known member of the OAuthPushAuthorizationRequestBodyCodeChallengeMethod enum.
+func (e OAuthPushAuthorizationRequestBodyCodeChallengeMethod) Valid() bool {
 	return wire.OneOf(string(e), "S256")
 }
 
-// The values the document lists for PushAuthorizationRequestBodyResponseType.
+// The values the document lists for OAuthPushAuthorizationRequestBodyResponseType.
 const (
-	PushAuthorizationRequestBodyResponseTypeCode PushAuthorizationRequestBodyResponseType = "code"
+	OAuthPushAuthorizationRequestBodyResponseTypeCode OAuthPushAuthorizationRequestBodyResponseType = "code"
 )
 
-// Valid indicates whether the value is a known member of the PushAuthorizationRequestBodyResponseType enum.
-func (e PushAuthorizationRequestBodyResponseType) Valid() bool {
+// Valid indicates whether the value is a known member of the OAuthPushAuthorizationRequestBodyResponseType enum.
+func (e OAuthPushAuthorizationRequestBodyResponseType) Valid() bool {
 	return wire.OneOf(string(e), "code")
 }
 
-// The values the document lists for RevokeTokenBodyClientAssertionType.
+// The values the document lists for OAuthRevokeBodyClientAssertionType.
 const (
-	RevokeTokenBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer RevokeTokenBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	OAuthRevokeBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer OAuthRevokeBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
-// Valid indicates whether the value is a known member of the RevokeTokenBodyClientAssertionType enum.
-func (e RevokeTokenBodyClientAssertionType) Valid() bool {
+// Valid indicates whether the value is a known member of the OAuthRevokeBodyClientAssertionType enum.
+func (e OAuthRevokeBodyClientAssertionType) Valid() bool {
 	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
-// The values the document lists for ResourceOwnerLegacyBodyGrantType.
+// The values the document lists for LegacyResourceOwnerBodyGrantType.
 const (
-	ResourceOwnerLegacyBodyGrantTypePassword ResourceOwnerLegacyBodyGrantType = "password"
+	LegacyResourceOwnerBodyGrantTypePassword LegacyResourceOwnerBodyGrantType = "password"
 )
 
-// Valid indicates whether the value is a known member of the ResourceOwnerLegacyBodyGrantType enum.
-func (e ResourceOwnerLegacyBodyGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the LegacyResourceOwnerBodyGrantType enum.
+func (e LegacyResourceOwnerBodyGrantType) Valid() bool {
 	return wire.OneOf(string(e), "password")
 }
 
-// The values the document lists for StartPasswordlessBodyConnection.
+// The values the document lists for PasswordlessStartBodyConnection.
 const (
-	StartPasswordlessBodyConnectionEmail StartPasswordlessBodyConnection = "email"
-	StartPasswordlessBodyConnectionSMS   StartPasswordlessBodyConnection = "sms"
+	PasswordlessStartBodyConnectionEmail PasswordlessStartBodyConnection = "email"
+	PasswordlessStartBodyConnectionSMS   PasswordlessStartBodyConnection = "sms"
 )
 
-// Valid indicates whether the value is a known member of the StartPasswordlessBodyConnection enum.
-func (e StartPasswordlessBodyConnection) Valid() bool {
+// Valid indicates whether the value is a known member of the PasswordlessStartBodyConnection enum.
+func (e PasswordlessStartBodyConnection) Valid() bool {
 	return wire.OneOf(string(e), "email", "sms")
 }
 
-// The values the document lists for StartPasswordlessBodySend.
+// The values the document lists for PasswordlessStartBodySend.
 const (
-	StartPasswordlessBodySendCode StartPasswordlessBodySend = "code"
-	StartPasswordlessBodySendLink StartPasswordlessBodySend = "link"
+	PasswordlessStartBodySendCode PasswordlessStartBodySend = "code"
+	PasswordlessStartBodySendLink PasswordlessStartBodySend = "link"
 )
 
-// Valid indicates whether the value is a known member of the StartPasswordlessBodySend enum.
-func (e StartPasswordlessBodySend) Valid() bool {
+// Valid indicates whether the value is a known member of the PasswordlessStartBodySend enum.
+func (e PasswordlessStartBodySend) Valid() bool {
 	return wire.OneOf(string(e), "code", "link")
 }
 
-// The values the document lists for VerifyBodyConnection.
+// The values the document lists for PasswordlessVerifyBodyConnection.
 const (
-	VerifyBodyConnectionEmail VerifyBodyConnection = "email"
-	VerifyBodyConnectionSMS   VerifyBodyConnection = "sms"
+	PasswordlessVerifyBodyConnectionEmail PasswordlessVerifyBodyConnection = "email"
+	PasswordlessVerifyBodyConnectionSMS   PasswordlessVerifyBodyConnection = "sms"
 )
 
-// Valid indicates whether the value is a known member of the VerifyBodyConnection enum.
-func (e VerifyBodyConnection) Valid() bool {
+// Valid indicates whether the value is a known member of the PasswordlessVerifyBodyConnection enum.
+func (e PasswordlessVerifyBodyConnection) Valid() bool {
 	return wire.OneOf(string(e), "email", "sms")
 }
 
-// The values the document lists for ImpersonateUserBodyProtocol.
+// The values the document lists for LegacyImpersonateBodyProtocol.
 const (
-	ImpersonateUserBodyProtocolOAuth2               ImpersonateUserBodyProtocol = "oauth2"
-	ImpersonateUserBodyProtocolSAMLP                ImpersonateUserBodyProtocol = "samlp"
-	ImpersonateUserBodyProtocolWSFed                ImpersonateUserBodyProtocol = "wsfed"
-	ImpersonateUserBodyProtocolWstrustUsernamemixed ImpersonateUserBodyProtocol = "wstrust-usernamemixed"
+	LegacyImpersonateBodyProtocolOAuth2               LegacyImpersonateBodyProtocol = "oauth2"
+	LegacyImpersonateBodyProtocolSAMLP                LegacyImpersonateBodyProtocol = "samlp"
+	LegacyImpersonateBodyProtocolWSFed                LegacyImpersonateBodyProtocol = "wsfed"
+	LegacyImpersonateBodyProtocolWstrustUsernamemixed LegacyImpersonateBodyProtocol = "wstrust-usernamemixed"
 )
 
-// Valid indicates whether the value is a known member of the ImpersonateUserBodyProtocol enum.
-func (e ImpersonateUserBodyProtocol) Valid() bool {
+// Valid indicates whether the value is a known member of the LegacyImpersonateBodyProtocol enum.
+func (e LegacyImpersonateBodyProtocol) Valid() bool {
 	return wire.OneOf(string(e), "oauth2", "samlp", "wsfed", "wstrust-usernamemixed")
 }
 
@@ -1150,8 +1150,8 @@ type AuthorizeURLParamsPrompt string
 // AuthorizeURLParamsResponseMode defines parameters for Authorize.
 type AuthorizeURLParamsResponseMode string
 
-// StartBackChannelLoginBody defines parameters for StartBackChannelLogin.
-type StartBackChannelLoginBody struct {
+// OAuthBackchannelAuthorizeBody defines parameters for StartBackChannelLogin.
+type OAuthBackchannelAuthorizeBody struct {
 	Audience             *string       `form:"audience,omitempty" json:"audience,omitempty"`
 	AuthorizationDetails []interface{} `form:"authorization_details,omitempty" json:"authorization_details,omitzero"`
 	BindingMessage       string        `form:"binding_message" json:"binding_message"`
@@ -1167,8 +1167,8 @@ type StartBackChannelLoginBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ChangePasswordBody defines parameters for ChangePassword.
-type ChangePasswordBody struct {
+// DatabaseChangePasswordBody defines parameters for ChangePassword.
+type DatabaseChangePasswordBody struct {
 	ClientID     string  `json:"client_id"`
 	Connection   string  `json:"connection"`
 	Email        string  `json:"email"`
@@ -1179,8 +1179,8 @@ type ChangePasswordBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SignupBody defines parameters for Signup.
-type SignupBody struct {
+// DatabaseSignupBody defines parameters for Signup.
+type DatabaseSignupBody struct {
 	ClientID     string                 `json:"client_id"`
 	Connection   string                 `json:"connection"`
 	Email        *string                `json:"email,omitempty"`
@@ -1199,25 +1199,25 @@ type SignupBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GetDelegationTokenBody defines parameters for GetDelegationToken.
-type GetDelegationTokenBody struct {
-	APIType   *string                         `json:"api_type,omitempty"`
-	ClientID  string                          `json:"client_id"`
-	GrantType GetDelegationTokenBodyGrantType `json:"grant_type"`
-	IDToken   string                          `json:"id_token"`
-	Scope     *string                         `json:"scope,omitempty"`
-	Target    *string                         `json:"target,omitempty"`
+// LegacyDelegationBody defines parameters for GetDelegationToken.
+type LegacyDelegationBody struct {
+	APIType   *string                       `json:"api_type,omitempty"`
+	ClientID  string                        `json:"client_id"`
+	GrantType LegacyDelegationBodyGrantType `json:"grant_type"`
+	IDToken   string                        `json:"id_token"`
+	Scope     *string                       `json:"scope,omitempty"`
+	Target    *string                       `json:"target,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GetDelegationTokenBodyGrantType defines parameters for GetDelegationToken.
-type GetDelegationTokenBodyGrantType string
+// LegacyDelegationBodyGrantType defines parameters for GetDelegationToken.
+type LegacyDelegationBodyGrantType string
 
-// IDPInitiatedSSOBody defines parameters for IDPInitiatedSSO.
-type IDPInitiatedSSOBody struct {
+// SAMLIDPInitiatedSSOBody defines parameters for IDPInitiatedSSO.
+type SAMLIDPInitiatedSSOBody struct {
 	SAMLResponse string `form:"SAMLResponse" json:"SAMLResponse"`
 	Connection   string `form:"connection" json:"connection"`
 
@@ -1226,62 +1226,62 @@ type IDPInitiatedSSOBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AssociateMFAAuthenticatorBody defines parameters for AssociateMFAAuthenticator.
-type AssociateMFAAuthenticatorBody struct {
-	AuthenticatorTypes []AssociateMFAAuthenticatorBodyAuthenticatorTypes `json:"authenticator_types"`
-	ClientID           *string                                           `json:"client_id,omitempty"`
-	ClientSecret       *string                                           `json:"client_secret,omitempty"`
-	OOBChannels        []AssociateMFAAuthenticatorBodyOOBChannels        `json:"oob_channels,omitzero"`
-	PhoneNumber        *string                                           `json:"phone_number,omitempty"`
+// MFAAssociateBody defines parameters for AssociateMFAAuthenticator.
+type MFAAssociateBody struct {
+	AuthenticatorTypes []MFAAssociateBodyAuthenticatorTypes `json:"authenticator_types"`
+	ClientID           *string                              `json:"client_id,omitempty"`
+	ClientSecret       *string                              `json:"client_secret,omitempty"`
+	OOBChannels        []MFAAssociateBodyOOBChannels        `json:"oob_channels,omitzero"`
+	PhoneNumber        *string                              `json:"phone_number,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AssociateMFAAuthenticatorBodyAuthenticatorTypes defines parameters for AssociateMFAAuthenticator.
-type AssociateMFAAuthenticatorBodyAuthenticatorTypes string
+// MFAAssociateBodyAuthenticatorTypes defines parameters for AssociateMFAAuthenticator.
+type MFAAssociateBodyAuthenticatorTypes string
 
-// AssociateMFAAuthenticatorBodyOOBChannels defines parameters for AssociateMFAAuthenticator.
-type AssociateMFAAuthenticatorBodyOOBChannels string
+// MFAAssociateBodyOOBChannels defines parameters for AssociateMFAAuthenticator.
+type MFAAssociateBodyOOBChannels string
 
-// RequestMFAChallengeBody defines parameters for RequestMFAChallenge.
-type RequestMFAChallengeBody struct {
-	AuthenticatorID *string                              `json:"authenticator_id,omitempty"`
-	ChallengeType   RequestMFAChallengeBodyChallengeType `json:"challenge_type"`
-	ClientID        string                               `json:"client_id"`
-	ClientSecret    *string                              `json:"client_secret,omitempty"`
-	MFAToken        string                               `json:"mfa_token"`
-	OOBChannel      *RequestMFAChallengeBodyOOBChannel   `json:"oob_channel,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// RequestMFAChallengeBodyChallengeType defines parameters for RequestMFAChallenge.
-type RequestMFAChallengeBodyChallengeType string
-
-// RequestMFAChallengeBodyOOBChannel defines parameters for RequestMFAChallenge.
-type RequestMFAChallengeBodyOOBChannel string
-
-// SocialWithProviderAccessTokenBody defines parameters for SocialWithProviderAccessToken.
-type SocialWithProviderAccessTokenBody struct {
-	AccessToken string                                      `json:"access_token"`
-	ClientID    string                                      `json:"client_id"`
-	Connection  SocialWithProviderAccessTokenBodyConnection `json:"connection"`
-	Scope       *string                                     `json:"scope,omitempty"`
+// MFAChallengeBody defines parameters for RequestMFAChallenge.
+type MFAChallengeBody struct {
+	AuthenticatorID *string                       `json:"authenticator_id,omitempty"`
+	ChallengeType   MFAChallengeBodyChallengeType `json:"challenge_type"`
+	ClientID        string                        `json:"client_id"`
+	ClientSecret    *string                       `json:"client_secret,omitempty"`
+	MFAToken        string                        `json:"mfa_token"`
+	OOBChannel      *MFAChallengeBodyOOBChannel   `json:"oob_channel,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SocialWithProviderAccessTokenBodyConnection defines parameters for SocialWithProviderAccessToken.
-type SocialWithProviderAccessTokenBodyConnection string
+// MFAChallengeBodyChallengeType defines parameters for RequestMFAChallenge.
+type MFAChallengeBodyChallengeType string
 
-// RequestDeviceCodeBody defines parameters for RequestDeviceCode.
-type RequestDeviceCodeBody struct {
+// MFAChallengeBodyOOBChannel defines parameters for RequestMFAChallenge.
+type MFAChallengeBodyOOBChannel string
+
+// LegacySocialAccessTokenBody defines parameters for SocialWithProviderAccessToken.
+type LegacySocialAccessTokenBody struct {
+	AccessToken string                                `json:"access_token"`
+	ClientID    string                                `json:"client_id"`
+	Connection  LegacySocialAccessTokenBodyConnection `json:"connection"`
+	Scope       *string                               `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// LegacySocialAccessTokenBodyConnection defines parameters for SocialWithProviderAccessToken.
+type LegacySocialAccessTokenBodyConnection string
+
+// OAuthDeviceCodeBody defines parameters for RequestDeviceCode.
+type OAuthDeviceCodeBody struct {
 	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
 	ClientID string  `form:"client_id" json:"client_id"`
 	Scope    *string `form:"scope,omitempty" json:"scope,omitempty"`
@@ -1291,12 +1291,12 @@ type RequestDeviceCodeBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GlobalTokenRevocationBody defines parameters for GlobalTokenRevocation.
-type GlobalTokenRevocationBody struct {
+// LogoutRevokeConnectionTokensBody defines parameters for GlobalTokenRevocation.
+type LogoutRevokeConnectionTokensBody struct {
 	Subject *struct {
-		Format GlobalTokenRevocationBodySubjectFormat `json:"format"`
-		Iss    string                                 `json:"iss"`
-		Sub    string                                 `json:"sub"`
+		Format LogoutRevokeConnectionTokensBodySubjectFormat `json:"format"`
+		Iss    string                                        `json:"iss"`
+		Sub    string                                        `json:"sub"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -1308,46 +1308,46 @@ type GlobalTokenRevocationBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GlobalTokenRevocationBodySubjectFormat defines parameters for GlobalTokenRevocation.
-type GlobalTokenRevocationBodySubjectFormat string
+// LogoutRevokeConnectionTokensBodySubjectFormat defines parameters for GlobalTokenRevocation.
+type LogoutRevokeConnectionTokensBodySubjectFormat string
 
-// PushAuthorizationRequestBody defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestBody struct {
-	Audience            *string                                          `form:"audience,omitempty" json:"audience,omitempty"`
-	ClientAssertion     *string                                          `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
-	ClientAssertionType *PushAuthorizationRequestBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
-	ClientID            string                                           `form:"client_id" json:"client_id"`
-	ClientSecret        *string                                          `form:"client_secret,omitempty" json:"client_secret,omitempty"`
-	CodeChallenge       *string                                          `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
-	CodeChallengeMethod *PushAuthorizationRequestBodyCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
-	Connection          *string                                          `form:"connection,omitempty" json:"connection,omitempty"`
-	Invitation          *string                                          `form:"invitation,omitempty" json:"invitation,omitempty"`
-	Nonce               *string                                          `form:"nonce,omitempty" json:"nonce,omitempty"`
-	Organization        *string                                          `form:"organization,omitempty" json:"organization,omitempty"`
-	RedirectURI         *string                                          `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
-	ResponseMode        *string                                          `form:"response_mode,omitempty" json:"response_mode,omitempty"`
-	ResponseType        PushAuthorizationRequestBodyResponseType         `form:"response_type" json:"response_type"`
-	Scope               *string                                          `form:"scope,omitempty" json:"scope,omitempty"`
-	State               *string                                          `form:"state,omitempty" json:"state,omitempty"`
+// OAuthPushAuthorizationRequestBody defines parameters for PushAuthorizationRequest.
+type OAuthPushAuthorizationRequestBody struct {
+	Audience            *string                                               `form:"audience,omitempty" json:"audience,omitempty"`
+	ClientAssertion     *string                                               `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
+	ClientAssertionType *OAuthPushAuthorizationRequestBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
+	ClientID            string                                                `form:"client_id" json:"client_id"`
+	ClientSecret        *string                                               `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+	CodeChallenge       *string                                               `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
+	CodeChallengeMethod *OAuthPushAuthorizationRequestBodyCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
+	Connection          *string                                               `form:"connection,omitempty" json:"connection,omitempty"`
+	Invitation          *string                                               `form:"invitation,omitempty" json:"invitation,omitempty"`
+	Nonce               *string                                               `form:"nonce,omitempty" json:"nonce,omitempty"`
+	Organization        *string                                               `form:"organization,omitempty" json:"organization,omitempty"`
+	RedirectURI         *string                                               `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
+	ResponseMode        *string                                               `form:"response_mode,omitempty" json:"response_mode,omitempty"`
+	ResponseType        OAuthPushAuthorizationRequestBodyResponseType         `form:"response_type" json:"response_type"`
+	Scope               *string                                               `form:"scope,omitempty" json:"scope,omitempty"`
+	State               *string                                               `form:"state,omitempty" json:"state,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PushAuthorizationRequestBodyClientAssertionType defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestBodyClientAssertionType string
+// OAuthPushAuthorizationRequestBodyClientAssertionType defines parameters for PushAuthorizationRequest.
+type OAuthPushAuthorizationRequestBodyClientAssertionType string
 
-// PushAuthorizationRequestBodyCodeChallengeMethod defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestBodyCodeChallengeMethod string
+// OAuthPushAuthorizationRequestBodyCodeChallengeMethod defines parameters for PushAuthorizationRequest.
+type OAuthPushAuthorizationRequestBodyCodeChallengeMethod string
 
-// PushAuthorizationRequestBodyResponseType defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestBodyResponseType string
+// OAuthPushAuthorizationRequestBodyResponseType defines parameters for PushAuthorizationRequest.
+type OAuthPushAuthorizationRequestBodyResponseType string
 
-// RevokeTokenBody defines parameters for RevokeToken.
-type RevokeTokenBody struct {
+// OAuthRevokeBody defines parameters for RevokeToken.
+type OAuthRevokeBody struct {
 	ClientAssertion     *string                             `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
-	ClientAssertionType *RevokeTokenBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
+	ClientAssertionType *OAuthRevokeBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
 	ClientID            string                              `form:"client_id" json:"client_id"`
 	ClientSecret        *string                             `form:"client_secret,omitempty" json:"client_secret,omitempty"`
 	Token               string                              `form:"token" json:"token"`
@@ -1357,15 +1357,15 @@ type RevokeTokenBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RevokeTokenBodyClientAssertionType defines parameters for RevokeToken.
-type RevokeTokenBodyClientAssertionType string
+// OAuthRevokeBodyClientAssertionType defines parameters for RevokeToken.
+type OAuthRevokeBodyClientAssertionType string
 
-// ResourceOwnerLegacyBody defines parameters for ResourceOwnerLegacy.
-type ResourceOwnerLegacyBody struct {
+// LegacyResourceOwnerBody defines parameters for ResourceOwnerLegacy.
+type LegacyResourceOwnerBody struct {
 	ClientID   string                           `json:"client_id"`
 	Connection string                           `json:"connection"`
 	Device     *string                          `json:"device,omitempty"`
-	GrantType  ResourceOwnerLegacyBodyGrantType `json:"grant_type"`
+	GrantType  LegacyResourceOwnerBodyGrantType `json:"grant_type"`
 	IDToken    *string                          `json:"id_token,omitempty"`
 	Password   string                           `json:"password"`
 	Scope      *string                          `json:"scope,omitempty"`
@@ -1376,8 +1376,8 @@ type ResourceOwnerLegacyBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ResourceOwnerLegacyBodyGrantType defines parameters for ResourceOwnerLegacy.
-type ResourceOwnerLegacyBodyGrantType string
+// LegacyResourceOwnerBodyGrantType defines parameters for ResourceOwnerLegacy.
+type LegacyResourceOwnerBodyGrantType string
 
 // LogoutOIDCURLParams defines parameters for OIDCLogout.
 type LogoutOIDCURLParams struct {
@@ -1388,8 +1388,8 @@ type LogoutOIDCURLParams struct {
 	Federated             *string `form:"federated,omitempty" json:"federated,omitempty"`
 }
 
-// DynamicApplicationRegistrationBody defines parameters for DynamicApplicationRegistration.
-type DynamicApplicationRegistrationBody struct {
+// ClientsRegisterBody defines parameters for DynamicApplicationRegistration.
+type ClientsRegisterBody struct {
 	ClientName              *string  `json:"client_name,omitempty"`
 	RedirectURIs            []string `json:"redirect_uris"`
 	TokenEndpointAuthMethod *string  `json:"token_endpoint_auth_method,omitempty"`
@@ -1399,46 +1399,46 @@ type DynamicApplicationRegistrationBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// StartPasswordlessBody defines parameters for StartPasswordless.
-type StartPasswordlessBody struct {
+// PasswordlessStartBody defines parameters for StartPasswordless.
+type PasswordlessStartBody struct {
 	AuthParams          map[string]interface{}          `json:"authParams,omitzero"`
 	ClientAssertion     *string                         `json:"client_assertion,omitempty"`
 	ClientAssertionType *string                         `json:"client_assertion_type,omitempty"`
 	ClientID            string                          `json:"client_id"`
 	ClientSecret        *string                         `json:"client_secret,omitempty"`
-	Connection          StartPasswordlessBodyConnection `json:"connection"`
+	Connection          PasswordlessStartBodyConnection `json:"connection"`
 	Email               *string                         `json:"email,omitempty"`
 	PhoneNumber         *string                         `json:"phone_number,omitempty"`
-	Send                *StartPasswordlessBodySend      `json:"send,omitempty"`
+	Send                *PasswordlessStartBodySend      `json:"send,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// StartPasswordlessBodyConnection defines parameters for StartPasswordless.
-type StartPasswordlessBodyConnection string
+// PasswordlessStartBodyConnection defines parameters for StartPasswordless.
+type PasswordlessStartBodyConnection string
 
-// StartPasswordlessBodySend defines parameters for StartPasswordless.
-type StartPasswordlessBodySend string
+// PasswordlessStartBodySend defines parameters for StartPasswordless.
+type PasswordlessStartBodySend string
 
-// VerifyBody defines parameters for Verify.
-type VerifyBody struct {
-	ClientID    string               `json:"client_id"`
-	Connection  VerifyBodyConnection `json:"connection"`
-	GrantType   string               `json:"grant_type"`
-	Password    string               `json:"password"`
-	RedirectURI string               `json:"redirect_uri"`
-	Scope       *string              `json:"scope,omitempty"`
-	Username    string               `json:"username"`
+// PasswordlessVerifyBody defines parameters for Verify.
+type PasswordlessVerifyBody struct {
+	ClientID    string                           `json:"client_id"`
+	Connection  PasswordlessVerifyBodyConnection `json:"connection"`
+	GrantType   string                           `json:"grant_type"`
+	Password    string                           `json:"password"`
+	RedirectURI string                           `json:"redirect_uri"`
+	Scope       *string                          `json:"scope,omitempty"`
+	Username    string                           `json:"username"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VerifyBodyConnection defines parameters for Verify.
-type VerifyBodyConnection string
+// PasswordlessVerifyBodyConnection defines parameters for Verify.
+type PasswordlessVerifyBodyConnection string
 
 // SAMLRequestURLParams defines parameters for AcceptSAMLRequest.
 type SAMLRequestURLParams struct {
@@ -1446,8 +1446,8 @@ type SAMLRequestURLParams struct {
 	Organization *string `form:"organization,omitempty" json:"organization,omitempty"`
 }
 
-// GetTokenInfoBody defines parameters for GetTokenInfo.
-type GetTokenInfoBody struct {
+// LegacyTokenInfoBody defines parameters for GetTokenInfo.
+type LegacyTokenInfoBody struct {
 	IDToken string `json:"id_token"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -1455,22 +1455,22 @@ type GetTokenInfoBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ImpersonateUserBody defines parameters for ImpersonateUser.
-type ImpersonateUserBody struct {
-	AdditionalParameters map[string]interface{}      `json:"additionalParameters,omitzero"`
-	ClientID             string                      `json:"client_id"`
-	ImpersonatorID       string                      `json:"impersonator_id"`
-	Protocol             ImpersonateUserBodyProtocol `json:"protocol"`
-	ResponseType         *string                     `json:"response_type,omitempty"`
-	State                *string                     `json:"state,omitempty"`
+// LegacyImpersonateBody defines parameters for ImpersonateUser.
+type LegacyImpersonateBody struct {
+	AdditionalParameters map[string]interface{}        `json:"additionalParameters,omitzero"`
+	ClientID             string                        `json:"client_id"`
+	ImpersonatorID       string                        `json:"impersonator_id"`
+	Protocol             LegacyImpersonateBodyProtocol `json:"protocol"`
+	ResponseType         *string                       `json:"response_type,omitempty"`
+	State                *string                       `json:"state,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ImpersonateUserBodyProtocol defines parameters for ImpersonateUser.
-type ImpersonateUserBodyProtocol string
+// LegacyImpersonateBodyProtocol defines parameters for ImpersonateUser.
+type LegacyImpersonateBodyProtocol string
 
 // LogoutURLParams defines parameters for Logout.
 type LogoutURLParams struct {
@@ -1826,14 +1826,6 @@ func (t *TokenRequest) UnmarshalJSON(b []byte) error {
 // The JSON methods of the models: each reads and writes the members its
 // type declares and keeps the others in Unknown (internal/wire).
 
-// MarshalJSON writes AssociateMFAAuthenticatorBody, its Unknown members included.
-//
-//go:noinline
-func (v AssociateMFAAuthenticatorBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads AssociateMFAAuthenticatorBody; the members it does not declare go to Unknown.
-func (v *AssociateMFAAuthenticatorBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
 // MarshalJSON writes AuthorizationCodeGrant, its Unknown members included.
 //
 //go:noinline
@@ -1858,14 +1850,6 @@ func (v BackchannelAuthorizeResponse) MarshalJSON() ([]byte, error) { return wir
 // UnmarshalJSON reads BackchannelAuthorizeResponse; the members it does not declare go to Unknown.
 func (v *BackchannelAuthorizeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ChangePasswordBody, its Unknown members included.
-//
-//go:noinline
-func (v ChangePasswordBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ChangePasswordBody; the members it does not declare go to Unknown.
-func (v *ChangePasswordBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
 // MarshalJSON writes ClientCredentialsGrant, its Unknown members included.
 //
 //go:noinline
@@ -1881,6 +1865,30 @@ func (v ClientRegistration) MarshalJSON() ([]byte, error) { return wire.Marshal(
 
 // UnmarshalJSON reads ClientRegistration; the members it does not declare go to Unknown.
 func (v *ClientRegistration) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes ClientsRegisterBody, its Unknown members included.
+//
+//go:noinline
+func (v ClientsRegisterBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientsRegisterBody; the members it does not declare go to Unknown.
+func (v *ClientsRegisterBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes DatabaseChangePasswordBody, its Unknown members included.
+//
+//go:noinline
+func (v DatabaseChangePasswordBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DatabaseChangePasswordBody; the members it does not declare go to Unknown.
+func (v *DatabaseChangePasswordBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes DatabaseSignupBody, its Unknown members included.
+//
+//go:noinline
+func (v DatabaseSignupBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DatabaseSignupBody; the members it does not declare go to Unknown.
+func (v *DatabaseSignupBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes DelegationResponse, its Unknown members included.
 //
@@ -1906,16 +1914,6 @@ func (v DeviceCodeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads DeviceCodeResponse; the members it does not declare go to Unknown.
 func (v *DeviceCodeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes DynamicApplicationRegistrationBody, its Unknown members included.
-//
-//go:noinline
-func (v DynamicApplicationRegistrationBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads DynamicApplicationRegistrationBody; the members it does not declare go to Unknown.
-func (v *DynamicApplicationRegistrationBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ErrorResponse, its Unknown members included.
 //
 //go:noinline
@@ -1924,45 +1922,61 @@ func (v ErrorResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads ErrorResponse; the members it does not declare go to Unknown.
 func (v *ErrorResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GetDelegationTokenBody, its Unknown members included.
+// MarshalJSON writes LegacyDelegationBody, its Unknown members included.
 //
 //go:noinline
-func (v GetDelegationTokenBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacyDelegationBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GetDelegationTokenBody; the members it does not declare go to Unknown.
-func (v *GetDelegationTokenBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads LegacyDelegationBody; the members it does not declare go to Unknown.
+func (v *LegacyDelegationBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GetTokenInfoBody, its Unknown members included.
+// MarshalJSON writes LegacyImpersonateBody, its Unknown members included.
 //
 //go:noinline
-func (v GetTokenInfoBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacyImpersonateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GetTokenInfoBody; the members it does not declare go to Unknown.
-func (v *GetTokenInfoBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads LegacyImpersonateBody; the members it does not declare go to Unknown.
+func (v *LegacyImpersonateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GlobalTokenRevocationBody, its Unknown members included.
+// MarshalJSON writes LegacyResourceOwnerBody, its Unknown members included.
 //
 //go:noinline
-func (v GlobalTokenRevocationBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacyResourceOwnerBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GlobalTokenRevocationBody; the members it does not declare go to Unknown.
-func (v *GlobalTokenRevocationBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads LegacyResourceOwnerBody; the members it does not declare go to Unknown.
+func (v *LegacyResourceOwnerBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes IDPInitiatedSSOBody, its Unknown members included.
+// MarshalJSON writes LegacySocialAccessTokenBody, its Unknown members included.
 //
 //go:noinline
-func (v IDPInitiatedSSOBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacySocialAccessTokenBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads IDPInitiatedSSOBody; the members it does not declare go to Unknown.
-func (v *IDPInitiatedSSOBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads LegacySocialAccessTokenBody; the members it does not declare go to Unknown.
+func (v *LegacySocialAccessTokenBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ImpersonateUserBody, its Unknown members included.
+// MarshalJSON writes LegacyTokenInfoBody, its Unknown members included.
 //
 //go:noinline
-func (v ImpersonateUserBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacyTokenInfoBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ImpersonateUserBody; the members it does not declare go to Unknown.
-func (v *ImpersonateUserBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads LegacyTokenInfoBody; the members it does not declare go to Unknown.
+func (v *LegacyTokenInfoBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes LogoutRevokeConnectionTokensBody, its Unknown members included.
+//
+//go:noinline
+func (v LogoutRevokeConnectionTokensBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads LogoutRevokeConnectionTokensBody; the members it does not declare go to Unknown.
+func (v *LogoutRevokeConnectionTokensBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes MFAAssociateBody, its Unknown members included.
+//
+//go:noinline
+func (v MFAAssociateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MFAAssociateBody; the members it does not declare go to Unknown.
+func (v *MFAAssociateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes MFAAssociation, its Unknown members included.
 //
@@ -1988,6 +2002,14 @@ func (v MFAChallenge) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads MFAChallenge; the members it does not declare go to Unknown.
 func (v *MFAChallenge) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
+// MarshalJSON writes MFAChallengeBody, its Unknown members included.
+//
+//go:noinline
+func (v MFAChallengeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MFAChallengeBody; the members it does not declare go to Unknown.
+func (v *MFAChallengeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
 // MarshalJSON writes MFAOOBGrant, its Unknown members included.
 //
 //go:noinline
@@ -2011,6 +2033,40 @@ func (v MFARecoveryCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marsha
 
 // UnmarshalJSON reads MFARecoveryCodeGrant; the members it does not declare go to Unknown.
 func (v *MFARecoveryCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes OAuthBackchannelAuthorizeBody, its Unknown members included.
+//
+//go:noinline
+func (v OAuthBackchannelAuthorizeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthBackchannelAuthorizeBody; the members it does not declare go to Unknown.
+func (v *OAuthBackchannelAuthorizeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes OAuthDeviceCodeBody, its Unknown members included.
+//
+//go:noinline
+func (v OAuthDeviceCodeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthDeviceCodeBody; the members it does not declare go to Unknown.
+func (v *OAuthDeviceCodeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes OAuthPushAuthorizationRequestBody, its Unknown members included.
+//
+//go:noinline
+func (v OAuthPushAuthorizationRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthPushAuthorizationRequestBody; the members it does not declare go to Unknown.
+func (v *OAuthPushAuthorizationRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// MarshalJSON writes OAuthRevokeBody, its Unknown members included.
+//
+//go:noinline
+func (v OAuthRevokeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthRevokeBody; the members it does not declare go to Unknown.
+func (v *OAuthRevokeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes PARResponse, its Unknown members included.
 //
@@ -2036,6 +2092,14 @@ func (v PasswordlessOTPGrant) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads PasswordlessOTPGrant; the members it does not declare go to Unknown.
 func (v *PasswordlessOTPGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
+// MarshalJSON writes PasswordlessStartBody, its Unknown members included.
+//
+//go:noinline
+func (v PasswordlessStartBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads PasswordlessStartBody; the members it does not declare go to Unknown.
+func (v *PasswordlessStartBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
 // MarshalJSON writes PasswordlessStartResponse, its Unknown members included.
 //
 //go:noinline
@@ -2044,13 +2108,13 @@ func (v PasswordlessStartResponse) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads PasswordlessStartResponse; the members it does not declare go to Unknown.
 func (v *PasswordlessStartResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes PushAuthorizationRequestBody, its Unknown members included.
+// MarshalJSON writes PasswordlessVerifyBody, its Unknown members included.
 //
 //go:noinline
-func (v PushAuthorizationRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v PasswordlessVerifyBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PushAuthorizationRequestBody; the members it does not declare go to Unknown.
-func (v *PushAuthorizationRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads PasswordlessVerifyBody; the members it does not declare go to Unknown.
+func (v *PasswordlessVerifyBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes RefreshTokenGrant, its Unknown members included.
 //
@@ -2060,45 +2124,13 @@ func (v RefreshTokenGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads RefreshTokenGrant; the members it does not declare go to Unknown.
 func (v *RefreshTokenGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes RequestDeviceCodeBody, its Unknown members included.
+// MarshalJSON writes SAMLIDPInitiatedSSOBody, its Unknown members included.
 //
 //go:noinline
-func (v RequestDeviceCodeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SAMLIDPInitiatedSSOBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads RequestDeviceCodeBody; the members it does not declare go to Unknown.
-func (v *RequestDeviceCodeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes RequestMFAChallengeBody, its Unknown members included.
-//
-//go:noinline
-func (v RequestMFAChallengeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RequestMFAChallengeBody; the members it does not declare go to Unknown.
-func (v *RequestMFAChallengeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ResourceOwnerLegacyBody, its Unknown members included.
-//
-//go:noinline
-func (v ResourceOwnerLegacyBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ResourceOwnerLegacyBody; the members it does not declare go to Unknown.
-func (v *ResourceOwnerLegacyBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes RevokeTokenBody, its Unknown members included.
-//
-//go:noinline
-func (v RevokeTokenBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RevokeTokenBody; the members it does not declare go to Unknown.
-func (v *RevokeTokenBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SignupBody, its Unknown members included.
-//
-//go:noinline
-func (v SignupBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SignupBody; the members it does not declare go to Unknown.
-func (v *SignupBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads SAMLIDPInitiatedSSOBody; the members it does not declare go to Unknown.
+func (v *SAMLIDPInitiatedSSOBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SignupResponse, its Unknown members included.
 //
@@ -2107,32 +2139,6 @@ func (v SignupResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 
 // UnmarshalJSON reads SignupResponse; the members it does not declare go to Unknown.
 func (v *SignupResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SocialWithProviderAccessTokenBody, its Unknown members included.
-//
-//go:noinline
-func (v SocialWithProviderAccessTokenBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SocialWithProviderAccessTokenBody; the members it does not declare go to Unknown.
-func (v *SocialWithProviderAccessTokenBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes StartBackChannelLoginBody, its Unknown members included.
-//
-//go:noinline
-func (v StartBackChannelLoginBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads StartBackChannelLoginBody; the members it does not declare go to Unknown.
-func (v *StartBackChannelLoginBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes StartPasswordlessBody, its Unknown members included.
-//
-//go:noinline
-func (v StartPasswordlessBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads StartPasswordlessBody; the members it does not declare go to Unknown.
-func (v *StartPasswordlessBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes TokenExchangeGrant, its Unknown members included.
 //
@@ -2165,14 +2171,6 @@ func (v UserInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserInfo; the members it does not declare go to Unknown.
 func (v *UserInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes VerifyBody, its Unknown members included.
-//
-//go:noinline
-func (v VerifyBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads VerifyBody; the members it does not declare go to Unknown.
-func (v *VerifyBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // The getters of the models an answer can hold: reading an optional
 // field never panics.

@@ -3200,7 +3200,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("post_event-streams", func(t *testing.T) {
 		ran++
-		var body PostEventStreamsBody
+		var body EventStreamsCreateBody
 		peers.ContractJSON(t, "{\"destination\":{\"configuration\":{\"webhook_authorization\":{\"method\":\"basic\",\"username\":\"x\"},\"webhook_endpoint\":\"https://example.com/x\"},\"type\":\"webhook\"}}", &body)
 		res, err := c.EventStreams.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)

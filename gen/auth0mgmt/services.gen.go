@@ -3030,12 +3030,12 @@ type EventStreamsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:event_streams.
 //
 // Arguments:
-//   - body: PostEventStreamsBody, sent as application/json (optional).
+//   - body: EventStreamsCreateBody, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-event-streams
-func (s *EventStreamsService) Create(ctx context.Context, body PostEventStreamsBody, opts ...Option) (*CreateEventStreamResponse, error) {
+func (s *EventStreamsService) Create(ctx context.Context, body EventStreamsCreateBody, opts ...Option) (*CreateEventStreamResponse, error) {
 	return facade.Fetch(ctx, s.rt, opEventStreamsCreate, facade.Args{Body: body}, opts, new(CreateEventStreamResponse))
 }
 

@@ -6323,8 +6323,8 @@ type ServicesListParams struct {
 	End   *int32 `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// AuthTokenCreateBatchAPIBody defines parameters for AuthTokenCreateBatchAPI.
-type AuthTokenCreateBatchAPIBody = []TokenCreateRequest
+// TokenManagementCreateBatchBody defines parameters for AuthTokenCreateBatchAPI.
+type TokenManagementCreateBatchBody = []TokenCreateRequest
 
 // TokenManagementCreateBatchParams defines parameters for AuthTokenCreateBatchAPI.
 type TokenManagementCreateBatchParams struct {
@@ -6344,8 +6344,8 @@ type ClientsDeleteTokensParams struct {
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientAuthorizationDeleteAPIPostBody defines parameters for ClientAuthorizationDeleteAPIPost.
-type ClientAuthorizationDeleteAPIPostBody struct {
+// ClientsDeleteTokensPostBody defines parameters for ClientAuthorizationDeleteAPIPost.
+type ClientsDeleteTokensPostBody struct {
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6385,8 +6385,8 @@ type ClientsGetGrantedScopesQueryParams struct {
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientGrantedScopesGetAPIPostBody defines parameters for ClientGrantedScopesGetAPIPost.
-type ClientGrantedScopesGetAPIPostBody struct {
+// ClientsGetGrantedScopesPostBody defines parameters for ClientGrantedScopesGetAPIPost.
+type ClientsGetGrantedScopesPostBody struct {
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6394,8 +6394,8 @@ type ClientGrantedScopesGetAPIPostBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationAPIBody defines parameters for ClientRegistrationAPI.
-type ClientRegistrationAPIBody struct {
+// DynamicClientRegistrationRegisterBody defines parameters for ClientRegistrationAPI.
+type DynamicClientRegistrationRegisterBody struct {
 	// ClientID is a string.
 	ClientID *string `json:"clientId,omitempty"`
 
@@ -6410,8 +6410,8 @@ type ClientRegistrationAPIBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationDeleteAPIBody defines parameters for ClientRegistrationDeleteAPI.
-type ClientRegistrationDeleteAPIBody struct {
+// DynamicClientRegistrationDeleteBody defines parameters for ClientRegistrationDeleteAPI.
+type DynamicClientRegistrationDeleteBody struct {
 	// ClientID is a string.
 	ClientID string `json:"clientId"`
 
@@ -6426,8 +6426,8 @@ type ClientRegistrationDeleteAPIBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationGetAPIBody defines parameters for ClientRegistrationGetAPI.
-type ClientRegistrationGetAPIBody struct {
+// DynamicClientRegistrationGetBody defines parameters for ClientRegistrationGetAPI.
+type DynamicClientRegistrationGetBody struct {
 	// ClientID is a string.
 	ClientID string `json:"clientId"`
 
@@ -6442,8 +6442,8 @@ type ClientRegistrationGetAPIBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationUpdateAPIBody defines parameters for ClientRegistrationUpdateAPI.
-type ClientRegistrationUpdateAPIBody struct {
+// DynamicClientRegistrationUpdateBody defines parameters for ClientRegistrationUpdateAPI.
+type DynamicClientRegistrationUpdateBody struct {
 	// ClientID is a string.
 	ClientID string `json:"clientId"`
 
@@ -6458,8 +6458,8 @@ type ClientRegistrationUpdateAPIBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// FederationConfigurationAPIBody defines parameters for FederationConfigurationAPI.
-type FederationConfigurationAPIBody = map[string]interface{}
+// FederationConfigurationBody defines parameters for FederationConfigurationAPI.
+type FederationConfigurationBody = map[string]interface{}
 
 // ServicesConfigurationParams defines parameters for ServiceConfigurationAPI.
 type ServicesConfigurationParams struct {
@@ -6731,16 +6731,6 @@ func (v CIMDOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads CIMDOptions; the members it does not declare go to Unknown.
 func (v *CIMDOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ClientAuthorizationDeleteAPIPostBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientAuthorizationDeleteAPIPostBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientAuthorizationDeleteAPIPostBody; the members it does not declare go to Unknown.
-func (v *ClientAuthorizationDeleteAPIPostBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ClientAuthorizationDeleteResponse, its Unknown members included.
 //
 //go:noinline
@@ -6867,40 +6857,6 @@ func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes ClientGrantedScopesGetAPIPostBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientGrantedScopesGetAPIPostBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientGrantedScopesGetAPIPostBody; the members it does not declare go to Unknown.
-func (v *ClientGrantedScopesGetAPIPostBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ClientRegistrationAPIBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationAPIBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationAPIBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationAPIBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ClientRegistrationDeleteAPIBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationDeleteAPIBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationDeleteAPIBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationDeleteAPIBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ClientRegistrationGetAPIBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationGetAPIBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationGetAPIBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationGetAPIBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
 // MarshalJSON writes ClientRegistrationRequest, its Unknown members included.
 //
 //go:noinline
@@ -6916,14 +6872,6 @@ func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.
 
 // UnmarshalJSON reads ClientRegistrationResponse; the members it does not declare go to Unknown.
 func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ClientRegistrationUpdateAPIBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationUpdateAPIBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationUpdateAPIBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationUpdateAPIBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes ClientSecretRefreshResponse, its Unknown members included.
 //
@@ -6948,6 +6896,22 @@ func (v ClientSecretUpdateResponse) MarshalJSON() ([]byte, error) { return wire.
 
 // UnmarshalJSON reads ClientSecretUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientSecretUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes ClientsDeleteTokensPostBody, its Unknown members included.
+//
+//go:noinline
+func (v ClientsDeleteTokensPostBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientsDeleteTokensPostBody; the members it does not declare go to Unknown.
+func (v *ClientsDeleteTokensPostBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes ClientsGetGrantedScopesPostBody, its Unknown members included.
+//
+//go:noinline
+func (v ClientsGetGrantedScopesPostBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientsGetGrantedScopesPostBody; the members it does not declare go to Unknown.
+func (v *ClientsGetGrantedScopesPostBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes CredentialIssuanceOrder, its Unknown members included.
 //
@@ -7028,6 +6992,44 @@ func (v DeviceVerificationResponse) MarshalJSON() ([]byte, error) { return wire.
 
 // UnmarshalJSON reads DeviceVerificationResponse; the members it does not declare go to Unknown.
 func (v *DeviceVerificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes DynamicClientRegistrationDeleteBody, its Unknown members included.
+//
+//go:noinline
+func (v DynamicClientRegistrationDeleteBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DynamicClientRegistrationDeleteBody; the members it does not declare go to Unknown.
+func (v *DynamicClientRegistrationDeleteBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// MarshalJSON writes DynamicClientRegistrationGetBody, its Unknown members included.
+//
+//go:noinline
+func (v DynamicClientRegistrationGetBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DynamicClientRegistrationGetBody; the members it does not declare go to Unknown.
+func (v *DynamicClientRegistrationGetBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes DynamicClientRegistrationRegisterBody, its Unknown members included.
+//
+//go:noinline
+func (v DynamicClientRegistrationRegisterBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DynamicClientRegistrationRegisterBody; the members it does not declare go to Unknown.
+func (v *DynamicClientRegistrationRegisterBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// MarshalJSON writes DynamicClientRegistrationUpdateBody, its Unknown members included.
+//
+//go:noinline
+func (v DynamicClientRegistrationUpdateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DynamicClientRegistrationUpdateBody; the members it does not declare go to Unknown.
+func (v *DynamicClientRegistrationUpdateBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
 
 // MarshalJSON writes DynamicScope, its Unknown members included.
 //

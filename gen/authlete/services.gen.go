@@ -424,10 +424,10 @@ func (s *ClientsService) DeleteTokens(ctx context.Context, serviceID, clientID s
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
 //   - clientID: path parameter "clientId", string.
-//   - body: ClientAuthorizationDeleteAPIPostBody, sent as application/json (required).
+//   - body: ClientsDeleteTokensPostBody, sent as application/json (required).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/delete/-clientId-
-func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID, clientID string, body ClientAuthorizationDeleteAPIPostBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID, clientID string, body ClientsDeleteTokensPostBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsDeleteTokensPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
@@ -469,10 +469,10 @@ func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceID, client
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
 //   - clientID: path parameter "clientId", string.
-//   - body: ClientGrantedScopesGetAPIPostBody, sent as application/json (required).
+//   - body: ClientsGetGrantedScopesPostBody, sent as application/json (required).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/granted_scopes/get/-clientId-
-func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID, clientID string, body ClientGrantedScopesGetAPIPostBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID, clientID string, body ClientsGetGrantedScopesPostBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsGetGrantedScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
@@ -776,12 +776,12 @@ type DynamicClientRegistrationService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationDeleteAPIBody, sent as application/json (required).
+//   - body: DynamicClientRegistrationDeleteBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/delete
-func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID string, body ClientRegistrationDeleteAPIBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID string, body DynamicClientRegistrationDeleteBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationDelete, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
@@ -791,12 +791,12 @@ func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationGetAPIBody, sent as application/json (required).
+//   - body: DynamicClientRegistrationGetBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/get
-func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID string, body ClientRegistrationGetAPIBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID string, body DynamicClientRegistrationGetBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationGet, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
@@ -806,12 +806,12 @@ func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID st
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationAPIBody, sent as application/json (required).
+//   - body: DynamicClientRegistrationRegisterBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration
-func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceID string, body ClientRegistrationAPIBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceID string, body DynamicClientRegistrationRegisterBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationRegister, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
@@ -821,12 +821,12 @@ func (s *DynamicClientRegistrationService) Register(ctx context.Context, service
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationUpdateAPIBody, sent as application/json (required).
+//   - body: DynamicClientRegistrationUpdateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/update
-func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceID string, body ClientRegistrationUpdateAPIBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceID string, body DynamicClientRegistrationUpdateBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
@@ -842,12 +842,12 @@ type FederationService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: FederationConfigurationAPIBody, sent as application/json (optional).
+//   - body: FederationConfigurationBody, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/federation/configuration
-func (s *FederationService) Configuration(ctx context.Context, serviceID string, body FederationConfigurationAPIBody, opts ...Option) (*FederationConfigurationResponse, error) {
+func (s *FederationService) Configuration(ctx context.Context, serviceID string, body FederationConfigurationBody, opts ...Option) (*FederationConfigurationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opFederationConfiguration, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(FederationConfigurationResponse))
 }
 
@@ -1290,13 +1290,13 @@ func (s *TokenManagementService) Create(ctx context.Context, serviceID string, b
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: AuthTokenCreateBatchAPIBody, sent as application/json (required).
+//   - body: TokenManagementCreateBatchBody, sent as application/json (required).
 //   - params.DryRun: query parameter "dryRun", boolean.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/create/batch
-func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID string, body AuthTokenCreateBatchAPIBody, params *TokenManagementCreateBatchParams, opts ...Option) (*TokenCreateBatchResponse, error) {
+func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID string, body TokenManagementCreateBatchBody, params *TokenManagementCreateBatchParams, opts ...Option) (*TokenCreateBatchResponse, error) {
 	return facade.Fetch(ctx, s.rt, opTokenManagementCreateBatch, facade.Args{Path: []any{serviceID}, Query: params, Body: body}, opts, new(TokenCreateBatchResponse))
 }
 
