@@ -95,15 +95,16 @@ func TestRenameTypeRenamesTheTypeAndItsDerivedTypes(t *testing.T) {
 	}
 }
 
-func TestContentIsDroppedOnlyWhenTheNameIsFree(t *testing.T) {
+func TestSmithyWordsAreDroppedOnlyWhenTheNameIsFree(t *testing.T) {
 	code := "package x\n\ntype FooRequestContent struct{}\n\ntype FooRequest struct{}\n\n" +
-		"type BarResponseContent struct{}\n\ntype BarResponseContentItem struct{}\n\ntype BazContent struct{}\n"
+		"type BarResponseContent struct{}\n\ntype BarResponseContentItem struct{}\n\ntype BazContent struct{}\n\n" +
+		"type ColorEnum string\n\ntype SizeEnum string\n\ntype Size struct{}\n\ntype Enum string\n"
 	renames, err := typeRenames(code, nil, &facadeModel{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"BarResponseContent": "BarResponse"}
-	if len(renames) != len(want) || renames["BarResponseContent"] != "BarResponse" {
+	want := map[string]string{"BarResponseContent": "BarResponse", "ColorEnum": "Color"}
+	if len(renames) != len(want) || renames["BarResponseContent"] != "BarResponse" || renames["ColorEnum"] != "Color" {
 		t.Errorf("typeRenames = %v, want %v", renames, want)
 	}
 }

@@ -14,10 +14,14 @@ import (
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 )
 
-// contentSuffixes end the schema names of documents made with Smithy
-// (Auth0's CreateUserRequestContent): the type drops "Content", a word that
-// says nothing in Go, when the shorter name is free.
-var contentSuffixes = []string{"RequestContent", "ResponseContent"}
+// smithyWords end the schema names of documents made with Smithy (Auth0's
+// CreateUserRequestContent, PromptLanguageEnum): the type drops the word,
+// which says nothing in Go, when the shorter name is free.
+var smithyWords = []struct{ suffix, word string }{
+	{"RequestContent", "Content"},
+	{"ResponseContent", "Content"},
+	{"Enum", "Enum"},
+}
 
 // typeRenames maps the type names oapi-codegen writes (code) to the
 // facade's. A type made for one method alone is named after the method,
@@ -29,9 +33,10 @@ var contentSuffixes = []string{"RequestContent", "ResponseContent"}
 //     "RevokeTokenFormdataBody" -> "OAuthRevokeBody"), an inline union
 //     body too (unions: the names nameUnionBodies gave).
 //
-// And a schema name in Smithy's style drops "Content", a word that says
-// nothing in Go: "<X>RequestContent" and "<X>ResponseContent" are
-// "<X>Request" and "<X>Response".
+// And a schema name in Smithy's style drops the word that says nothing in
+// Go (smithyWords): "<X>RequestContent" and "<X>ResponseContent" are
+// "<X>Request" and "<X>Response", "<X>Enum" is "<X>" (its constants
+// follow: "PromptLanguageEnumEn" is "PromptLanguageEn").
 //
 // A body or a Smithy name is renamed only when its new name is declared by
 // nothing else and wanted by no other rename, so every name stays unique;
@@ -78,15 +83,15 @@ func typeRenames(code string, defs []codegen.OperationDefinition, m *facadeModel
 		}
 	}
 	add(bodies)
-	var content [][2]string
+	var smithy [][2]string
 	for name := range declared {
-		for _, suffix := range contentSuffixes {
-			if strings.HasSuffix(name, suffix) {
-				content = append(content, [2]string{name, strings.TrimSuffix(name, "Content")})
+		for _, w := range smithyWords {
+			if strings.HasSuffix(name, w.suffix) && len(name) > len(w.suffix) {
+				smithy = append(smithy, [2]string{name, strings.TrimSuffix(name, w.word)})
 			}
 		}
 	}
-	add(content)
+	add(smithy)
 	return out, nil
 }
 

@@ -374,7 +374,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var provider UserMultifactorProviderEnum
+		var provider UserMultifactorProvider
 		peers.ContractJSON(t, "\"duo\"", &provider)
 		err := c.Users.Multifactor.DeleteProvider(ctx, id, provider)
 		peers.ContractCheck(t, err, true, true)
@@ -609,7 +609,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var provider UserIdentityProviderEnum
+		var provider UserIdentityProvider
 		peers.ContractJSON(t, "\"ad\"", &provider)
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
@@ -809,7 +809,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_bindings", func(t *testing.T) {
 		ran++
-		var triggerID ActionTriggerTypeEnum
+		var triggerID ActionTriggerType
 		peers.ContractJSON(t, "\"post-login\"", &triggerID)
 		params := new(ActionsTriggersBindingsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1081,9 +1081,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_custom-text_by_language", func(t *testing.T) {
 		ran++
-		var prompt PromptGroupNameEnum
+		var prompt PromptGroupName
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var language PromptLanguageEnum
+		var language PromptLanguage
 		peers.ContractJSON(t, "\"am\"", &language)
 		res, err := c.Prompts.CustomText.Get(ctx, prompt, language)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1179,7 +1179,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_email-templates_by_templateName", func(t *testing.T) {
 		ran++
-		var templateName EmailTemplateNameEnum
+		var templateName EmailTemplateName
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
 		res, err := c.EmailTemplates.Get(ctx, templateName)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1831,7 +1831,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_partials", func(t *testing.T) {
 		ran++
-		var prompt PartialGroupsEnum
+		var prompt PartialGroups
 		peers.ContractJSON(t, "\"login\"", &prompt)
 		res, err := c.Prompts.Partials.Get(ctx, prompt)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1961,9 +1961,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_rendering", func(t *testing.T) {
 		ran++
-		var prompt PromptGroupNameEnum
+		var prompt PromptGroupName
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var screen ScreenGroupNameEnum
+		var screen ScreenGroupName
 		peers.ContractJSON(t, "\"login\"", &screen)
 		res, err := c.Prompts.Rendering.Get(ctx, prompt, screen)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2152,9 +2152,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var language SelfServiceProfileCustomTextLanguageEnum
+		var language SelfServiceProfileCustomTextLanguage
 		peers.ContractJSON(t, "\"en\"", &language)
-		var pageParam SelfServiceProfileCustomTextPageEnum
+		var pageParam SelfServiceProfileCustomTextPage
 		peers.ContractJSON(t, "\"get-started\"", &pageParam)
 		res, err := c.SelfServiceProfiles.CustomText.List(ctx, id, language, pageParam)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2526,7 +2526,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("patch_bindings", func(t *testing.T) {
 		ran++
-		var triggerID ActionTriggerTypeEnum
+		var triggerID ActionTriggerType
 		peers.ContractJSON(t, "\"post-login\"", &triggerID)
 		var body UpdateActionBindingsRequest
 		peers.ContractJSON(t, "{}", &body)
@@ -2678,7 +2678,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("patch_email-templates_by_templateName", func(t *testing.T) {
 		ran++
-		var templateName EmailTemplateNameEnum
+		var templateName EmailTemplateName
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
 		var body UpdateEmailTemplateRequest
 		peers.ContractJSON(t, "{}", &body)
@@ -2848,9 +2848,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("patch_rendering", func(t *testing.T) {
 		ran++
-		var prompt PromptGroupNameEnum
+		var prompt PromptGroupName
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var screen ScreenGroupNameEnum
+		var screen ScreenGroupName
 		peers.ContractJSON(t, "\"login\"", &screen)
 		var body UpdateACULRequest
 		peers.ContractJSON(t, "{}", &body)
@@ -3626,9 +3626,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("put_custom-text_by_language", func(t *testing.T) {
 		ran++
-		var prompt PromptGroupNameEnum
+		var prompt PromptGroupName
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var language PromptLanguageEnum
+		var language PromptLanguage
 		peers.ContractJSON(t, "\"am\"", &language)
 		var body SetsCustomTextsByLanguageRequest
 		peers.ContractJSON(t, "{}", &body)
@@ -3644,7 +3644,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("put_email-templates_by_templateName", func(t *testing.T) {
 		ran++
-		var templateName EmailTemplateNameEnum
+		var templateName EmailTemplateName
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
 		var body SetEmailTemplateRequest
 		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"sender@auth0.com\",\"subject\":\"x\",\"syntax\":\"liquid\",\"template\":\"verify_email\"}", &body)
@@ -3674,7 +3674,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("put_factors_by_name", func(t *testing.T) {
 		ran++
-		var name GuardianFactorNameEnum
+		var name GuardianFactorName
 		peers.ContractJSON(t, "\"push-notification\"", &name)
 		var body SetGuardianFactorRequest
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
@@ -3713,7 +3713,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("put_partials", func(t *testing.T) {
 		ran++
-		var prompt PartialGroupsEnum
+		var prompt PartialGroups
 		peers.ContractJSON(t, "\"login\"", &prompt)
 		var body SetPartialsRequest
 		peers.ContractJSON(t, "{}", &body)
@@ -3754,9 +3754,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var language SelfServiceProfileCustomTextLanguageEnum
+		var language SelfServiceProfileCustomTextLanguage
 		peers.ContractJSON(t, "\"en\"", &language)
-		var pageParam SelfServiceProfileCustomTextPageEnum
+		var pageParam SelfServiceProfileCustomTextPage
 		peers.ContractJSON(t, "\"get-started\"", &pageParam)
 		var body SetSelfServiceProfileCustomTextRequest
 		peers.ContractJSON(t, "{}", &body)

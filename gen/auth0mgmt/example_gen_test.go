@@ -43,7 +43,7 @@ func Example_quickstart() {
 		log.Fatal(err)
 	}
 	// List the users whose e-mail matches, one page with the total.
-	q, engine, totals := `email:"jane@example.com"`, auth0mgmt.SearchEngineVersionsEnumV3, true
+	q, engine, totals := `email:"jane@example.com"`, auth0mgmt.SearchEngineVersionsV3, true
 	page, err := c.Users.List(ctx, &auth0mgmt.UsersListParams{Q: &q, SearchEngine: &engine, IncludeTotals: &totals})
 	if err != nil {
 		log.Fatal(err)

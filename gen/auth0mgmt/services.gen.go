@@ -619,7 +619,7 @@ func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*G
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:actions.
 //
 // Arguments:
-//   - params.TriggerID: query parameter "triggerId", string (ActionTriggerTypeEnum), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
+//   - params.TriggerID: query parameter "triggerId", string (schema "ActionTriggerTypeEnum"), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
 //   - params.ActionName: query parameter "actionName", string.
 //   - params.Deployed: query parameter "deployed", boolean.
 //   - params.Page: query parameter "page", integer.
@@ -911,7 +911,7 @@ type ActionsTriggersBindingsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:actions.
 //
 // Arguments:
-//   - triggerID: path parameter "triggerId", string (ActionTriggerTypeEnum), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
+//   - triggerID: path parameter "triggerId", string (schema "ActionTriggerTypeEnum"), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
 //   - params.Page: query parameter "page", integer.
 //   - params.PerPage: query parameter "per_page", integer.
 //
@@ -920,14 +920,14 @@ type ActionsTriggersBindingsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-bindings
-func (s *ActionsTriggersBindingsService) List(ctx context.Context, triggerID ActionTriggerTypeEnum, params *ActionsTriggersBindingsListParams, opts ...Option) (*ListActionBindingsPaginatedResponse, error) {
+func (s *ActionsTriggersBindingsService) List(ctx context.Context, triggerID ActionTriggerType, params *ActionsTriggersBindingsListParams, opts ...Option) (*ListActionBindingsPaginatedResponse, error) {
 	return facade.Fetch(ctx, s.rt, opActionsTriggersBindingsList, facade.Args{Path: []any{triggerID}, Query: params}, opts, new(ListActionBindingsPaginatedResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /actions/triggers/{triggerId}/bindings (operation get_bindings).
-func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerID ActionTriggerTypeEnum, params *ActionsTriggersBindingsListParams, opts ...Option) iter.Seq2[ActionBinding, error] {
+func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerID ActionTriggerType, params *ActionsTriggersBindingsListParams, opts ...Option) iter.Seq2[ActionBinding, error] {
 	return facade.List[ActionBinding](ctx, s.rt, opActionsTriggersBindingsList, pagesActionsTriggersBindingsList, facade.Args{Path: []any{triggerID}, Query: params}, opts)
 }
 
@@ -936,13 +936,13 @@ func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerID Acti
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:actions.
 //
 // Arguments:
-//   - triggerID: path parameter "triggerId", string (ActionTriggerTypeEnum), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
+//   - triggerID: path parameter "triggerId", string (schema "ActionTriggerTypeEnum"), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
 //   - body: UpdateActionBindingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/patch-bindings
-func (s *ActionsTriggersBindingsService) UpdateMany(ctx context.Context, triggerID ActionTriggerTypeEnum, body UpdateActionBindingsRequest, opts ...Option) (*UpdateActionBindingsResponse, error) {
+func (s *ActionsTriggersBindingsService) UpdateMany(ctx context.Context, triggerID ActionTriggerType, body UpdateActionBindingsRequest, opts ...Option) (*UpdateActionBindingsResponse, error) {
 	return facade.Fetch(ctx, s.rt, opActionsTriggersBindingsUpdateMany, facade.Args{Path: []any{triggerID}, Body: body}, opts, new(UpdateActionBindingsResponse))
 }
 
@@ -1027,7 +1027,7 @@ type AnomalyBlocksService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, one of 2 schemas (AnomalyIPFormat).
+//   - id: path parameter, one of 2 schemas (schema "AnomalyIPFormat").
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -1041,7 +1041,7 @@ func (s *AnomalyBlocksService) CheckIP(ctx context.Context, id AnomalyIPFormat, 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, one of 2 schemas (AnomalyIPFormat).
+//   - id: path parameter, one of 2 schemas (schema "AnomalyIPFormat").
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -1679,9 +1679,9 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Option
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.Audience: query parameter "audience", string.
 //   - params.ClientID: query parameter "client_id", string.
-//   - params.AllowAnyOrganization: query parameter "allow_any_organization", boolean (ClientGrantAllowAnyOrganizationEnum), one of true.
-//   - params.SubjectType: query parameter "subject_type", string (ClientGrantSubjectTypeEnum), one of "client", "user".
-//   - params.DefaultFor: query parameter "default_for", string (ClientGrantDefaultForEnum), one of "third_party_clients".
+//   - params.AllowAnyOrganization: query parameter "allow_any_organization", boolean (schema "ClientGrantAllowAnyOrganizationEnum"), one of true.
+//   - params.SubjectType: query parameter "subject_type", string (schema "ClientGrantSubjectTypeEnum"), one of "client", "user".
+//   - params.DefaultFor: query parameter "default_for", string (schema "ClientGrantDefaultForEnum"), one of "third_party_clients".
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -2865,7 +2865,7 @@ func (s *DeviceCredentialsService) Delete(ctx context.Context, id string, opts .
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.UserID: query parameter "user_id", string.
 //   - params.ClientID: query parameter "client_id", string.
-//   - params.Type: query parameter "type", string (DeviceCredentialTypeEnum), one of "public_key", "refresh_token", "rotating_refresh_token".
+//   - params.Type: query parameter "type", string (schema "DeviceCredentialTypeEnum"), one of "public_key", "refresh_token", "rotating_refresh_token".
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
 //
@@ -2908,12 +2908,12 @@ func (s *EmailTemplatesService) Create(ctx context.Context, body CreateEmailTemp
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:email_templates.
 //
 // Arguments:
-//   - templateName: path parameter, string (EmailTemplateNameEnum), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
+//   - templateName: path parameter, string (schema "EmailTemplateNameEnum"), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/get-email-templates-by-templateName
-func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTemplateNameEnum, opts ...Option) (*GetEmailTemplateResponse, error) {
+func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTemplateName, opts ...Option) (*GetEmailTemplateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opEmailTemplatesGet, facade.Args{Path: []any{templateName}}, opts, new(GetEmailTemplateResponse))
 }
 
@@ -2922,13 +2922,13 @@ func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTempl
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:email_templates.
 //
 // Arguments:
-//   - templateName: path parameter, string (EmailTemplateNameEnum), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
+//   - templateName: path parameter, string (schema "EmailTemplateNameEnum"), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
 //   - body: SetEmailTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/put-email-templates-by-templateName
-func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTemplateNameEnum, body SetEmailTemplateRequest, opts ...Option) (*SetEmailTemplateResponse, error) {
+func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTemplateName, body SetEmailTemplateRequest, opts ...Option) (*SetEmailTemplateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opEmailTemplatesSet, facade.Args{Path: []any{templateName}, Body: body}, opts, new(SetEmailTemplateResponse))
 }
 
@@ -2937,13 +2937,13 @@ func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTempl
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:email_templates.
 //
 // Arguments:
-//   - templateName: path parameter, string (EmailTemplateNameEnum), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
+//   - templateName: path parameter, string (schema "EmailTemplateNameEnum"), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
 //   - body: UpdateEmailTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/patch-email-templates-by-templateName
-func (s *EmailTemplatesService) Update(ctx context.Context, templateName EmailTemplateNameEnum, body UpdateEmailTemplateRequest, opts ...Option) (*UpdateEmailTemplateResponse, error) {
+func (s *EmailTemplatesService) Update(ctx context.Context, templateName EmailTemplateName, body UpdateEmailTemplateRequest, opts ...Option) (*UpdateEmailTemplateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opEmailTemplatesUpdate, facade.Args{Path: []any{templateName}, Body: body}, opts, new(UpdateEmailTemplateResponse))
 }
 
@@ -3209,7 +3209,7 @@ type EventsService struct {
 // Arguments:
 //   - params.From: query parameter "from", string, at most 1024 characters.
 //   - params.FromTimestamp: query parameter "from_timestamp", string, at most 20 characters.
-//   - params.EventType: query parameter "event_type", array of schema "EventStreamSubscribeEventsEventTypeEnum" (EventStreamSubscribeEventsEventTypeParam).
+//   - params.EventType: query parameter "event_type", array of schema "EventStreamSubscribeEventsEventTypeEnum" (schema "EventStreamSubscribeEventsEventTypeParam").
 //
 // Reference: https://auth0.com/docs/api/management/v2/events/subscribe-events
 func (s *EventsService) Subscribe(params *EventsSubscribeParams, opts ...Option) (string, error) {
@@ -3283,7 +3283,7 @@ func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, 
 // Arguments:
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 50.
-//   - params.Status: query parameter "status", string (ExperimentStatusEnum), one of "draft", "active", "paused", "completed", "archived".
+//   - params.Status: query parameter "status", string (schema "ExperimentStatusEnum"), one of "draft", "active", "paused", "completed", "archived".
 //   - params.AuthenticationFlow: query parameter "authentication_flow", string.
 //   - params.FeatureFlagID: query parameter "feature_flag_id", string.
 //
@@ -3404,8 +3404,8 @@ func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string,
 // Arguments:
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 50.
-//   - params.Type: query parameter "type", string (FeatureFlagTypeEnum), one of "auth0", "self".
-//   - params.Status: query parameter "status", string (FeatureFlagStatusEnum), one of "draft", "active", "archived".
+//   - params.Type: query parameter "type", string (schema "FeatureFlagTypeEnum"), one of "auth0", "self".
+//   - params.Status: query parameter "status", string (schema "FeatureFlagStatusEnum"), one of "draft", "active", "archived".
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -3589,7 +3589,7 @@ func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opt
 // Arguments:
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 50.
-//   - params.Type: query parameter "type", string (SegmentTypeFilterEnum), one of "auth0", "self".
+//   - params.Type: query parameter "type", string (schema "SegmentTypeFilterEnum"), one of "auth0", "self".
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -4224,13 +4224,13 @@ func (s *GuardianFactorsService) List(ctx context.Context, opts ...Option) ([]Gu
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - name: path parameter, string (GuardianFactorNameEnum), one of "push-notification", "sms", "email", "duo", "otp", "webauthn-roaming", "webauthn-platform", "recovery-code", at least 1 characters, default "sms".
+//   - name: path parameter, string (schema "GuardianFactorNameEnum"), one of "push-notification", "sms", "email", "duo", "otp", "webauthn-roaming", "webauthn-platform", "recovery-code", at least 1 characters, default "sms".
 //   - body: SetGuardianFactorRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factors-by-name
-func (s *GuardianFactorsService) Set(ctx context.Context, name GuardianFactorNameEnum, body SetGuardianFactorRequest, opts ...Option) (*SetGuardianFactorResponse, error) {
+func (s *GuardianFactorsService) Set(ctx context.Context, name GuardianFactorName, body SetGuardianFactorRequest, opts ...Option) (*SetGuardianFactorResponse, error) {
 	return facade.Fetch(ctx, s.rt, opGuardianFactorsSet, facade.Args{Path: []any{name}, Body: body}, opts, new(SetGuardianFactorResponse))
 }
 
@@ -4731,7 +4731,7 @@ func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParam
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Enabled: query parameter "enabled", boolean.
 //   - params.Fields: query parameter "fields", string.
-//   - params.TriggerID: query parameter "triggerId", string (HookTriggerIdEnum), one of "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message".
+//   - params.TriggerID: query parameter "triggerId", string (schema "HookTriggerIdEnum"), one of "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message".
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -6307,13 +6307,13 @@ type PromptsCustomTextService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
-//   - language: path parameter, string (PromptLanguageEnum), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
+//   - prompt: path parameter, string (schema "PromptGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - language: path parameter, string (schema "PromptLanguageEnum"), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-custom-text-by-language
-func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, opts ...Option) (*GetCustomTextsByLanguageResponse, error) {
+func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupName, language PromptLanguage, opts ...Option) (*GetCustomTextsByLanguageResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPromptsCustomTextGet, facade.Args{Path: []any{prompt, language}}, opts, new(GetCustomTextsByLanguageResponse))
 }
 
@@ -6322,14 +6322,14 @@ func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupNa
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
-//   - language: path parameter, string (PromptLanguageEnum), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
+//   - prompt: path parameter, string (schema "PromptGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - language: path parameter, string (schema "PromptLanguageEnum"), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
 //   - body: SetsCustomTextsByLanguageRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/put-custom-text-by-language
-func (s *PromptsCustomTextService) Set(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, body SetsCustomTextsByLanguageRequest, opts ...Option) error {
+func (s *PromptsCustomTextService) Set(ctx context.Context, prompt PromptGroupName, language PromptLanguage, body SetsCustomTextsByLanguageRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opPromptsCustomTextSet, facade.Args{Path: []any{prompt, language}, Body: body}, opts)
 }
 
@@ -6344,12 +6344,12 @@ type PromptsPartialsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PartialGroupsEnum), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
+//   - prompt: path parameter, string (schema "PartialGroupsEnum"), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-partials
-func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroupsEnum, opts ...Option) (*GetPartialsResponse, error) {
+func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroups, opts ...Option) (*GetPartialsResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPromptsPartialsGet, facade.Args{Path: []any{prompt}}, opts, new(GetPartialsResponse))
 }
 
@@ -6358,13 +6358,13 @@ func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroupsEn
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PartialGroupsEnum), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
+//   - prompt: path parameter, string (schema "PartialGroupsEnum"), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
 //   - body: SetPartialsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/put-partials
-func (s *PromptsPartialsService) Set(ctx context.Context, prompt PartialGroupsEnum, body SetPartialsRequest, opts ...Option) error {
+func (s *PromptsPartialsService) Set(ctx context.Context, prompt PartialGroups, body SetPartialsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opPromptsPartialsSet, facade.Args{Path: []any{prompt}, Body: body}, opts)
 }
 
@@ -6393,13 +6393,13 @@ func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdat
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
-//   - screen: path parameter, string (ScreenGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
+//   - prompt: path parameter, string (schema "PromptGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - screen: path parameter, string (schema "ScreenGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-rendering
-func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, opts ...Option) (*GetACULResponse, error) {
+func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupName, screen ScreenGroupName, opts ...Option) (*GetACULResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPromptsRenderingGet, facade.Args{Path: []any{prompt, screen}}, opts, new(GetACULResponse))
 }
 
@@ -6415,7 +6415,7 @@ func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNam
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Prompt: query parameter "prompt", string.
 //   - params.Screen: query parameter "screen", string.
-//   - params.RenderingMode: query parameter "rendering_mode", string (AculRenderingModeEnum), one of "advanced", "standard".
+//   - params.RenderingMode: query parameter "rendering_mode", string (schema "AculRenderingModeEnum"), one of "advanced", "standard".
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
 //
@@ -6438,14 +6438,14 @@ func (s *PromptsRenderingService) All(ctx context.Context, params *PromptsRender
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
-//   - screen: path parameter, string (ScreenGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
+//   - prompt: path parameter, string (schema "PromptGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - screen: path parameter, string (schema "ScreenGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
 //   - body: UpdateACULRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/patch-rendering
-func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, body UpdateACULRequest, opts ...Option) (*UpdateACULResponse, error) {
+func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroupName, screen ScreenGroupName, body UpdateACULRequest, opts ...Option) (*UpdateACULResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPromptsRenderingUpdate, facade.Args{Path: []any{prompt, screen}, Body: body}, opts, new(UpdateACULResponse))
 }
 
@@ -6502,8 +6502,8 @@ func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...O
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:rate_limit_policies.
 //
 // Arguments:
-//   - params.Resource: query parameter "resource", string (RateLimitPolicyResourceEnum), one of "oauth_authentication_api".
-//   - params.Consumer: query parameter "consumer", string (RateLimitPolicyConsumerEnum), one of "client".
+//   - params.Resource: query parameter "resource", string (schema "RateLimitPolicyResourceEnum"), one of "oauth_authentication_api".
+//   - params.Consumer: query parameter "consumer", string (schema "RateLimitPolicyConsumerEnum"), one of "client".
 //   - params.ConsumerSelector: query parameter "consumer_selector", string, at most 255 characters.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.From: query parameter "from", string, at most 1000 characters.
@@ -7304,13 +7304,13 @@ type SelfServiceProfilesCustomTextService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - language: path parameter, string (SelfServiceProfileCustomTextLanguageEnum), one of "en".
-//   - pageParam: path parameter "page", string (SelfServiceProfileCustomTextPageEnum), one of "get-started".
+//   - language: path parameter, string (schema "SelfServiceProfileCustomTextLanguageEnum"), one of "en".
+//   - pageParam: path parameter "page", string (schema "SelfServiceProfileCustomTextPageEnum"), one of "get-started".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/get-self-service-profile-custom-text
-func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, pageParam SelfServiceProfileCustomTextPageEnum, opts ...Option) (*ListSelfServiceProfileCustomTextResponse, error) {
+func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguage, pageParam SelfServiceProfileCustomTextPage, opts ...Option) (*ListSelfServiceProfileCustomTextResponse, error) {
 	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCustomTextList, facade.Args{Path: []any{id, language, pageParam}}, opts, new(ListSelfServiceProfileCustomTextResponse))
 }
 
@@ -7320,14 +7320,14 @@ func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id stri
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - language: path parameter, string (SelfServiceProfileCustomTextLanguageEnum), one of "en".
-//   - pageParam: path parameter "page", string (SelfServiceProfileCustomTextPageEnum), one of "get-started".
+//   - language: path parameter, string (schema "SelfServiceProfileCustomTextLanguageEnum"), one of "en".
+//   - pageParam: path parameter "page", string (schema "SelfServiceProfileCustomTextPageEnum"), one of "get-started".
 //   - body: SetSelfServiceProfileCustomTextRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/put-self-service-profile-custom-text
-func (s *SelfServiceProfilesCustomTextService) Set(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, pageParam SelfServiceProfileCustomTextPageEnum, body SetSelfServiceProfileCustomTextRequest, opts ...Option) (*SetSelfServiceProfileCustomTextResponse, error) {
+func (s *SelfServiceProfilesCustomTextService) Set(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguage, pageParam SelfServiceProfileCustomTextPage, body SetSelfServiceProfileCustomTextRequest, opts ...Option) (*SetSelfServiceProfileCustomTextResponse, error) {
 	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCustomTextSet, facade.Args{Path: []any{id, language, pageParam}, Body: body}, opts, new(SetSelfServiceProfileCustomTextResponse))
 }
 
@@ -7996,7 +7996,7 @@ func (s *UsersService) Get(ctx context.Context, id string, params *UsersGetParam
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.Q: query parameter "q", string.
-//   - params.SearchEngine: query parameter "search_engine", string (SearchEngineVersionsEnum), one of "v1", "v2", "v3".
+//   - params.SearchEngine: query parameter "search_engine", string (schema "SearchEngineVersionsEnum"), one of "v1", "v2", "v3".
 //   - params.PrimaryOrder: query parameter "primary_order", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -8500,13 +8500,13 @@ type UsersIdentitiesService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - provider: path parameter, string (UserIdentityProviderEnum), one of "ad", "adfs", "amazon", "apple", "dropbox", "bitbucket", "auth0-oidc", "auth0", and 47 more.
+//   - provider: path parameter, string (schema "UserIdentityProviderEnum"), one of "ad", "adfs", "amazon", "apple", "dropbox", "bitbucket", "auth0-oidc", "auth0", and 47 more.
 //   - userID: path parameter "user_id", string.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-user-identity-by-user-id
-func (s *UsersIdentitiesService) Delete(ctx context.Context, id string, provider UserIdentityProviderEnum, userID string, opts ...Option) (*DeleteUserIdentityResponse, error) {
+func (s *UsersIdentitiesService) Delete(ctx context.Context, id string, provider UserIdentityProvider, userID string, opts ...Option) (*DeleteUserIdentityResponse, error) {
 	return facade.Fetch(ctx, s.rt, opUsersIdentitiesDelete, facade.Args{Path: []any{id, provider, userID}}, opts, new(DeleteUserIdentityResponse))
 }
 
@@ -8570,12 +8570,12 @@ type UsersMultifactorService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - provider: path parameter, string (UserMultifactorProviderEnum), one of "duo", "google-authenticator".
+//   - provider: path parameter, string (schema "UserMultifactorProviderEnum"), one of "duo", "google-authenticator".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-multifactor-by-provider
-func (s *UsersMultifactorService) DeleteProvider(ctx context.Context, id string, provider UserMultifactorProviderEnum, opts ...Option) error {
+func (s *UsersMultifactorService) DeleteProvider(ctx context.Context, id string, provider UserMultifactorProvider, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersMultifactorDeleteProvider, facade.Args{Path: []any{id, provider}}, opts)
 }
 

@@ -93,18 +93,18 @@ func TestNullableGetterReadsNullAsZero(t *testing.T) {
 // TestEnumValidKnowsItsValues checks the Valid method of an enum over
 // strings (one call into the runtime) and of one over booleans.
 func TestEnumValidKnowsItsValues(t *testing.T) {
-	for v, want := range map[auth0mgmt.ActionBindingRefTypeEnum]bool{
-		auth0mgmt.ActionBindingRefTypeEnumActionID:  true,
-		auth0mgmt.ActionBindingRefTypeEnumBindingID: true,
-		"action_name": true,
-		"":            false,
-		"Action_ID":   false,
+	for v, want := range map[auth0mgmt.ActionBindingRefType]bool{
+		auth0mgmt.ActionBindingRefTypeActionID:  true,
+		auth0mgmt.ActionBindingRefTypeBindingID: true,
+		"action_name":                           true,
+		"":                                      false,
+		"Action_ID":                             false,
 	} {
 		if got := v.Valid(); got != want {
 			t.Errorf("%q: Valid() = %v", v, got)
 		}
 	}
-	if !auth0mgmt.ClientGrantAllowAnyOrganizationEnumTrue.Valid() || auth0mgmt.ClientGrantAllowAnyOrganizationEnum(false).Valid() {
+	if !auth0mgmt.ClientGrantAllowAnyOrganizationTrue.Valid() || auth0mgmt.ClientGrantAllowAnyOrganization(false).Valid() {
 		t.Error("boolean enum: Valid wrong")
 	}
 }
