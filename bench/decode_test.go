@@ -93,7 +93,7 @@ func BenchmarkDecodeUsers(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			var out auth0mgmt.ListUsersResponseContent
+			var out auth0mgmt.ListUsersResponse
 			if err := wire.Decode(body, &out); err != nil {
 				b.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func BenchmarkDecodeUsers(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			var out auth0mgmt.ListUsersResponseContent
+			var out auth0mgmt.ListUsersResponse
 			if err := json.Unmarshal(body, &out); err != nil {
 				b.Fatal(err)
 			}
@@ -124,7 +124,7 @@ func BenchmarkDecodeUsers(b *testing.B) {
 // TestFixtureDecodes checks that both SDKs read every user of the page.
 func TestFixtureDecodes(t *testing.T) {
 	body := usersPage(100)
-	var ours auth0mgmt.ListUsersResponseContent
+	var ours auth0mgmt.ListUsersResponse
 	if err := wire.Decode(body, &ours); err != nil {
 		t.Fatal(err)
 	}

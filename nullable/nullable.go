@@ -8,7 +8,7 @@
 // model also has a nil-safe getter that reads the value (the zero value
 // when absent or null), so reading rarely needs this package:
 //
-//	body := auth0mgmt.UpdateUserRequestContent{
+//	body := auth0mgmt.UpdateUserRequest{
 //		Name:     nullable.NewNullableWithValue("Ada"), // "name": "Ada"
 //		Nickname: nullable.NewNullNullable[string](),   // "nickname": null
 //	}                                                  // the rest: absent

@@ -102,7 +102,7 @@ func (e *auth0Env) conforms(t *testing.T) {
 func (e *auth0Env) createUser(t *testing.T, ctx context.Context, email string) string {
 	t.Helper()
 	// The body's optional members are pointers, absent when nil; Ptr sets one.
-	u, err := e.mgmt.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
+	u, err := e.mgmt.Users.Create(ctx, auth0mgmt.CreateUserRequest{
 		Connection: e.sb.Auth0.Connection, Email: auth0mgmt.Ptr(email), Password: auth0mgmt.Ptr("correct horse battery staple"),
 		GivenName: auth0mgmt.Ptr("Ada"), UserMetadata: auth0mgmt.UserMetadata{"theme": "dark", "lang": "en"},
 	})
@@ -139,7 +139,7 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 
 	// PATCH: absent members stay, a zero value is stored, null removes,
 	// metadata is merged key by key (null removes a key).
-	up, err := e.mgmt.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{
+	up, err := e.mgmt.Users.Update(ctx, id, auth0mgmt.UpdateUserRequest{
 		Blocked:      auth0mgmt.Ptr(false),
 		GivenName:    nullable.NewNullNullable[string](),
 		Nickname:     nullable.NewNullableWithValue("ace"),
@@ -159,7 +159,7 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = unchecked.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{Name: nullable.NewNullableWithValue("")})
+	_, err = unchecked.Users.Update(ctx, id, auth0mgmt.UpdateUserRequest{Name: nullable.NewNullableWithValue("")})
 	if !errors.Is(err, sdkerrors.ErrBadRequest) {
 		t.Errorf("PATCH name \"\": %v, want a 400", err)
 	}
@@ -172,7 +172,7 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 	if !errors.Is(err, sdkerrors.ErrNotFound) || !errors.As(err, &ae) || ae.ErrorCode != "inexistent_user" {
 		t.Errorf("get after delete: %v", err)
 	}
-	_, err = e.mgmt.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
+	_, err = e.mgmt.Users.Create(ctx, auth0mgmt.CreateUserRequest{
 		Connection: e.sb.Auth0.Connection, Email: auth0mgmt.Ptr("grace@example.com"), Password: auth0mgmt.Ptr("x"),
 	})
 	if !errors.Is(err, sdkerrors.ErrConflict) {
@@ -184,7 +184,7 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 func TestAuth0PagingStyles(t *testing.T) {
 	e := newAuth0Env(t)
 	ctx := t.Context()
-	org, err := e.mgmt.Organizations.Create(ctx, auth0mgmt.CreateOrganizationRequestContent{Name: "acme"})
+	org, err := e.mgmt.Organizations.Create(ctx, auth0mgmt.CreateOrganizationRequest{Name: "acme"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestAuth0PagingStyles(t *testing.T) {
 	for _, n := range []string{"a", "b", "c", "d", "e"} {
 		ids = append(ids, e.createUser(t, ctx, n+"@example.com"))
 	}
-	if err := e.mgmt.Organizations.Members.Create(ctx, org.GetID(), auth0mgmt.CreateOrganizationMemberRequestContent{Members: ids}); err != nil {
+	if err := e.mgmt.Organizations.Members.Create(ctx, org.GetID(), auth0mgmt.CreateOrganizationMemberRequest{Members: ids}); err != nil {
 		t.Fatal(err)
 	}
 	// Page style: page and per_page, with totals.
@@ -228,11 +228,11 @@ func TestAuth0RolesAndOrganizations(t *testing.T) {
 	e := newAuth0Env(t)
 	ctx := t.Context()
 	uid := e.createUser(t, ctx, "ada@example.com")
-	role, err := e.mgmt.Roles.Create(ctx, auth0mgmt.CreateRoleRequestContent{Name: "admin", Description: auth0mgmt.Ptr("all")})
+	role, err := e.mgmt.Roles.Create(ctx, auth0mgmt.CreateRoleRequest{Name: "admin", Description: auth0mgmt.Ptr("all")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.mgmt.Users.Roles.Assign(ctx, uid, auth0mgmt.AssignUserRolesRequestContent{Roles: []string{role.GetID()}}); err != nil {
+	if err := e.mgmt.Users.Roles.Assign(ctx, uid, auth0mgmt.AssignUserRolesRequest{Roles: []string{role.GetID()}}); err != nil {
 		t.Fatal(err)
 	}
 	roles, err := e.mgmt.Users.Roles.List(ctx, uid, &auth0mgmt.UsersRolesListParams{IncludeTotals: auth0mgmt.Ptr(true)})
@@ -240,17 +240,17 @@ func TestAuth0RolesAndOrganizations(t *testing.T) {
 		t.Fatalf("user roles: %+v, %v", roles, err)
 	}
 
-	org, err := e.mgmt.Organizations.Create(ctx, auth0mgmt.CreateOrganizationRequestContent{Name: "acme", DisplayName: auth0mgmt.Ptr("Acme")})
+	org, err := e.mgmt.Organizations.Create(ctx, auth0mgmt.CreateOrganizationRequest{Name: "acme", DisplayName: auth0mgmt.Ptr("Acme")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, err := e.mgmt.Organizations.GetByName(ctx, "acme"); err != nil || got.GetID() != org.GetID() {
 		t.Fatalf("org by name: %v", err)
 	}
-	if err := e.mgmt.Organizations.Members.Create(ctx, org.GetID(), auth0mgmt.CreateOrganizationMemberRequestContent{Members: []string{uid}}); err != nil {
+	if err := e.mgmt.Organizations.Members.Create(ctx, org.GetID(), auth0mgmt.CreateOrganizationMemberRequest{Members: []string{uid}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.mgmt.Organizations.Members.Roles.Assign(ctx, org.GetID(), uid, auth0mgmt.AssignOrganizationMemberRolesRequestContent{Roles: []string{role.GetID()}}); err != nil {
+	if err := e.mgmt.Organizations.Members.Roles.Assign(ctx, org.GetID(), uid, auth0mgmt.AssignOrganizationMemberRolesRequest{Roles: []string{role.GetID()}}); err != nil {
 		t.Fatal(err)
 	}
 	mroles, err := e.mgmt.Organizations.Members.Roles.List(ctx, org.GetID(), uid, &auth0mgmt.OrganizationsMembersRolesListParams{IncludeTotals: auth0mgmt.Ptr(true)})
@@ -272,7 +272,7 @@ func TestAuth0ClientsConnectionsResourceServers(t *testing.T) {
 	e := newAuth0Env(t)
 	ctx := t.Context()
 	// A client made through the Management API gets tokens at once.
-	cl, err := e.mgmt.Clients.Create(ctx, auth0mgmt.CreateClientRequestContent{Name: "billing"})
+	cl, err := e.mgmt.Clients.Create(ctx, auth0mgmt.CreateClientRequest{Name: "billing"})
 	if err != nil || cl.ClientSecret == nil {
 		t.Fatalf("create client: %+v, %v", cl, err)
 	}
@@ -291,7 +291,7 @@ func TestAuth0ClientsConnectionsResourceServers(t *testing.T) {
 		t.Errorf("client credentials with the rotated-out secret: %v, want a 401", err)
 	}
 	// Renaming the seeded application keeps its grant of the Management API.
-	if _, err := e.mgmt.Clients.Update(ctx, e.sb.Auth0.ClientID, auth0mgmt.UpdateClientRequestContent{Name: auth0mgmt.Ptr("renamed")}); err != nil {
+	if _, err := e.mgmt.Clients.Update(ctx, e.sb.Auth0.ClientID, auth0mgmt.UpdateClientRequest{Name: auth0mgmt.Ptr("renamed")}); err != nil {
 		t.Fatal(err)
 	}
 	e.sb.Auth0.ExpireTokens()
@@ -305,7 +305,7 @@ func TestAuth0ClientsConnectionsResourceServers(t *testing.T) {
 		t.Errorf("client credentials of a deleted client: %v, want a 401", err)
 	}
 
-	conn, err := e.mgmt.Connections.Create(ctx, auth0mgmt.CreateConnectionRequestContent{Name: "partners", Strategy: "auth0"})
+	conn, err := e.mgmt.Connections.Create(ctx, auth0mgmt.CreateConnectionRequest{Name: "partners", Strategy: "auth0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,14 +323,14 @@ func TestAuth0ClientsConnectionsResourceServers(t *testing.T) {
 		t.Error(err)
 	}
 
-	rs, err := e.mgmt.ResourceServers.Create(ctx, auth0mgmt.CreateResourceServerRequestContent{Identifier: "https://api.example.com/", Name: auth0mgmt.Ptr("API")})
+	rs, err := e.mgmt.ResourceServers.Create(ctx, auth0mgmt.CreateResourceServerRequest{Identifier: "https://api.example.com/", Name: auth0mgmt.Ptr("API")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, err := e.mgmt.ResourceServers.Get(ctx, rs.GetID(), nil); err != nil || got.GetIdentifier() != "https://api.example.com/" {
 		t.Errorf("resource server: %v", err)
 	}
-	if _, err := e.mgmt.ResourceServers.Create(ctx, auth0mgmt.CreateResourceServerRequestContent{Identifier: "https://api.example.com/"}); !errors.Is(err, sdkerrors.ErrConflict) {
+	if _, err := e.mgmt.ResourceServers.Create(ctx, auth0mgmt.CreateResourceServerRequest{Identifier: "https://api.example.com/"}); !errors.Is(err, sdkerrors.ErrConflict) {
 		t.Errorf("duplicate identifier: %v, want a 409", err)
 	}
 	e.conforms(t)
@@ -502,11 +502,11 @@ func TestAuth0OrganizationSignInAndSignup(t *testing.T) {
 
 	// Sign-in to an organization the user is a member of: the ID token
 	// carries org_id and the client checks it.
-	org, err := e.mgmt.Organizations.Create(ctx, auth0mgmt.CreateOrganizationRequestContent{Name: "acme"})
+	org, err := e.mgmt.Organizations.Create(ctx, auth0mgmt.CreateOrganizationRequest{Name: "acme"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.mgmt.Organizations.Members.Create(ctx, org.GetID(), auth0mgmt.CreateOrganizationMemberRequestContent{Members: []string{uid}}); err != nil {
+	if err := e.mgmt.Organizations.Members.Create(ctx, org.GetID(), auth0mgmt.CreateOrganizationMemberRequest{Members: []string{uid}}); err != nil {
 		t.Fatal(err)
 	}
 	const callback = "http://localhost:9/cb"

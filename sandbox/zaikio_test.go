@@ -141,12 +141,12 @@ func TestZaikioOrganizationTokenSitesAndSubscriptions(t *testing.T) {
 	if err != nil || org.ID != z.OrganizationID || !org.Connected {
 		t.Fatalf("organization: %v %+v", err, org)
 	}
-	created, err := hub.Sites.Create(ctx, fromJSON[zaikiohub.SitesCreateJSONBody](t,
+	created, err := hub.Sites.Create(ctx, fromJSON[zaikiohub.SitesCreateBody](t,
 		`{"site":{"name":"Mainz","address_attributes":{"addressee":"Sandbox Printing","text":"Emmerich-Josef-Str. 1"}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := hub.Sites.Update(ctx, created.GetID(), fromJSON[zaikiohub.SitesUpdateJSONBody](t, `{"site":{"name":"Mainz 2"}}`)); err != nil {
+	if _, err := hub.Sites.Update(ctx, created.GetID(), fromJSON[zaikiohub.SitesUpdateBody](t, `{"site":{"name":"Mainz 2"}}`)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := hub.Sites.Get(ctx, created.GetID())
@@ -176,7 +176,7 @@ func TestZaikioOrganizationTokenSitesAndSubscriptions(t *testing.T) {
 	if err != nil || len(subs) != 1 || subs[0].Plan != "basic" {
 		t.Fatalf("subscriptions: %v %+v", err, subs)
 	}
-	upd, err := hub.Subscriptions.Update(ctx, z.OrganizationID, fromJSON[zaikiohub.SubscriptionsUpdateJSONBody](t,
+	upd, err := hub.Subscriptions.Update(ctx, z.OrganizationID, fromJSON[zaikiohub.SubscriptionsUpdateBody](t,
 		`{"subscription":{"increment_usages_in_current_billing_period":{"orders":2}}}`))
 	if err != nil || upd.UsagesInCurrentBillingPeriod["orders"] != 2 {
 		t.Fatalf("subscription update: %v %+v", err, upd)
@@ -210,7 +210,7 @@ func TestZaikioPersonOrganizationsAndRefresh(t *testing.T) {
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("memberships: %v %d", err, len(ms))
 	}
-	org, err := hub.Person.Organizations.Create(ctx, fromJSON[zaikiohub.PersonOrganizationsCreateJSONBody](t,
+	org, err := hub.Person.Organizations.Create(ctx, fromJSON[zaikiohub.PersonOrganizationsCreateBody](t,
 		`{"organization":{"name":"Second Shop","country_code":"DE","kinds":["printer"]}}`))
 	if err != nil {
 		t.Fatal(err)
@@ -248,15 +248,15 @@ func TestZaikioPersonSitesConnectionsAndRevocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	hub := zaikioHub(t, sb, zaikiohub.WithToken(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: at})))
-	p, err := hub.Person.Update(ctx, fromJSON[zaikiohub.PersonUpdateJSONBody](t, `{"person":{"first_name":"Augusta","locale":"de"}}`))
+	p, err := hub.Person.Update(ctx, fromJSON[zaikiohub.PersonUpdateBody](t, `{"person":{"first_name":"Augusta","locale":"de"}}`))
 	if err != nil || p.FullName != "Augusta Lovelace" {
 		t.Fatalf("person update: %v %+v", err, p)
 	}
-	site, err := hub.Person.Organizations.Sites.Create(ctx, z.OrganizationID, fromJSON[zaikiohub.PersonOrganizationsSitesCreateJSONBody](t, `{"site":{"name":"Depot"}}`))
+	site, err := hub.Person.Organizations.Sites.Create(ctx, z.OrganizationID, fromJSON[zaikiohub.PersonOrganizationsSitesCreateBody](t, `{"site":{"name":"Depot"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := hub.Person.Organizations.Sites.Update(ctx, z.OrganizationID, site.GetID(), fromJSON[zaikiohub.PersonOrganizationsSitesUpdateJSONBody](t, `{"site":{"name":"Depot 2"}}`)); err != nil {
+	if _, err := hub.Person.Organizations.Sites.Update(ctx, z.OrganizationID, site.GetID(), fromJSON[zaikiohub.PersonOrganizationsSitesUpdateBody](t, `{"site":{"name":"Depot 2"}}`)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := hub.Person.Organizations.Sites.Get(ctx, z.OrganizationID, site.GetID())

@@ -54,9 +54,9 @@ func (c *Client) MFAChallenge(ctx context.Context, mfaToken, challengeType, auth
 	if mfaToken == "" {
 		return nil, errors.New("auth0: MFAChallenge needs the mfa_token of an mfa_required error")
 	}
-	body := auth0auth.RequestMFAChallengeJSONBody{
+	body := auth0auth.MFAChallengeBody{
 		ClientID: c.clientID, MFAToken: mfaToken,
-		ChallengeType: auth0auth.RequestMFAChallengeJSONBodyChallengeType(challengeType), AuthenticatorID: opt(authenticatorID),
+		ChallengeType: auth0auth.MFAChallengeBodyChallengeType(challengeType), AuthenticatorID: opt(authenticatorID),
 	}
 	if s := c.secret.Reveal(); s != "" {
 		body.ClientSecret = &s

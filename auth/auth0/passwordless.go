@@ -42,9 +42,9 @@ func (c *Client) StartPasswordless(ctx context.Context, p PasswordlessParams) er
 	if send == "" {
 		send = SendCode
 	}
-	sendAs := auth0auth.StartPasswordlessJSONBodySend(send)
-	body := auth0auth.StartPasswordlessJSONBody{
-		ClientID: c.clientID, Connection: auth0auth.StartPasswordlessJSONBodyConnection(p.Channel),
+	sendAs := auth0auth.PasswordlessStartBodySend(send)
+	body := auth0auth.PasswordlessStartBody{
+		ClientID: c.clientID, Connection: auth0auth.PasswordlessStartBodyConnection(p.Channel),
 		Send: &sendAs,
 	}
 	switch p.Channel {

@@ -79,7 +79,7 @@ func (c *Client) Signup(ctx context.Context, p SignupParams) (*SignupResult, err
 	if p.Password == "" || p.Connection == "" {
 		return nil, errors.New("auth0: Signup needs Password and Connection")
 	}
-	body := auth0auth.SignupJSONBody{
+	body := auth0auth.DatabaseSignupBody{
 		ClientID: c.clientID, Connection: p.Connection, Password: p.Password,
 		Email: opt(p.Email), PhoneNumber: opt(p.PhoneNumber), Username: opt(p.Username),
 		GivenName: opt(p.GivenName), FamilyName: opt(p.FamilyName),
@@ -103,7 +103,7 @@ func (c *Client) ChangePassword(ctx context.Context, email, connection, organiza
 	if email == "" || connection == "" {
 		return "", errors.New("auth0: ChangePassword needs an e-mail address and a connection")
 	}
-	body := auth0auth.ChangePasswordJSONBody{
+	body := auth0auth.DatabaseChangePasswordBody{
 		ClientID: c.clientID, Connection: connection, Email: email, Organization: opt(organization),
 	}
 	msg, err := c.api.Database.ChangePassword(ctx, body)

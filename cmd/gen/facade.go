@@ -102,6 +102,10 @@ type facadeOp struct {
 	Tag           string // the first tag, for reference URLs
 	Deprecated    bool
 	Name          string
+	// TypeName names the types made for this method alone: its
+	// parameter struct (<TypeName>Params) and an inline body
+	// (<TypeName>Body), e.g. UsersList for Users.List.
+	TypeName      string
 	Service       *service
 	PathParams    []arg
 	ParamsType    string // the query parameter struct, named after the method
@@ -184,6 +188,42 @@ func (o *facadeOp) ResultRet() string {
 		return "*" + o.Result
 	}
 	return o.Result
+}
+
+// Args is the method's parameter list between ctx and opts: the path
+// parameters, the body and the parameter struct, with adjacent parameters
+// of one type sharing it ("organizationID, memberID string"), as gofmt
+// users write them and so that `go doc` shows more of the signature on one
+// line. The iterator and a URL builder take the same list: neither has a
+// body (buildFacade refuses one).
+func (o *facadeOp) Args() string {
+	args := append([]arg(nil), o.PathParams...)
+	switch {
+	case o.BodyType != "":
+		args = append(args, arg{"body", o.BodyType})
+	case o.RawBody:
+		args = append(args, arg{"contentType", "string"}, arg{"body", "io.Reader"})
+	}
+	if o.ParamsType != "" {
+		args = append(args, arg{"params", "*" + o.ParamsType})
+	}
+	return groupArgs(args)
+}
+
+// groupArgs writes a parameter list in which each run of adjacent
+// parameters of one type names the type once.
+func groupArgs(args []arg) string {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.Name)
+		if i+1 == len(args) || args[i+1].Type != a.Type {
+			b.WriteString(" " + a.Type)
+		}
+	}
+	return b.String()
 }
 
 // reserved names are locals of the generated methods.
@@ -296,6 +336,9 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 			return nil, nil, fmt.Errorf("operation %s: %w", id, err)
 		}
 		m.HasPaging = m.HasPaging || op.Paging != nil
+		if (op.Paging != nil || op.URLOnly) && (op.BodyType != "" || op.RawBody) {
+			return nil, nil, fmt.Errorf("operation %s: a body on a list with an iterator or a URL-only operation is not supported", id)
+		}
 		op.Contract = contractFor(d, op)
 		op.Doc, op.PagerDoc = methodDocs(spec, d, op, fc.ReferenceURL)
 		m.HasRawBody = m.HasRawBody || op.RawBody
@@ -391,6 +434,7 @@ func buildOp(d *codegen.OperationDefinition, name, servicePath string) (*facadeO
 		ID:         d.SpecOperationId,
 		GoID:       d.OperationId,
 		Var:        "op" + servicePath + name,
+		TypeName:   servicePath + name,
 		Method:     d.Method,
 		Path:       d.Path,
 		DocID:      d.SpecOperationId,
@@ -439,16 +483,10 @@ func buildOp(d *codegen.OperationDefinition, name, servicePath string) (*facadeO
 		return nil, fmt.Errorf("cookie parameters are not supported")
 	}
 	if d.RequiresParamObject() {
-		op.ParamsType = servicePath + name + "Params"
+		op.ParamsType = op.TypeName + "Params"
 	}
 	if d.HasBody() {
-		var chosen *codegen.RequestBodyDefinition
-		for i := range d.Bodies {
-			b := &d.Bodies[i]
-			if b.IsSupportedByClient() && (chosen == nil || (b.IsJSON() && !chosen.IsJSON())) {
-				chosen = b
-			}
-		}
+		chosen := chosenBody(d)
 		switch {
 		case chosen == nil:
 			op.RawBody = true

@@ -28,6 +28,27 @@ func TestDestutterDropsTheServiceName(t *testing.T) {
 	}
 }
 
+func TestArgsShareTheTypeOfAdjacentParameters(t *testing.T) {
+	for _, tc := range []struct {
+		op   facadeOp
+		want string
+	}{
+		{facadeOp{}, ""},
+		{facadeOp{PathParams: []arg{{"id", "string"}}}, "id string"},
+		{facadeOp{PathParams: []arg{{"organizationID", "string"}, {"memberID", "string"}}, BodyType: "MemberUpdate"},
+			"organizationID, memberID string, body MemberUpdate"},
+		// Only neighbours share: string, enum, string stays three.
+		{facadeOp{PathParams: []arg{{"id", "string"}, {"prompt", "PromptName"}, {"language", "string"}}, ParamsType: "PromptsGetParams"},
+			"id string, prompt PromptName, language string, params *PromptsGetParams"},
+		// A raw body's content type joins a string path parameter.
+		{facadeOp{PathParams: []arg{{"clientID", "string"}}, RawBody: true}, "clientID, contentType string, body io.Reader"},
+	} {
+		if got := tc.op.Args(); got != tc.want {
+			t.Errorf("Args() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
 func TestDurationExprIsReadable(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		60 * time.Second:        "time.Minute",
@@ -42,18 +63,49 @@ func TestDurationExprIsReadable(t *testing.T) {
 	}
 }
 
-func TestRenameParamsRenamesTheStructAndItsTypes(t *testing.T) {
-	renames := map[string]string{"GetUsersParams": "UsersListParams", "AuthorizeParams": "AuthorizeURLParams"}
+func TestRenameTypeRenamesTheTypeAndItsDerivedTypes(t *testing.T) {
+	renames := map[string]string{
+		"GetUsersParams":           "UsersListParams",
+		"AuthorizeParams":          "AuthorizeURLParams",
+		"CreateUserRequestContent": "CreateUserRequest",
+		"AppUpdateJSONBody":        "AppUpdateBody",
+	}
 	for in, want := range map[string]string{
-		"GetUsersParams":                  "UsersListParams",
-		"GetUsersParamsSort":              "UsersListParamsSort",
-		"AuthorizeParamsResponseTypeCode": "AuthorizeURLParamsResponseTypeCode",
-		"GetUsersByEmailParams":           "GetUsersByEmailParams",
-		"SearchParamsView":                "SearchParamsView",
+		"GetUsersParams":                      "UsersListParams",
+		"GetUsersParamsSort":                  "UsersListParamsSort",
+		"AuthorizeParamsResponseTypeCode":     "AuthorizeURLParamsResponseTypeCode",
+		"CreateUserRequestContentAppMetadata": "CreateUserRequestAppMetadata",
+		"CreateUserRequestContent2":           "CreateUserRequest2",
+		"AppUpdateJSONBodyAppCategory":        "AppUpdateBodyAppCategory",
+		// Not derived: another word goes on, or the name only contains one.
+		"GetUsersByEmailParams":        "GetUsersByEmailParams",
+		"SearchParamsView":             "SearchParamsView",
+		"CreateUserRequestContents":    "CreateUserRequestContents",
+		"BulkCreateUserRequestContent": "BulkCreateUserRequestContent",
 	} {
-		if got := renameParams(in, renames); got != want {
-			t.Errorf("renameParams(%q) = %q, want %q", in, got, want)
+		if got := renameType(in, renames); got != want {
+			t.Errorf("renameType(%q) = %q, want %q", in, got, want)
 		}
+	}
+	r := newTypeRenamer(renames)
+	in := `// body: CreateUserRequestContent, from schema "CreateUserRequestContent"; []AppUpdateJSONBody.`
+	want := `// body: CreateUserRequest, from schema "CreateUserRequestContent"; []AppUpdateBody.`
+	if got := r.text(in); got != want {
+		t.Errorf("text:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestSmithyWordsAreDroppedOnlyWhenTheNameIsFree(t *testing.T) {
+	code := "package x\n\ntype FooRequestContent struct{}\n\ntype FooRequest struct{}\n\n" +
+		"type BarResponseContent struct{}\n\ntype BarResponseContentItem struct{}\n\ntype BazContent struct{}\n\n" +
+		"type ColorEnum string\n\ntype SizeEnum string\n\ntype Size struct{}\n\ntype Enum string\n"
+	renames, err := typeRenames(code, nil, &facadeModel{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"BarResponseContent": "BarResponse", "ColorEnum": "Color"}
+	if len(renames) != len(want) || renames["BarResponseContent"] != "BarResponse" || renames["ColorEnum"] != "Color" {
+		t.Errorf("typeRenames = %v, want %v", renames, want)
 	}
 }
 

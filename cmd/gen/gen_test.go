@@ -327,3 +327,49 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestPerOperationBodyTypesAreNotWritten shows that oapi-codegen's
+// per-operation body types (<Op>JSONRequestBody, a second name for the
+// body's own type that no method takes) stay out of the package.
+func TestPerOperationBodyTypesAreNotWritten(t *testing.T) {
+	files, err := generateAPI(repoRoot, "nexaasid", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	models := string(files["gen/nexaasid/nexaasid.gen.go"])
+	if models == "" {
+		t.Fatal("no gen/nexaasid/nexaasid.gen.go")
+	}
+	if strings.Contains(models, "RequestBody defines body for") {
+		t.Error("nexaasid.gen.go declares per-operation body types")
+	}
+	if !strings.Contains(models, "type SignUpRequest struct") {
+		t.Error("nexaasid.gen.go lacks the body's own type SignUpRequest")
+	}
+}
+
+// TestInlineBodiesAreNamedAfterTheirMethod shows the rule of typeRenames
+// on a whole document: an inline body, JSON or form, is
+// <Service><Method>Body, like the method's parameter struct, and the
+// content type is in no type name.
+func TestInlineBodiesAreNamedAfterTheirMethod(t *testing.T) {
+	files, err := generateAPI(repoRoot, "auth0auth", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	services := string(files["gen/auth0auth/services.gen.go"])
+	for _, want := range []string{
+		") Signup(ctx context.Context, body DatabaseSignupBody, opts ...Option)",
+		") Revoke(ctx context.Context, body OAuthRevokeBody, opts ...Option)",
+	} {
+		if !strings.Contains(services, want) {
+			t.Errorf("services.gen.go lacks %q", want)
+		}
+	}
+	models := string(files["gen/auth0auth/auth0auth.gen.go"])
+	for _, word := range []string{"JSONBody", "FormdataBody"} {
+		if strings.Contains(models, word) {
+			t.Errorf("auth0auth.gen.go still names a type ...%s", word)
+		}
+	}
+}

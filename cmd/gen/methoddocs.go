@@ -146,7 +146,9 @@ func schemaFacts(ref *openapi3.SchemaRef) string {
 	}
 	facts := typeFacts(&openapi3.SchemaRef{Value: ref.Value}, true)
 	if name := refBase(ref.Ref); name != "" {
-		facts[0] += " (" + name + ")"
+		// Quoted, as the model docs quote it: the document's name, which
+		// the Go type's may differ from (typeRenames).
+		facts[0] += " (schema " + strconv.Quote(name) + ")"
 	}
 	return strings.Join(facts, ", ")
 }

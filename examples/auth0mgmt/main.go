@@ -84,7 +84,7 @@ func run(query, role string) error {
 	}
 
 	if role != "" {
-		r, err := c.Roles.Create(ctx, auth0mgmt.CreateRoleRequestContent{Name: role})
+		r, err := c.Roles.Create(ctx, auth0mgmt.CreateRoleRequest{Name: role})
 		if err != nil {
 			return explain("create a role", err)
 		}

@@ -45,7 +45,7 @@ func auth0Step(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error {
 	email, password := "ada@example.com", "correct horse battery staple"
 	// Email and Password may be absent from the body, so they are pointers;
 	// Ptr makes one of a value.
-	u, err := m.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
+	u, err := m.Users.Create(ctx, auth0mgmt.CreateUserRequest{
 		Connection: sb.Auth0.Connection, Email: auth0mgmt.Ptr(email), Password: auth0mgmt.Ptr(password),
 	})
 	if err != nil {
@@ -64,7 +64,7 @@ func auth0Step(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error {
 
 	// PATCH sends only what is set: a value, or an explicit null that
 	// removes the member.
-	updated, err := m.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{
+	updated, err := m.Users.Update(ctx, id, auth0mgmt.UpdateUserRequest{
 		Name:     nullable.NewNullableWithValue("Ada Lovelace"),
 		Nickname: nullable.NewNullNullable[string](),
 	})

@@ -249,178 +249,178 @@ func (e AuthorizeURLParamsResponseMode) Valid() bool {
 	return wire.OneOf(string(e), "form_post", "fragment", "query", "web_message")
 }
 
-// The values the document lists for GetDelegationTokenJSONBodyGrantType.
+// The values the document lists for LegacyDelegationBodyGrantType.
 const (
-	GetDelegationTokenJSONBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer GetDelegationTokenJSONBodyGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	LegacyDelegationBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer LegacyDelegationBodyGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 )
 
-// Valid indicates whether the value is a known member of the GetDelegationTokenJSONBodyGrantType enum.
-func (e GetDelegationTokenJSONBodyGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the LegacyDelegationBodyGrantType enum.
+func (e LegacyDelegationBodyGrantType) Valid() bool {
 	return wire.OneOf(string(e), "urn:ietf:params:oauth:grant-type:jwt-bearer")
 }
 
-// The values the document lists for AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes.
+// The values the document lists for MFAAssociateBodyAuthenticatorTypes.
 const (
-	AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOOB AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes = "oob"
-	AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOTP AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes = "otp"
+	MFAAssociateBodyAuthenticatorTypesOOB MFAAssociateBodyAuthenticatorTypes = "oob"
+	MFAAssociateBodyAuthenticatorTypesOTP MFAAssociateBodyAuthenticatorTypes = "otp"
 )
 
-// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes enum.
-func (e AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAAssociateBodyAuthenticatorTypes enum.
+func (e MFAAssociateBodyAuthenticatorTypes) Valid() bool {
 	return wire.OneOf(string(e), "oob", "otp")
 }
 
-// The values the document lists for AssociateMFAAuthenticatorJSONBodyOOBChannels.
+// The values the document lists for MFAAssociateBodyOOBChannels.
 const (
-	AssociateMFAAuthenticatorJSONBodyOOBChannelsAuth0 AssociateMFAAuthenticatorJSONBodyOOBChannels = "auth0"
-	AssociateMFAAuthenticatorJSONBodyOOBChannelsSMS   AssociateMFAAuthenticatorJSONBodyOOBChannels = "sms"
-	AssociateMFAAuthenticatorJSONBodyOOBChannelsVoice AssociateMFAAuthenticatorJSONBodyOOBChannels = "voice"
+	MFAAssociateBodyOOBChannelsAuth0 MFAAssociateBodyOOBChannels = "auth0"
+	MFAAssociateBodyOOBChannelsSMS   MFAAssociateBodyOOBChannels = "sms"
+	MFAAssociateBodyOOBChannelsVoice MFAAssociateBodyOOBChannels = "voice"
 )
 
-// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyOOBChannels enum.
-func (e AssociateMFAAuthenticatorJSONBodyOOBChannels) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAAssociateBodyOOBChannels enum.
+func (e MFAAssociateBodyOOBChannels) Valid() bool {
 	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
-// The values the document lists for RequestMFAChallengeJSONBodyChallengeType.
+// The values the document lists for MFAChallengeBodyChallengeType.
 const (
-	RequestMFAChallengeJSONBodyChallengeTypeOOB RequestMFAChallengeJSONBodyChallengeType = "oob"
-	RequestMFAChallengeJSONBodyChallengeTypeOTP RequestMFAChallengeJSONBodyChallengeType = "otp"
+	MFAChallengeBodyChallengeTypeOOB MFAChallengeBodyChallengeType = "oob"
+	MFAChallengeBodyChallengeTypeOTP MFAChallengeBodyChallengeType = "otp"
 )
 
-// Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyChallengeType enum.
-func (e RequestMFAChallengeJSONBodyChallengeType) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAChallengeBodyChallengeType enum.
+func (e MFAChallengeBodyChallengeType) Valid() bool {
 	return wire.OneOf(string(e), "oob", "otp")
 }
 
-// The values the document lists for RequestMFAChallengeJSONBodyOOBChannel.
+// The values the document lists for MFAChallengeBodyOOBChannel.
 const (
-	RequestMFAChallengeJSONBodyOOBChannelAuth0 RequestMFAChallengeJSONBodyOOBChannel = "auth0"
-	RequestMFAChallengeJSONBodyOOBChannelSMS   RequestMFAChallengeJSONBodyOOBChannel = "sms"
-	RequestMFAChallengeJSONBodyOOBChannelVoice RequestMFAChallengeJSONBodyOOBChannel = "voice"
+	MFAChallengeBodyOOBChannelAuth0 MFAChallengeBodyOOBChannel = "auth0"
+	MFAChallengeBodyOOBChannelSMS   MFAChallengeBodyOOBChannel = "sms"
+	MFAChallengeBodyOOBChannelVoice MFAChallengeBodyOOBChannel = "voice"
 )
 
-// Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyOOBChannel enum.
-func (e RequestMFAChallengeJSONBodyOOBChannel) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAChallengeBodyOOBChannel enum.
+func (e MFAChallengeBodyOOBChannel) Valid() bool {
 	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
-// The values the document lists for SocialWithProviderAccessTokenJSONBodyConnection.
+// The values the document lists for LegacySocialAccessTokenBodyConnection.
 const (
-	SocialWithProviderAccessTokenJSONBodyConnectionFacebook     SocialWithProviderAccessTokenJSONBodyConnection = "facebook"
-	SocialWithProviderAccessTokenJSONBodyConnectionGoogleOAuth2 SocialWithProviderAccessTokenJSONBodyConnection = "google-oauth2"
-	SocialWithProviderAccessTokenJSONBodyConnectionTwitter      SocialWithProviderAccessTokenJSONBodyConnection = "twitter"
-	SocialWithProviderAccessTokenJSONBodyConnectionWeibo        SocialWithProviderAccessTokenJSONBodyConnection = "weibo"
+	LegacySocialAccessTokenBodyConnectionFacebook     LegacySocialAccessTokenBodyConnection = "facebook"
+	LegacySocialAccessTokenBodyConnectionGoogleOAuth2 LegacySocialAccessTokenBodyConnection = "google-oauth2"
+	LegacySocialAccessTokenBodyConnectionTwitter      LegacySocialAccessTokenBodyConnection = "twitter"
+	LegacySocialAccessTokenBodyConnectionWeibo        LegacySocialAccessTokenBodyConnection = "weibo"
 )
 
-// Valid indicates whether the value is a known member of the SocialWithProviderAccessTokenJSONBodyConnection enum.
-func (e SocialWithProviderAccessTokenJSONBodyConnection) Valid() bool {
+// Valid indicates whether the value is a known member of the LegacySocialAccessTokenBodyConnection enum.
+func (e LegacySocialAccessTokenBodyConnection) Valid() bool {
 	return wire.OneOf(string(e), "facebook", "google-oauth2", "twitter", "weibo")
 }
 
-// The values the document lists for GlobalTokenRevocationJSONBodySubjectFormat.
+// The values the document lists for LogoutRevokeConnectionTokensBodySubjectFormat.
 const (
-	GlobalTokenRevocationJSONBodySubjectFormatIssSub GlobalTokenRevocationJSONBodySubjectFormat = "iss_sub"
+	LogoutRevokeConnectionTokensBodySubjectFormatIssSub LogoutRevokeConnectionTokensBodySubjectFormat = "iss_sub"
 )
 
-// Valid indicates whether the value is a known member of the GlobalTokenRevocationJSONBodySubjectFormat enum.
-func (e GlobalTokenRevocationJSONBodySubjectFormat) Valid() bool {
+// Valid indicates whether the value is a known member of the LogoutRevokeConnectionTokensBodySubjectFormat enum.
+func (e LogoutRevokeConnectionTokensBodySubjectFormat) Valid() bool {
 	return wire.OneOf(string(e), "iss_sub")
 }
 
-// The values the document lists for PushAuthorizationRequestFormdataBodyClientAssertionType.
+// The values the document lists for OAuthPushAuthorizationRequestBodyClientAssertionType.
 const (
-	PushAuthorizationRequestFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer PushAuthorizationRequestFormdataBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	OAuthPushAuthorizationRequestBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer OAuthPushAuthorizationRequestBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
-// Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyClientAssertionType enum.
-func (e PushAuthorizationRequestFormdataBodyClientAssertionType) Valid() bool {
+// Valid indicates whether the value is a known member of the OAuthPushAuthorizationRequestBodyClientAssertionType enum.
+func (e OAuthPushAuthorizationRequestBodyClientAssertionType) Valid() bool {
 	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
-// The values the document lists for PushAuthorizationRequestFormdataBodyCodeChallengeMethod.
+// The values the document lists for OAuthPushAuthorizationRequestBodyCodeChallengeMethod.
 const (
-	PushAuthorizationRequestFormdataBodyCodeChallengeMethodS256 PushAuthorizationRequestFormdataBodyCodeChallengeMethod = "S256"
+	OAuthPushAuthorizationRequestBodyCodeChallengeMethodS256 OAuthPushAuthorizationRequestBodyCodeChallengeMethod = "S256"
 )
 
-// Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyCodeChallengeMethod enum.
-func (e PushAuthorizationRequestFormdataBodyCodeChallengeMethod) Valid() bool {
+// Valid indicates whether the value is a known member of the OAuthPushAuthorizationRequestBodyCodeChallengeMethod enum.
+func (e OAuthPushAuthorizationRequestBodyCodeChallengeMethod) Valid() bool {
 	return wire.OneOf(string(e), "S256")
 }
 
-// The values the document lists for PushAuthorizationRequestFormdataBodyResponseType.
+// The values the document lists for OAuthPushAuthorizationRequestBodyResponseType.
 const (
-	PushAuthorizationRequestFormdataBodyResponseTypeCode PushAuthorizationRequestFormdataBodyResponseType = "code"
+	OAuthPushAuthorizationRequestBodyResponseTypeCode OAuthPushAuthorizationRequestBodyResponseType = "code"
 )
 
-// Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyResponseType enum.
-func (e PushAuthorizationRequestFormdataBodyResponseType) Valid() bool {
+// Valid indicates whether the value is a known member of the OAuthPushAuthorizationRequestBodyResponseType enum.
+func (e OAuthPushAuthorizationRequestBodyResponseType) Valid() bool {
 	return wire.OneOf(string(e), "code")
 }
 
-// The values the document lists for RevokeTokenFormdataBodyClientAssertionType.
+// The values the document lists for OAuthRevokeBodyClientAssertionType.
 const (
-	RevokeTokenFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer RevokeTokenFormdataBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	OAuthRevokeBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer OAuthRevokeBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
-// Valid indicates whether the value is a known member of the RevokeTokenFormdataBodyClientAssertionType enum.
-func (e RevokeTokenFormdataBodyClientAssertionType) Valid() bool {
+// Valid indicates whether the value is a known member of the OAuthRevokeBodyClientAssertionType enum.
+func (e OAuthRevokeBodyClientAssertionType) Valid() bool {
 	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
-// The values the document lists for ResourceOwnerLegacyJSONBodyGrantType.
+// The values the document lists for LegacyResourceOwnerBodyGrantType.
 const (
-	ResourceOwnerLegacyJSONBodyGrantTypePassword ResourceOwnerLegacyJSONBodyGrantType = "password"
+	LegacyResourceOwnerBodyGrantTypePassword LegacyResourceOwnerBodyGrantType = "password"
 )
 
-// Valid indicates whether the value is a known member of the ResourceOwnerLegacyJSONBodyGrantType enum.
-func (e ResourceOwnerLegacyJSONBodyGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the LegacyResourceOwnerBodyGrantType enum.
+func (e LegacyResourceOwnerBodyGrantType) Valid() bool {
 	return wire.OneOf(string(e), "password")
 }
 
-// The values the document lists for StartPasswordlessJSONBodyConnection.
+// The values the document lists for PasswordlessStartBodyConnection.
 const (
-	StartPasswordlessJSONBodyConnectionEmail StartPasswordlessJSONBodyConnection = "email"
-	StartPasswordlessJSONBodyConnectionSMS   StartPasswordlessJSONBodyConnection = "sms"
+	PasswordlessStartBodyConnectionEmail PasswordlessStartBodyConnection = "email"
+	PasswordlessStartBodyConnectionSMS   PasswordlessStartBodyConnection = "sms"
 )
 
-// Valid indicates whether the value is a known member of the StartPasswordlessJSONBodyConnection enum.
-func (e StartPasswordlessJSONBodyConnection) Valid() bool {
+// Valid indicates whether the value is a known member of the PasswordlessStartBodyConnection enum.
+func (e PasswordlessStartBodyConnection) Valid() bool {
 	return wire.OneOf(string(e), "email", "sms")
 }
 
-// The values the document lists for StartPasswordlessJSONBodySend.
+// The values the document lists for PasswordlessStartBodySend.
 const (
-	StartPasswordlessJSONBodySendCode StartPasswordlessJSONBodySend = "code"
-	StartPasswordlessJSONBodySendLink StartPasswordlessJSONBodySend = "link"
+	PasswordlessStartBodySendCode PasswordlessStartBodySend = "code"
+	PasswordlessStartBodySendLink PasswordlessStartBodySend = "link"
 )
 
-// Valid indicates whether the value is a known member of the StartPasswordlessJSONBodySend enum.
-func (e StartPasswordlessJSONBodySend) Valid() bool {
+// Valid indicates whether the value is a known member of the PasswordlessStartBodySend enum.
+func (e PasswordlessStartBodySend) Valid() bool {
 	return wire.OneOf(string(e), "code", "link")
 }
 
-// The values the document lists for VerifyJSONBodyConnection.
+// The values the document lists for PasswordlessVerifyBodyConnection.
 const (
-	VerifyJSONBodyConnectionEmail VerifyJSONBodyConnection = "email"
-	VerifyJSONBodyConnectionSMS   VerifyJSONBodyConnection = "sms"
+	PasswordlessVerifyBodyConnectionEmail PasswordlessVerifyBodyConnection = "email"
+	PasswordlessVerifyBodyConnectionSMS   PasswordlessVerifyBodyConnection = "sms"
 )
 
-// Valid indicates whether the value is a known member of the VerifyJSONBodyConnection enum.
-func (e VerifyJSONBodyConnection) Valid() bool {
+// Valid indicates whether the value is a known member of the PasswordlessVerifyBodyConnection enum.
+func (e PasswordlessVerifyBodyConnection) Valid() bool {
 	return wire.OneOf(string(e), "email", "sms")
 }
 
-// The values the document lists for ImpersonateUserJSONBodyProtocol.
+// The values the document lists for LegacyImpersonateBodyProtocol.
 const (
-	ImpersonateUserJSONBodyProtocolOAuth2               ImpersonateUserJSONBodyProtocol = "oauth2"
-	ImpersonateUserJSONBodyProtocolSAMLP                ImpersonateUserJSONBodyProtocol = "samlp"
-	ImpersonateUserJSONBodyProtocolWSFed                ImpersonateUserJSONBodyProtocol = "wsfed"
-	ImpersonateUserJSONBodyProtocolWstrustUsernamemixed ImpersonateUserJSONBodyProtocol = "wstrust-usernamemixed"
+	LegacyImpersonateBodyProtocolOAuth2               LegacyImpersonateBodyProtocol = "oauth2"
+	LegacyImpersonateBodyProtocolSAMLP                LegacyImpersonateBodyProtocol = "samlp"
+	LegacyImpersonateBodyProtocolWSFed                LegacyImpersonateBodyProtocol = "wsfed"
+	LegacyImpersonateBodyProtocolWstrustUsernamemixed LegacyImpersonateBodyProtocol = "wstrust-usernamemixed"
 )
 
-// Valid indicates whether the value is a known member of the ImpersonateUserJSONBodyProtocol enum.
-func (e ImpersonateUserJSONBodyProtocol) Valid() bool {
+// Valid indicates whether the value is a known member of the LegacyImpersonateBodyProtocol enum.
+func (e LegacyImpersonateBodyProtocol) Valid() bool {
 	return wire.OneOf(string(e), "oauth2", "samlp", "wsfed", "wstrust-usernamemixed")
 }
 
@@ -1150,8 +1150,8 @@ type AuthorizeURLParamsPrompt string
 // AuthorizeURLParamsResponseMode defines parameters for Authorize.
 type AuthorizeURLParamsResponseMode string
 
-// StartBackChannelLoginFormdataBody defines parameters for StartBackChannelLogin.
-type StartBackChannelLoginFormdataBody struct {
+// OAuthBackchannelAuthorizeBody defines parameters for StartBackChannelLogin.
+type OAuthBackchannelAuthorizeBody struct {
 	Audience             *string       `form:"audience,omitempty" json:"audience,omitempty"`
 	AuthorizationDetails []interface{} `form:"authorization_details,omitempty" json:"authorization_details,omitzero"`
 	BindingMessage       string        `form:"binding_message" json:"binding_message"`
@@ -1167,8 +1167,8 @@ type StartBackChannelLoginFormdataBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ChangePasswordJSONBody defines parameters for ChangePassword.
-type ChangePasswordJSONBody struct {
+// DatabaseChangePasswordBody defines parameters for ChangePassword.
+type DatabaseChangePasswordBody struct {
 	ClientID     string  `json:"client_id"`
 	Connection   string  `json:"connection"`
 	Email        string  `json:"email"`
@@ -1179,8 +1179,8 @@ type ChangePasswordJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SignupJSONBody defines parameters for Signup.
-type SignupJSONBody struct {
+// DatabaseSignupBody defines parameters for Signup.
+type DatabaseSignupBody struct {
 	ClientID     string                 `json:"client_id"`
 	Connection   string                 `json:"connection"`
 	Email        *string                `json:"email,omitempty"`
@@ -1199,25 +1199,25 @@ type SignupJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GetDelegationTokenJSONBody defines parameters for GetDelegationToken.
-type GetDelegationTokenJSONBody struct {
-	APIType   *string                             `json:"api_type,omitempty"`
-	ClientID  string                              `json:"client_id"`
-	GrantType GetDelegationTokenJSONBodyGrantType `json:"grant_type"`
-	IDToken   string                              `json:"id_token"`
-	Scope     *string                             `json:"scope,omitempty"`
-	Target    *string                             `json:"target,omitempty"`
+// LegacyDelegationBody defines parameters for GetDelegationToken.
+type LegacyDelegationBody struct {
+	APIType   *string                       `json:"api_type,omitempty"`
+	ClientID  string                        `json:"client_id"`
+	GrantType LegacyDelegationBodyGrantType `json:"grant_type"`
+	IDToken   string                        `json:"id_token"`
+	Scope     *string                       `json:"scope,omitempty"`
+	Target    *string                       `json:"target,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GetDelegationTokenJSONBodyGrantType defines parameters for GetDelegationToken.
-type GetDelegationTokenJSONBodyGrantType string
+// LegacyDelegationBodyGrantType defines parameters for GetDelegationToken.
+type LegacyDelegationBodyGrantType string
 
-// IDPInitiatedSSOFormdataBody defines parameters for IDPInitiatedSSO.
-type IDPInitiatedSSOFormdataBody struct {
+// SAMLIDPInitiatedSSOBody defines parameters for IDPInitiatedSSO.
+type SAMLIDPInitiatedSSOBody struct {
 	SAMLResponse string `form:"SAMLResponse" json:"SAMLResponse"`
 	Connection   string `form:"connection" json:"connection"`
 
@@ -1226,62 +1226,62 @@ type IDPInitiatedSSOFormdataBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AssociateMFAAuthenticatorJSONBody defines parameters for AssociateMFAAuthenticator.
-type AssociateMFAAuthenticatorJSONBody struct {
-	AuthenticatorTypes []AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes `json:"authenticator_types"`
-	ClientID           *string                                               `json:"client_id,omitempty"`
-	ClientSecret       *string                                               `json:"client_secret,omitempty"`
-	OOBChannels        []AssociateMFAAuthenticatorJSONBodyOOBChannels        `json:"oob_channels,omitzero"`
-	PhoneNumber        *string                                               `json:"phone_number,omitempty"`
+// MFAAssociateBody defines parameters for AssociateMFAAuthenticator.
+type MFAAssociateBody struct {
+	AuthenticatorTypes []MFAAssociateBodyAuthenticatorTypes `json:"authenticator_types"`
+	ClientID           *string                              `json:"client_id,omitempty"`
+	ClientSecret       *string                              `json:"client_secret,omitempty"`
+	OOBChannels        []MFAAssociateBodyOOBChannels        `json:"oob_channels,omitzero"`
+	PhoneNumber        *string                              `json:"phone_number,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes defines parameters for AssociateMFAAuthenticator.
-type AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes string
+// MFAAssociateBodyAuthenticatorTypes defines parameters for AssociateMFAAuthenticator.
+type MFAAssociateBodyAuthenticatorTypes string
 
-// AssociateMFAAuthenticatorJSONBodyOOBChannels defines parameters for AssociateMFAAuthenticator.
-type AssociateMFAAuthenticatorJSONBodyOOBChannels string
+// MFAAssociateBodyOOBChannels defines parameters for AssociateMFAAuthenticator.
+type MFAAssociateBodyOOBChannels string
 
-// RequestMFAChallengeJSONBody defines parameters for RequestMFAChallenge.
-type RequestMFAChallengeJSONBody struct {
-	AuthenticatorID *string                                  `json:"authenticator_id,omitempty"`
-	ChallengeType   RequestMFAChallengeJSONBodyChallengeType `json:"challenge_type"`
-	ClientID        string                                   `json:"client_id"`
-	ClientSecret    *string                                  `json:"client_secret,omitempty"`
-	MFAToken        string                                   `json:"mfa_token"`
-	OOBChannel      *RequestMFAChallengeJSONBodyOOBChannel   `json:"oob_channel,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// RequestMFAChallengeJSONBodyChallengeType defines parameters for RequestMFAChallenge.
-type RequestMFAChallengeJSONBodyChallengeType string
-
-// RequestMFAChallengeJSONBodyOOBChannel defines parameters for RequestMFAChallenge.
-type RequestMFAChallengeJSONBodyOOBChannel string
-
-// SocialWithProviderAccessTokenJSONBody defines parameters for SocialWithProviderAccessToken.
-type SocialWithProviderAccessTokenJSONBody struct {
-	AccessToken string                                          `json:"access_token"`
-	ClientID    string                                          `json:"client_id"`
-	Connection  SocialWithProviderAccessTokenJSONBodyConnection `json:"connection"`
-	Scope       *string                                         `json:"scope,omitempty"`
+// MFAChallengeBody defines parameters for RequestMFAChallenge.
+type MFAChallengeBody struct {
+	AuthenticatorID *string                       `json:"authenticator_id,omitempty"`
+	ChallengeType   MFAChallengeBodyChallengeType `json:"challenge_type"`
+	ClientID        string                        `json:"client_id"`
+	ClientSecret    *string                       `json:"client_secret,omitempty"`
+	MFAToken        string                        `json:"mfa_token"`
+	OOBChannel      *MFAChallengeBodyOOBChannel   `json:"oob_channel,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SocialWithProviderAccessTokenJSONBodyConnection defines parameters for SocialWithProviderAccessToken.
-type SocialWithProviderAccessTokenJSONBodyConnection string
+// MFAChallengeBodyChallengeType defines parameters for RequestMFAChallenge.
+type MFAChallengeBodyChallengeType string
 
-// RequestDeviceCodeFormdataBody defines parameters for RequestDeviceCode.
-type RequestDeviceCodeFormdataBody struct {
+// MFAChallengeBodyOOBChannel defines parameters for RequestMFAChallenge.
+type MFAChallengeBodyOOBChannel string
+
+// LegacySocialAccessTokenBody defines parameters for SocialWithProviderAccessToken.
+type LegacySocialAccessTokenBody struct {
+	AccessToken string                                `json:"access_token"`
+	ClientID    string                                `json:"client_id"`
+	Connection  LegacySocialAccessTokenBodyConnection `json:"connection"`
+	Scope       *string                               `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// LegacySocialAccessTokenBodyConnection defines parameters for SocialWithProviderAccessToken.
+type LegacySocialAccessTokenBodyConnection string
+
+// OAuthDeviceCodeBody defines parameters for RequestDeviceCode.
+type OAuthDeviceCodeBody struct {
 	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
 	ClientID string  `form:"client_id" json:"client_id"`
 	Scope    *string `form:"scope,omitempty" json:"scope,omitempty"`
@@ -1291,12 +1291,12 @@ type RequestDeviceCodeFormdataBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GlobalTokenRevocationJSONBody defines parameters for GlobalTokenRevocation.
-type GlobalTokenRevocationJSONBody struct {
+// LogoutRevokeConnectionTokensBody defines parameters for GlobalTokenRevocation.
+type LogoutRevokeConnectionTokensBody struct {
 	Subject *struct {
-		Format GlobalTokenRevocationJSONBodySubjectFormat `json:"format"`
-		Iss    string                                     `json:"iss"`
-		Sub    string                                     `json:"sub"`
+		Format LogoutRevokeConnectionTokensBodySubjectFormat `json:"format"`
+		Iss    string                                        `json:"iss"`
+		Sub    string                                        `json:"sub"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -1308,76 +1308,76 @@ type GlobalTokenRevocationJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GlobalTokenRevocationJSONBodySubjectFormat defines parameters for GlobalTokenRevocation.
-type GlobalTokenRevocationJSONBodySubjectFormat string
+// LogoutRevokeConnectionTokensBodySubjectFormat defines parameters for GlobalTokenRevocation.
+type LogoutRevokeConnectionTokensBodySubjectFormat string
 
-// PushAuthorizationRequestFormdataBody defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestFormdataBody struct {
-	Audience            *string                                                  `form:"audience,omitempty" json:"audience,omitempty"`
-	ClientAssertion     *string                                                  `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
-	ClientAssertionType *PushAuthorizationRequestFormdataBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
-	ClientID            string                                                   `form:"client_id" json:"client_id"`
-	ClientSecret        *string                                                  `form:"client_secret,omitempty" json:"client_secret,omitempty"`
-	CodeChallenge       *string                                                  `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
-	CodeChallengeMethod *PushAuthorizationRequestFormdataBodyCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
-	Connection          *string                                                  `form:"connection,omitempty" json:"connection,omitempty"`
-	Invitation          *string                                                  `form:"invitation,omitempty" json:"invitation,omitempty"`
-	Nonce               *string                                                  `form:"nonce,omitempty" json:"nonce,omitempty"`
-	Organization        *string                                                  `form:"organization,omitempty" json:"organization,omitempty"`
-	RedirectURI         *string                                                  `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
-	ResponseMode        *string                                                  `form:"response_mode,omitempty" json:"response_mode,omitempty"`
-	ResponseType        PushAuthorizationRequestFormdataBodyResponseType         `form:"response_type" json:"response_type"`
-	Scope               *string                                                  `form:"scope,omitempty" json:"scope,omitempty"`
-	State               *string                                                  `form:"state,omitempty" json:"state,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PushAuthorizationRequestFormdataBodyClientAssertionType defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestFormdataBodyClientAssertionType string
-
-// PushAuthorizationRequestFormdataBodyCodeChallengeMethod defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestFormdataBodyCodeChallengeMethod string
-
-// PushAuthorizationRequestFormdataBodyResponseType defines parameters for PushAuthorizationRequest.
-type PushAuthorizationRequestFormdataBodyResponseType string
-
-// RevokeTokenFormdataBody defines parameters for RevokeToken.
-type RevokeTokenFormdataBody struct {
-	ClientAssertion     *string                                     `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
-	ClientAssertionType *RevokeTokenFormdataBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
-	ClientID            string                                      `form:"client_id" json:"client_id"`
-	ClientSecret        *string                                     `form:"client_secret,omitempty" json:"client_secret,omitempty"`
-	Token               string                                      `form:"token" json:"token"`
+// OAuthPushAuthorizationRequestBody defines parameters for PushAuthorizationRequest.
+type OAuthPushAuthorizationRequestBody struct {
+	Audience            *string                                               `form:"audience,omitempty" json:"audience,omitempty"`
+	ClientAssertion     *string                                               `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
+	ClientAssertionType *OAuthPushAuthorizationRequestBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
+	ClientID            string                                                `form:"client_id" json:"client_id"`
+	ClientSecret        *string                                               `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+	CodeChallenge       *string                                               `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
+	CodeChallengeMethod *OAuthPushAuthorizationRequestBodyCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
+	Connection          *string                                               `form:"connection,omitempty" json:"connection,omitempty"`
+	Invitation          *string                                               `form:"invitation,omitempty" json:"invitation,omitempty"`
+	Nonce               *string                                               `form:"nonce,omitempty" json:"nonce,omitempty"`
+	Organization        *string                                               `form:"organization,omitempty" json:"organization,omitempty"`
+	RedirectURI         *string                                               `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
+	ResponseMode        *string                                               `form:"response_mode,omitempty" json:"response_mode,omitempty"`
+	ResponseType        OAuthPushAuthorizationRequestBodyResponseType         `form:"response_type" json:"response_type"`
+	Scope               *string                                               `form:"scope,omitempty" json:"scope,omitempty"`
+	State               *string                                               `form:"state,omitempty" json:"state,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RevokeTokenFormdataBodyClientAssertionType defines parameters for RevokeToken.
-type RevokeTokenFormdataBodyClientAssertionType string
+// OAuthPushAuthorizationRequestBodyClientAssertionType defines parameters for PushAuthorizationRequest.
+type OAuthPushAuthorizationRequestBodyClientAssertionType string
 
-// ResourceOwnerLegacyJSONBody defines parameters for ResourceOwnerLegacy.
-type ResourceOwnerLegacyJSONBody struct {
-	ClientID   string                               `json:"client_id"`
-	Connection string                               `json:"connection"`
-	Device     *string                              `json:"device,omitempty"`
-	GrantType  ResourceOwnerLegacyJSONBodyGrantType `json:"grant_type"`
-	IDToken    *string                              `json:"id_token,omitempty"`
-	Password   string                               `json:"password"`
-	Scope      *string                              `json:"scope,omitempty"`
-	Username   string                               `json:"username"`
+// OAuthPushAuthorizationRequestBodyCodeChallengeMethod defines parameters for PushAuthorizationRequest.
+type OAuthPushAuthorizationRequestBodyCodeChallengeMethod string
+
+// OAuthPushAuthorizationRequestBodyResponseType defines parameters for PushAuthorizationRequest.
+type OAuthPushAuthorizationRequestBodyResponseType string
+
+// OAuthRevokeBody defines parameters for RevokeToken.
+type OAuthRevokeBody struct {
+	ClientAssertion     *string                             `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
+	ClientAssertionType *OAuthRevokeBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
+	ClientID            string                              `form:"client_id" json:"client_id"`
+	ClientSecret        *string                             `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+	Token               string                              `form:"token" json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ResourceOwnerLegacyJSONBodyGrantType defines parameters for ResourceOwnerLegacy.
-type ResourceOwnerLegacyJSONBodyGrantType string
+// OAuthRevokeBodyClientAssertionType defines parameters for RevokeToken.
+type OAuthRevokeBodyClientAssertionType string
+
+// LegacyResourceOwnerBody defines parameters for ResourceOwnerLegacy.
+type LegacyResourceOwnerBody struct {
+	ClientID   string                           `json:"client_id"`
+	Connection string                           `json:"connection"`
+	Device     *string                          `json:"device,omitempty"`
+	GrantType  LegacyResourceOwnerBodyGrantType `json:"grant_type"`
+	IDToken    *string                          `json:"id_token,omitempty"`
+	Password   string                           `json:"password"`
+	Scope      *string                          `json:"scope,omitempty"`
+	Username   string                           `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// LegacyResourceOwnerBodyGrantType defines parameters for ResourceOwnerLegacy.
+type LegacyResourceOwnerBodyGrantType string
 
 // LogoutOIDCURLParams defines parameters for OIDCLogout.
 type LogoutOIDCURLParams struct {
@@ -1388,8 +1388,8 @@ type LogoutOIDCURLParams struct {
 	Federated             *string `form:"federated,omitempty" json:"federated,omitempty"`
 }
 
-// DynamicApplicationRegistrationJSONBody defines parameters for DynamicApplicationRegistration.
-type DynamicApplicationRegistrationJSONBody struct {
+// ClientsRegisterBody defines parameters for DynamicApplicationRegistration.
+type ClientsRegisterBody struct {
 	ClientName              *string  `json:"client_name,omitempty"`
 	RedirectURIs            []string `json:"redirect_uris"`
 	TokenEndpointAuthMethod *string  `json:"token_endpoint_auth_method,omitempty"`
@@ -1399,46 +1399,46 @@ type DynamicApplicationRegistrationJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// StartPasswordlessJSONBody defines parameters for StartPasswordless.
-type StartPasswordlessJSONBody struct {
-	AuthParams          map[string]interface{}              `json:"authParams,omitzero"`
-	ClientAssertion     *string                             `json:"client_assertion,omitempty"`
-	ClientAssertionType *string                             `json:"client_assertion_type,omitempty"`
-	ClientID            string                              `json:"client_id"`
-	ClientSecret        *string                             `json:"client_secret,omitempty"`
-	Connection          StartPasswordlessJSONBodyConnection `json:"connection"`
-	Email               *string                             `json:"email,omitempty"`
-	PhoneNumber         *string                             `json:"phone_number,omitempty"`
-	Send                *StartPasswordlessJSONBodySend      `json:"send,omitempty"`
+// PasswordlessStartBody defines parameters for StartPasswordless.
+type PasswordlessStartBody struct {
+	AuthParams          map[string]interface{}          `json:"authParams,omitzero"`
+	ClientAssertion     *string                         `json:"client_assertion,omitempty"`
+	ClientAssertionType *string                         `json:"client_assertion_type,omitempty"`
+	ClientID            string                          `json:"client_id"`
+	ClientSecret        *string                         `json:"client_secret,omitempty"`
+	Connection          PasswordlessStartBodyConnection `json:"connection"`
+	Email               *string                         `json:"email,omitempty"`
+	PhoneNumber         *string                         `json:"phone_number,omitempty"`
+	Send                *PasswordlessStartBodySend      `json:"send,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// StartPasswordlessJSONBodyConnection defines parameters for StartPasswordless.
-type StartPasswordlessJSONBodyConnection string
+// PasswordlessStartBodyConnection defines parameters for StartPasswordless.
+type PasswordlessStartBodyConnection string
 
-// StartPasswordlessJSONBodySend defines parameters for StartPasswordless.
-type StartPasswordlessJSONBodySend string
+// PasswordlessStartBodySend defines parameters for StartPasswordless.
+type PasswordlessStartBodySend string
 
-// VerifyJSONBody defines parameters for Verify.
-type VerifyJSONBody struct {
-	ClientID    string                   `json:"client_id"`
-	Connection  VerifyJSONBodyConnection `json:"connection"`
-	GrantType   string                   `json:"grant_type"`
-	Password    string                   `json:"password"`
-	RedirectURI string                   `json:"redirect_uri"`
-	Scope       *string                  `json:"scope,omitempty"`
-	Username    string                   `json:"username"`
+// PasswordlessVerifyBody defines parameters for Verify.
+type PasswordlessVerifyBody struct {
+	ClientID    string                           `json:"client_id"`
+	Connection  PasswordlessVerifyBodyConnection `json:"connection"`
+	GrantType   string                           `json:"grant_type"`
+	Password    string                           `json:"password"`
+	RedirectURI string                           `json:"redirect_uri"`
+	Scope       *string                          `json:"scope,omitempty"`
+	Username    string                           `json:"username"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VerifyJSONBodyConnection defines parameters for Verify.
-type VerifyJSONBodyConnection string
+// PasswordlessVerifyBodyConnection defines parameters for Verify.
+type PasswordlessVerifyBodyConnection string
 
 // SAMLRequestURLParams defines parameters for AcceptSAMLRequest.
 type SAMLRequestURLParams struct {
@@ -1446,8 +1446,8 @@ type SAMLRequestURLParams struct {
 	Organization *string `form:"organization,omitempty" json:"organization,omitempty"`
 }
 
-// GetTokenInfoJSONBody defines parameters for GetTokenInfo.
-type GetTokenInfoJSONBody struct {
+// LegacyTokenInfoBody defines parameters for GetTokenInfo.
+type LegacyTokenInfoBody struct {
 	IDToken string `json:"id_token"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -1455,22 +1455,22 @@ type GetTokenInfoJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ImpersonateUserJSONBody defines parameters for ImpersonateUser.
-type ImpersonateUserJSONBody struct {
-	AdditionalParameters map[string]interface{}          `json:"additionalParameters,omitzero"`
-	ClientID             string                          `json:"client_id"`
-	ImpersonatorID       string                          `json:"impersonator_id"`
-	Protocol             ImpersonateUserJSONBodyProtocol `json:"protocol"`
-	ResponseType         *string                         `json:"response_type,omitempty"`
-	State                *string                         `json:"state,omitempty"`
+// LegacyImpersonateBody defines parameters for ImpersonateUser.
+type LegacyImpersonateBody struct {
+	AdditionalParameters map[string]interface{}        `json:"additionalParameters,omitzero"`
+	ClientID             string                        `json:"client_id"`
+	ImpersonatorID       string                        `json:"impersonator_id"`
+	Protocol             LegacyImpersonateBodyProtocol `json:"protocol"`
+	ResponseType         *string                       `json:"response_type,omitempty"`
+	State                *string                       `json:"state,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ImpersonateUserJSONBodyProtocol defines parameters for ImpersonateUser.
-type ImpersonateUserJSONBodyProtocol string
+// LegacyImpersonateBodyProtocol defines parameters for ImpersonateUser.
+type LegacyImpersonateBodyProtocol string
 
 // LogoutURLParams defines parameters for Logout.
 type LogoutURLParams struct {
@@ -1486,73 +1486,6 @@ type WSFedRequestURLParams struct {
 	Wctx    *string `form:"wctx,omitempty" json:"wctx,omitempty"`
 	Wreply  *string `form:"wreply,omitempty" json:"wreply,omitempty"`
 }
-
-// StartBackChannelLoginFormdataRequestBody defines body for StartBackChannelLogin for application/x-www-form-urlencoded ContentType.
-type StartBackChannelLoginFormdataRequestBody StartBackChannelLoginFormdataBody
-
-// ChangePasswordJSONRequestBody defines body for ChangePassword for application/json ContentType.
-type ChangePasswordJSONRequestBody ChangePasswordJSONBody
-
-// SignupJSONRequestBody defines body for Signup for application/json ContentType.
-type SignupJSONRequestBody SignupJSONBody
-
-// GetDelegationTokenJSONRequestBody defines body for GetDelegationToken for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type GetDelegationTokenJSONRequestBody GetDelegationTokenJSONBody
-
-// IDPInitiatedSSOFormdataRequestBody defines body for IDPInitiatedSSO for application/x-www-form-urlencoded ContentType.
-type IDPInitiatedSSOFormdataRequestBody IDPInitiatedSSOFormdataBody
-
-// AssociateMFAAuthenticatorJSONRequestBody defines body for AssociateMFAAuthenticator for application/json ContentType.
-type AssociateMFAAuthenticatorJSONRequestBody AssociateMFAAuthenticatorJSONBody
-
-// RequestMFAChallengeJSONRequestBody defines body for RequestMFAChallenge for application/json ContentType.
-type RequestMFAChallengeJSONRequestBody RequestMFAChallengeJSONBody
-
-// SocialWithProviderAccessTokenJSONRequestBody defines body for SocialWithProviderAccessToken for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type SocialWithProviderAccessTokenJSONRequestBody SocialWithProviderAccessTokenJSONBody
-
-// RequestDeviceCodeFormdataRequestBody defines body for RequestDeviceCode for application/x-www-form-urlencoded ContentType.
-type RequestDeviceCodeFormdataRequestBody RequestDeviceCodeFormdataBody
-
-// GlobalTokenRevocationJSONRequestBody defines body for GlobalTokenRevocation for application/json ContentType.
-type GlobalTokenRevocationJSONRequestBody GlobalTokenRevocationJSONBody
-
-// PushAuthorizationRequestFormdataRequestBody defines body for PushAuthorizationRequest for application/x-www-form-urlencoded ContentType.
-type PushAuthorizationRequestFormdataRequestBody PushAuthorizationRequestFormdataBody
-
-// RevokeTokenFormdataRequestBody defines body for RevokeToken for application/x-www-form-urlencoded ContentType.
-type RevokeTokenFormdataRequestBody RevokeTokenFormdataBody
-
-// ResourceOwnerLegacyJSONRequestBody defines body for ResourceOwnerLegacy for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type ResourceOwnerLegacyJSONRequestBody ResourceOwnerLegacyJSONBody
-
-// ExchangeTokenJSONRequestBody defines body for ExchangeToken for application/json ContentType.
-type ExchangeTokenJSONRequestBody = TokenRequest
-
-// DynamicApplicationRegistrationJSONRequestBody defines body for DynamicApplicationRegistration for application/json ContentType.
-type DynamicApplicationRegistrationJSONRequestBody DynamicApplicationRegistrationJSONBody
-
-// StartPasswordlessJSONRequestBody defines body for StartPasswordless for application/json ContentType.
-type StartPasswordlessJSONRequestBody StartPasswordlessJSONBody
-
-// VerifyJSONRequestBody defines body for Verify for application/json ContentType.
-type VerifyJSONRequestBody VerifyJSONBody
-
-// GetTokenInfoJSONRequestBody defines body for GetTokenInfo for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type GetTokenInfoJSONRequestBody GetTokenInfoJSONBody
-
-// ImpersonateUserJSONRequestBody defines body for ImpersonateUser for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type ImpersonateUserJSONRequestBody ImpersonateUserJSONBody
 
 // Getter for additional properties for UserInfo. Returns the specified
 // element and whether it was found
@@ -1893,28 +1826,6 @@ func (t *TokenRequest) UnmarshalJSON(b []byte) error {
 // The JSON methods of the models: each reads and writes the members its
 // type declares and keeps the others in Unknown (internal/wire).
 
-// MarshalJSON writes AssociateMFAAuthenticatorJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v AssociateMFAAuthenticatorJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads AssociateMFAAuthenticatorJSONBody; the members it does not declare go to Unknown.
-func (v *AssociateMFAAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes AssociateMFAAuthenticatorJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v AssociateMFAAuthenticatorJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads AssociateMFAAuthenticatorJSONRequestBody; the members it does not declare go to Unknown.
-func (v *AssociateMFAAuthenticatorJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes AuthorizationCodeGrant, its Unknown members included.
 //
 //go:noinline
@@ -1939,22 +1850,6 @@ func (v BackchannelAuthorizeResponse) MarshalJSON() ([]byte, error) { return wir
 // UnmarshalJSON reads BackchannelAuthorizeResponse; the members it does not declare go to Unknown.
 func (v *BackchannelAuthorizeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ChangePasswordJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v ChangePasswordJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ChangePasswordJSONBody; the members it does not declare go to Unknown.
-func (v *ChangePasswordJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ChangePasswordJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ChangePasswordJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ChangePasswordJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ChangePasswordJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
 // MarshalJSON writes ClientCredentialsGrant, its Unknown members included.
 //
 //go:noinline
@@ -1970,6 +1865,30 @@ func (v ClientRegistration) MarshalJSON() ([]byte, error) { return wire.Marshal(
 
 // UnmarshalJSON reads ClientRegistration; the members it does not declare go to Unknown.
 func (v *ClientRegistration) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes ClientsRegisterBody, its Unknown members included.
+//
+//go:noinline
+func (v ClientsRegisterBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientsRegisterBody; the members it does not declare go to Unknown.
+func (v *ClientsRegisterBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes DatabaseChangePasswordBody, its Unknown members included.
+//
+//go:noinline
+func (v DatabaseChangePasswordBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DatabaseChangePasswordBody; the members it does not declare go to Unknown.
+func (v *DatabaseChangePasswordBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes DatabaseSignupBody, its Unknown members included.
+//
+//go:noinline
+func (v DatabaseSignupBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DatabaseSignupBody; the members it does not declare go to Unknown.
+func (v *DatabaseSignupBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes DelegationResponse, its Unknown members included.
 //
@@ -1995,30 +1914,6 @@ func (v DeviceCodeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads DeviceCodeResponse; the members it does not declare go to Unknown.
 func (v *DeviceCodeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes DynamicApplicationRegistrationJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v DynamicApplicationRegistrationJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads DynamicApplicationRegistrationJSONBody; the members it does not declare go to Unknown.
-func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes DynamicApplicationRegistrationJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v DynamicApplicationRegistrationJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads DynamicApplicationRegistrationJSONRequestBody; the members it does not declare go to Unknown.
-func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ErrorResponse, its Unknown members included.
 //
 //go:noinline
@@ -2027,91 +1922,61 @@ func (v ErrorResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads ErrorResponse; the members it does not declare go to Unknown.
 func (v *ErrorResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GetDelegationTokenJSONBody, its Unknown members included.
+// MarshalJSON writes LegacyDelegationBody, its Unknown members included.
 //
 //go:noinline
-func (v GetDelegationTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacyDelegationBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GetDelegationTokenJSONBody; the members it does not declare go to Unknown.
-func (v *GetDelegationTokenJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads LegacyDelegationBody; the members it does not declare go to Unknown.
+func (v *LegacyDelegationBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GetDelegationTokenJSONRequestBody, its Unknown members included.
+// MarshalJSON writes LegacyImpersonateBody, its Unknown members included.
 //
 //go:noinline
-func (v GetDelegationTokenJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacyImpersonateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GetDelegationTokenJSONRequestBody; the members it does not declare go to Unknown.
-func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads LegacyImpersonateBody; the members it does not declare go to Unknown.
+func (v *LegacyImpersonateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GetTokenInfoJSONBody, its Unknown members included.
+// MarshalJSON writes LegacyResourceOwnerBody, its Unknown members included.
 //
 //go:noinline
-func (v GetTokenInfoJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacyResourceOwnerBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GetTokenInfoJSONBody; the members it does not declare go to Unknown.
-func (v *GetTokenInfoJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads LegacyResourceOwnerBody; the members it does not declare go to Unknown.
+func (v *LegacyResourceOwnerBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GetTokenInfoJSONRequestBody, its Unknown members included.
+// MarshalJSON writes LegacySocialAccessTokenBody, its Unknown members included.
 //
 //go:noinline
-func (v GetTokenInfoJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacySocialAccessTokenBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GetTokenInfoJSONRequestBody; the members it does not declare go to Unknown.
-func (v *GetTokenInfoJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads LegacySocialAccessTokenBody; the members it does not declare go to Unknown.
+func (v *LegacySocialAccessTokenBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GlobalTokenRevocationJSONBody, its Unknown members included.
+// MarshalJSON writes LegacyTokenInfoBody, its Unknown members included.
 //
 //go:noinline
-func (v GlobalTokenRevocationJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LegacyTokenInfoBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GlobalTokenRevocationJSONBody; the members it does not declare go to Unknown.
-func (v *GlobalTokenRevocationJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads LegacyTokenInfoBody; the members it does not declare go to Unknown.
+func (v *LegacyTokenInfoBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GlobalTokenRevocationJSONRequestBody, its Unknown members included.
+// MarshalJSON writes LogoutRevokeConnectionTokensBody, its Unknown members included.
 //
 //go:noinline
-func (v GlobalTokenRevocationJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v LogoutRevokeConnectionTokensBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads GlobalTokenRevocationJSONRequestBody; the members it does not declare go to Unknown.
-func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads LogoutRevokeConnectionTokensBody; the members it does not declare go to Unknown.
+func (v *LogoutRevokeConnectionTokensBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes IDPInitiatedSSOFormdataBody, its Unknown members included.
+// MarshalJSON writes MFAAssociateBody, its Unknown members included.
 //
 //go:noinline
-func (v IDPInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v MFAAssociateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads IDPInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
-func (v *IDPInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes IDPInitiatedSSOFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v IDPInitiatedSSOFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads IDPInitiatedSSOFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *IDPInitiatedSSOFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ImpersonateUserJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v ImpersonateUserJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ImpersonateUserJSONBody; the members it does not declare go to Unknown.
-func (v *ImpersonateUserJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ImpersonateUserJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ImpersonateUserJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ImpersonateUserJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ImpersonateUserJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads MFAAssociateBody; the members it does not declare go to Unknown.
+func (v *MFAAssociateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes MFAAssociation, its Unknown members included.
 //
@@ -2137,6 +2002,14 @@ func (v MFAChallenge) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads MFAChallenge; the members it does not declare go to Unknown.
 func (v *MFAChallenge) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
+// MarshalJSON writes MFAChallengeBody, its Unknown members included.
+//
+//go:noinline
+func (v MFAChallengeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MFAChallengeBody; the members it does not declare go to Unknown.
+func (v *MFAChallengeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
 // MarshalJSON writes MFAOOBGrant, its Unknown members included.
 //
 //go:noinline
@@ -2160,6 +2033,40 @@ func (v MFARecoveryCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marsha
 
 // UnmarshalJSON reads MFARecoveryCodeGrant; the members it does not declare go to Unknown.
 func (v *MFARecoveryCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes OAuthBackchannelAuthorizeBody, its Unknown members included.
+//
+//go:noinline
+func (v OAuthBackchannelAuthorizeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthBackchannelAuthorizeBody; the members it does not declare go to Unknown.
+func (v *OAuthBackchannelAuthorizeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes OAuthDeviceCodeBody, its Unknown members included.
+//
+//go:noinline
+func (v OAuthDeviceCodeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthDeviceCodeBody; the members it does not declare go to Unknown.
+func (v *OAuthDeviceCodeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes OAuthPushAuthorizationRequestBody, its Unknown members included.
+//
+//go:noinline
+func (v OAuthPushAuthorizationRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthPushAuthorizationRequestBody; the members it does not declare go to Unknown.
+func (v *OAuthPushAuthorizationRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// MarshalJSON writes OAuthRevokeBody, its Unknown members included.
+//
+//go:noinline
+func (v OAuthRevokeBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthRevokeBody; the members it does not declare go to Unknown.
+func (v *OAuthRevokeBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes PARResponse, its Unknown members included.
 //
@@ -2185,6 +2092,14 @@ func (v PasswordlessOTPGrant) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads PasswordlessOTPGrant; the members it does not declare go to Unknown.
 func (v *PasswordlessOTPGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
+// MarshalJSON writes PasswordlessStartBody, its Unknown members included.
+//
+//go:noinline
+func (v PasswordlessStartBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads PasswordlessStartBody; the members it does not declare go to Unknown.
+func (v *PasswordlessStartBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
 // MarshalJSON writes PasswordlessStartResponse, its Unknown members included.
 //
 //go:noinline
@@ -2193,27 +2108,13 @@ func (v PasswordlessStartResponse) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads PasswordlessStartResponse; the members it does not declare go to Unknown.
 func (v *PasswordlessStartResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes PushAuthorizationRequestFormdataBody, its Unknown members included.
+// MarshalJSON writes PasswordlessVerifyBody, its Unknown members included.
 //
 //go:noinline
-func (v PushAuthorizationRequestFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v PasswordlessVerifyBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PushAuthorizationRequestFormdataBody; the members it does not declare go to Unknown.
-func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PushAuthorizationRequestFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PushAuthorizationRequestFormdataRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PushAuthorizationRequestFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads PasswordlessVerifyBody; the members it does not declare go to Unknown.
+func (v *PasswordlessVerifyBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes RefreshTokenGrant, its Unknown members included.
 //
@@ -2223,91 +2124,13 @@ func (v RefreshTokenGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads RefreshTokenGrant; the members it does not declare go to Unknown.
 func (v *RefreshTokenGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes RequestDeviceCodeFormdataBody, its Unknown members included.
+// MarshalJSON writes SAMLIDPInitiatedSSOBody, its Unknown members included.
 //
 //go:noinline
-func (v RequestDeviceCodeFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SAMLIDPInitiatedSSOBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads RequestDeviceCodeFormdataBody; the members it does not declare go to Unknown.
-func (v *RequestDeviceCodeFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes RequestDeviceCodeFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v RequestDeviceCodeFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RequestDeviceCodeFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes RequestMFAChallengeJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v RequestMFAChallengeJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RequestMFAChallengeJSONBody; the members it does not declare go to Unknown.
-func (v *RequestMFAChallengeJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes RequestMFAChallengeJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v RequestMFAChallengeJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RequestMFAChallengeJSONRequestBody; the members it does not declare go to Unknown.
-func (v *RequestMFAChallengeJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ResourceOwnerLegacyJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v ResourceOwnerLegacyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ResourceOwnerLegacyJSONBody; the members it does not declare go to Unknown.
-func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ResourceOwnerLegacyJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ResourceOwnerLegacyJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes RevokeTokenFormdataBody, its Unknown members included.
-//
-//go:noinline
-func (v RevokeTokenFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RevokeTokenFormdataBody; the members it does not declare go to Unknown.
-func (v *RevokeTokenFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes RevokeTokenFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v RevokeTokenFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RevokeTokenFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *RevokeTokenFormdataRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SignupJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v SignupJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SignupJSONBody; the members it does not declare go to Unknown.
-func (v *SignupJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SignupJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SignupJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SignupJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SignupJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads SAMLIDPInitiatedSSOBody; the members it does not declare go to Unknown.
+func (v *SAMLIDPInitiatedSSOBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SignupResponse, its Unknown members included.
 //
@@ -2316,66 +2139,6 @@ func (v SignupResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 
 // UnmarshalJSON reads SignupResponse; the members it does not declare go to Unknown.
 func (v *SignupResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SocialWithProviderAccessTokenJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v SocialWithProviderAccessTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SocialWithProviderAccessTokenJSONBody; the members it does not declare go to Unknown.
-func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes SocialWithProviderAccessTokenJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SocialWithProviderAccessTokenJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads SocialWithProviderAccessTokenJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes StartBackChannelLoginFormdataBody, its Unknown members included.
-//
-//go:noinline
-func (v StartBackChannelLoginFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads StartBackChannelLoginFormdataBody; the members it does not declare go to Unknown.
-func (v *StartBackChannelLoginFormdataBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes StartBackChannelLoginFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v StartBackChannelLoginFormdataRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads StartBackChannelLoginFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes StartPasswordlessJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v StartPasswordlessJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads StartPasswordlessJSONBody; the members it does not declare go to Unknown.
-func (v *StartPasswordlessJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes StartPasswordlessJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v StartPasswordlessJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads StartPasswordlessJSONRequestBody; the members it does not declare go to Unknown.
-func (v *StartPasswordlessJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes TokenExchangeGrant, its Unknown members included.
 //
@@ -2408,22 +2171,6 @@ func (v UserInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserInfo; the members it does not declare go to Unknown.
 func (v *UserInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes VerifyJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v VerifyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads VerifyJSONBody; the members it does not declare go to Unknown.
-func (v *VerifyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes VerifyJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v VerifyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads VerifyJSONRequestBody; the members it does not declare go to Unknown.
-func (v *VerifyJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // The getters of the models an answer can hold: reading an optional
 // field never panics.

@@ -51,7 +51,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("associateMfaAuthenticator", func(t *testing.T) {
 		ran++
-		var body AssociateMFAAuthenticatorJSONBody
+		var body MFAAssociateBody
 		peers.ContractJSON(t, "{\"authenticator_types\":[]}", &body)
 		res, err := c.MFA.Associate(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -65,7 +65,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("changePassword", func(t *testing.T) {
 		ran++
-		var body ChangePasswordJSONBody
+		var body DatabaseChangePasswordBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"email\":\"user@example.com\"}", &body)
 		res, err := c.Database.ChangePassword(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -79,7 +79,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("dynamicApplicationRegistration", func(t *testing.T) {
 		ran++
-		var body DynamicApplicationRegistrationJSONBody
+		var body ClientsRegisterBody
 		peers.ContractJSON(t, "{\"redirect_uris\":[]}", &body)
 		res, err := c.Clients.Register(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -93,7 +93,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("getDelegationToken", func(t *testing.T) {
 		ran++
-		var body GetDelegationTokenJSONBody
+		var body LegacyDelegationBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"grant_type\":\"urn:ietf:params:oauth:grant-type:jwt-bearer\",\"id_token\":\"x\"}", &body)
 		res, err := c.Legacy.Delegation(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -107,7 +107,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("getTokenInfo", func(t *testing.T) {
 		ran++
-		var body GetTokenInfoJSONBody
+		var body LegacyTokenInfoBody
 		peers.ContractJSON(t, "{\"id_token\":\"x\"}", &body)
 		res, err := c.Legacy.TokenInfo(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -126,14 +126,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var connectionName string
 		peers.ContractJSON(t, "\"x\"", &connectionName)
-		var body GlobalTokenRevocationJSONBody
+		var body LogoutRevokeConnectionTokensBody
 		peers.ContractJSON(t, "{}", &body)
 		err := c.Logout.RevokeConnectionTokens(ctx, connectionName, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("idpInitiatedSSO", func(t *testing.T) {
 		ran++
-		var body IDPInitiatedSSOFormdataBody
+		var body SAMLIDPInitiatedSSOBody
 		peers.ContractJSON(t, "{\"SAMLResponse\":\"x\",\"connection\":\"x\"}", &body)
 		err := c.SAML.IDPInitiatedSSO(ctx, body)
 		peers.ContractCheck(t, err, true, true)
@@ -142,7 +142,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
-		var body ImpersonateUserJSONBody
+		var body LegacyImpersonateBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"impersonator_id\":\"x\",\"protocol\":\"oauth2\"}", &body)
 		res, err := c.Legacy.Impersonate(ctx, userID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -168,35 +168,35 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("pushAuthorizationRequest", func(t *testing.T) {
 		ran++
-		var body PushAuthorizationRequestFormdataBody
+		var body OAuthPushAuthorizationRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"response_type\":\"code\"}", &body)
 		res, err := c.OAuth.PushAuthorizationRequest(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("requestDeviceCode", func(t *testing.T) {
 		ran++
-		var body RequestDeviceCodeFormdataBody
+		var body OAuthDeviceCodeBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\"}", &body)
 		res, err := c.OAuth.DeviceCode(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("requestMfaChallenge", func(t *testing.T) {
 		ran++
-		var body RequestMFAChallengeJSONBody
+		var body MFAChallengeBody
 		peers.ContractJSON(t, "{\"challenge_type\":\"otp\",\"client_id\":\"x\",\"mfa_token\":\"x\"}", &body)
 		res, err := c.MFA.Challenge(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("resourceOwnerLegacy", func(t *testing.T) {
 		ran++
-		var body ResourceOwnerLegacyJSONBody
+		var body LegacyResourceOwnerBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"grant_type\":\"password\",\"password\":\"x\",\"username\":\"x\"}", &body)
 		res, err := c.Legacy.ResourceOwner(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("revokeToken", func(t *testing.T) {
 		ran++
-		var body RevokeTokenFormdataBody
+		var body OAuthRevokeBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"token\":\"x\"}", &body)
 		res, err := c.OAuth.Revoke(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -210,28 +210,28 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("signup", func(t *testing.T) {
 		ran++
-		var body SignupJSONBody
+		var body DatabaseSignupBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"password\":\"x\"}", &body)
 		res, err := c.Database.Signup(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("socialWithProviderAccessToken", func(t *testing.T) {
 		ran++
-		var body SocialWithProviderAccessTokenJSONBody
+		var body LegacySocialAccessTokenBody
 		peers.ContractJSON(t, "{\"access_token\":\"x\",\"client_id\":\"x\",\"connection\":\"facebook\"}", &body)
 		res, err := c.Legacy.SocialAccessToken(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("startBackChannelLogin", func(t *testing.T) {
 		ran++
-		var body StartBackChannelLoginFormdataBody
+		var body OAuthBackchannelAuthorizeBody
 		peers.ContractJSON(t, "{\"binding_message\":\"x\",\"client_id\":\"x\",\"login_hint\":\"x\",\"scope\":\"openid\"}", &body)
 		res, err := c.OAuth.BackchannelAuthorize(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("startPasswordless", func(t *testing.T) {
 		ran++
-		var body StartPasswordlessJSONBody
+		var body PasswordlessStartBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"email\"}", &body)
 		res, err := c.Passwordless.Start(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -243,7 +243,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("verify", func(t *testing.T) {
 		ran++
-		var body VerifyJSONBody
+		var body PasswordlessVerifyBody
 		peers.ContractJSON(t, "{\"client_id\":\"${account.clientId}\",\"connection\":\"email\",\"grant_type\":\"password\",\"password\":\"VERIFICATION_CODE\",\"redirect_uri\":\"https://yourapp.com/callback\",\"username\":\"USER_EMAIL_OR_PHONE\"}", &body)
 		err := c.Passwordless.Verify(ctx, body)
 		peers.ContractCheck(t, err, true, true)

@@ -87,8 +87,8 @@ type ClientsService struct {
 // Security: no credentials.
 //
 // Arguments:
-//   - body: DynamicApplicationRegistrationJSONBody, sent as application/json (required).
-func (s *ClientsService) Register(ctx context.Context, body DynamicApplicationRegistrationJSONBody, opts ...Option) (*ClientRegistration, error) {
+//   - body: ClientsRegisterBody, sent as application/json (required).
+func (s *ClientsService) Register(ctx context.Context, body ClientsRegisterBody, opts ...Option) (*ClientRegistration, error) {
 	return facade.Fetch(ctx, s.rt, opClientsRegister, facade.Args{Body: body}, opts, new(ClientRegistration))
 }
 
@@ -103,10 +103,10 @@ type DatabaseService struct {
 // Security: no credentials.
 //
 // Arguments:
-//   - body: ChangePasswordJSONBody, sent as application/json (required).
+//   - body: DatabaseChangePasswordBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
-func (s *DatabaseService) ChangePassword(ctx context.Context, body ChangePasswordJSONBody, opts ...Option) ([]byte, error) {
+func (s *DatabaseService) ChangePassword(ctx context.Context, body DatabaseChangePasswordBody, opts ...Option) ([]byte, error) {
 	return s.rt.Bytes(ctx, opDatabaseChangePassword, facade.Args{Body: body}, opts)
 }
 
@@ -115,10 +115,10 @@ func (s *DatabaseService) ChangePassword(ctx context.Context, body ChangePasswor
 // Security: no credentials.
 //
 // Arguments:
-//   - body: SignupJSONBody, sent as application/json (required).
+//   - body: DatabaseSignupBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
-func (s *DatabaseService) Signup(ctx context.Context, body SignupJSONBody, opts ...Option) (*SignupResponse, error) {
+func (s *DatabaseService) Signup(ctx context.Context, body DatabaseSignupBody, opts ...Option) (*SignupResponse, error) {
 	return facade.Fetch(ctx, s.rt, opDatabaseSignup, facade.Args{Body: body}, opts, new(SignupResponse))
 }
 
@@ -133,12 +133,12 @@ type LegacyService struct {
 // Security: no credentials.
 //
 // Arguments:
-//   - body: GetDelegationTokenJSONBody, sent as application/json (required).
+//   - body: LegacyDelegationBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) Delegation(ctx context.Context, body GetDelegationTokenJSONBody, opts ...Option) (*DelegationResponse, error) {
+func (s *LegacyService) Delegation(ctx context.Context, body LegacyDelegationBody, opts ...Option) (*DelegationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opLegacyDelegation, facade.Args{Body: body}, opts, new(DelegationResponse))
 }
 
@@ -148,12 +148,12 @@ func (s *LegacyService) Delegation(ctx context.Context, body GetDelegationTokenJ
 //
 // Arguments:
 //   - userID: path parameter "user_id", string.
-//   - body: ImpersonateUserJSONBody, sent as application/json (required).
+//   - body: LegacyImpersonateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) Impersonate(ctx context.Context, userID string, body ImpersonateUserJSONBody, opts ...Option) ([]byte, error) {
+func (s *LegacyService) Impersonate(ctx context.Context, userID string, body LegacyImpersonateBody, opts ...Option) ([]byte, error) {
 	return s.rt.Bytes(ctx, opLegacyImpersonate, facade.Args{Path: []any{userID}, Body: body}, opts)
 }
 
@@ -162,12 +162,12 @@ func (s *LegacyService) Impersonate(ctx context.Context, userID string, body Imp
 // Security: no credentials.
 //
 // Arguments:
-//   - body: ResourceOwnerLegacyJSONBody, sent as application/json (required).
+//   - body: LegacyResourceOwnerBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) ResourceOwner(ctx context.Context, body ResourceOwnerLegacyJSONBody, opts ...Option) (*TokenResponse, error) {
+func (s *LegacyService) ResourceOwner(ctx context.Context, body LegacyResourceOwnerBody, opts ...Option) (*TokenResponse, error) {
 	return facade.Fetch(ctx, s.rt, opLegacyResourceOwner, facade.Args{Body: body}, opts, new(TokenResponse))
 }
 
@@ -176,12 +176,12 @@ func (s *LegacyService) ResourceOwner(ctx context.Context, body ResourceOwnerLeg
 // Security: no credentials.
 //
 // Arguments:
-//   - body: SocialWithProviderAccessTokenJSONBody, sent as application/json (required).
+//   - body: LegacySocialAccessTokenBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) SocialAccessToken(ctx context.Context, body SocialWithProviderAccessTokenJSONBody, opts ...Option) (*TokenResponse, error) {
+func (s *LegacyService) SocialAccessToken(ctx context.Context, body LegacySocialAccessTokenBody, opts ...Option) (*TokenResponse, error) {
 	return facade.Fetch(ctx, s.rt, opLegacySocialAccessToken, facade.Args{Body: body}, opts, new(TokenResponse))
 }
 
@@ -190,12 +190,12 @@ func (s *LegacyService) SocialAccessToken(ctx context.Context, body SocialWithPr
 // Security: no credentials.
 //
 // Arguments:
-//   - body: GetTokenInfoJSONBody, sent as application/json (required).
+//   - body: LegacyTokenInfoBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) TokenInfo(ctx context.Context, body GetTokenInfoJSONBody, opts ...Option) (*TokenInfo, error) {
+func (s *LegacyService) TokenInfo(ctx context.Context, body LegacyTokenInfoBody, opts ...Option) (*TokenInfo, error) {
 	return facade.Fetch(ctx, s.rt, opLegacyTokenInfo, facade.Args{Body: body}, opts, new(TokenInfo))
 }
 
@@ -232,10 +232,10 @@ func (s *LogoutService) OIDCURL(params *LogoutOIDCURLParams, opts ...Option) (st
 //
 // Arguments:
 //   - connectionName: path parameter "connection_name", string.
-//   - body: GlobalTokenRevocationJSONBody, sent as application/json (required).
+//   - body: LogoutRevokeConnectionTokensBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 500 (ErrServer).
-func (s *LogoutService) RevokeConnectionTokens(ctx context.Context, connectionName string, body GlobalTokenRevocationJSONBody, opts ...Option) error {
+func (s *LogoutService) RevokeConnectionTokens(ctx context.Context, connectionName string, body LogoutRevokeConnectionTokensBody, opts ...Option) error {
 	return s.rt.Exec(ctx, opLogoutRevokeConnectionTokens, facade.Args{Path: []any{connectionName}, Body: body}, opts)
 }
 
@@ -260,10 +260,10 @@ type MFAService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: AssociateMFAAuthenticatorJSONBody, sent as application/json (required).
+//   - body: MFAAssociateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
-func (s *MFAService) Associate(ctx context.Context, body AssociateMFAAuthenticatorJSONBody, opts ...Option) (*MFAAssociation, error) {
+func (s *MFAService) Associate(ctx context.Context, body MFAAssociateBody, opts ...Option) (*MFAAssociation, error) {
 	return facade.Fetch(ctx, s.rt, opMFAAssociate, facade.Args{Body: body}, opts, new(MFAAssociation))
 }
 
@@ -272,10 +272,10 @@ func (s *MFAService) Associate(ctx context.Context, body AssociateMFAAuthenticat
 // Security: no credentials.
 //
 // Arguments:
-//   - body: RequestMFAChallengeJSONBody, sent as application/json (required).
+//   - body: MFAChallengeBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
-func (s *MFAService) Challenge(ctx context.Context, body RequestMFAChallengeJSONBody, opts ...Option) (*MFAChallenge, error) {
+func (s *MFAService) Challenge(ctx context.Context, body MFAChallengeBody, opts ...Option) (*MFAChallenge, error) {
 	return facade.Fetch(ctx, s.rt, opMFAChallenge, facade.Args{Body: body}, opts, new(MFAChallenge))
 }
 
@@ -311,10 +311,10 @@ type OAuthService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: StartBackChannelLoginFormdataBody, sent as application/x-www-form-urlencoded (required).
+//   - body: OAuthBackchannelAuthorizeBody, sent as application/x-www-form-urlencoded (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 500 (ErrServer).
-func (s *OAuthService) BackchannelAuthorize(ctx context.Context, body StartBackChannelLoginFormdataBody, opts ...Option) (*BackchannelAuthorizeResponse, error) {
+func (s *OAuthService) BackchannelAuthorize(ctx context.Context, body OAuthBackchannelAuthorizeBody, opts ...Option) (*BackchannelAuthorizeResponse, error) {
 	return facade.Fetch(ctx, s.rt, opOAuthBackchannelAuthorize, facade.Args{Body: body}, opts, new(BackchannelAuthorizeResponse))
 }
 
@@ -323,10 +323,10 @@ func (s *OAuthService) BackchannelAuthorize(ctx context.Context, body StartBackC
 // Security: no credentials.
 //
 // Arguments:
-//   - body: RequestDeviceCodeFormdataBody, sent as application/x-www-form-urlencoded (required).
+//   - body: OAuthDeviceCodeBody, sent as application/x-www-form-urlencoded (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
-func (s *OAuthService) DeviceCode(ctx context.Context, body RequestDeviceCodeFormdataBody, opts ...Option) (*DeviceCodeResponse, error) {
+func (s *OAuthService) DeviceCode(ctx context.Context, body OAuthDeviceCodeBody, opts ...Option) (*DeviceCodeResponse, error) {
 	return facade.Fetch(ctx, s.rt, opOAuthDeviceCode, facade.Args{Body: body}, opts, new(DeviceCodeResponse))
 }
 
@@ -335,10 +335,10 @@ func (s *OAuthService) DeviceCode(ctx context.Context, body RequestDeviceCodeFor
 // Security: no credentials.
 //
 // Arguments:
-//   - body: PushAuthorizationRequestFormdataBody, sent as application/x-www-form-urlencoded (required).
+//   - body: OAuthPushAuthorizationRequestBody, sent as application/x-www-form-urlencoded (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
-func (s *OAuthService) PushAuthorizationRequest(ctx context.Context, body PushAuthorizationRequestFormdataBody, opts ...Option) (*PARResponse, error) {
+func (s *OAuthService) PushAuthorizationRequest(ctx context.Context, body OAuthPushAuthorizationRequestBody, opts ...Option) (*PARResponse, error) {
 	return facade.Fetch(ctx, s.rt, opOAuthPushAuthorizationRequest, facade.Args{Body: body}, opts, new(PARResponse))
 }
 
@@ -347,10 +347,10 @@ func (s *OAuthService) PushAuthorizationRequest(ctx context.Context, body PushAu
 // Security: no credentials.
 //
 // Arguments:
-//   - body: RevokeTokenFormdataBody, sent as application/x-www-form-urlencoded (required).
+//   - body: OAuthRevokeBody, sent as application/x-www-form-urlencoded (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
-func (s *OAuthService) Revoke(ctx context.Context, body RevokeTokenFormdataBody, opts ...Option) ([]byte, error) {
+func (s *OAuthService) Revoke(ctx context.Context, body OAuthRevokeBody, opts ...Option) ([]byte, error) {
 	return s.rt.Bytes(ctx, opOAuthRevoke, facade.Args{Body: body}, opts)
 }
 
@@ -378,10 +378,10 @@ type PasswordlessService struct {
 // Security: no credentials.
 //
 // Arguments:
-//   - body: StartPasswordlessJSONBody, sent as application/json (required).
+//   - body: PasswordlessStartBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
-func (s *PasswordlessService) Start(ctx context.Context, body StartPasswordlessJSONBody, opts ...Option) (*PasswordlessStartResponse, error) {
+func (s *PasswordlessService) Start(ctx context.Context, body PasswordlessStartBody, opts ...Option) (*PasswordlessStartResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPasswordlessStart, facade.Args{Body: body}, opts, new(PasswordlessStartResponse))
 }
 
@@ -390,10 +390,10 @@ func (s *PasswordlessService) Start(ctx context.Context, body StartPasswordlessJ
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: VerifyJSONBody, sent as application/json (required).
+//   - body: PasswordlessVerifyBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
-func (s *PasswordlessService) Verify(ctx context.Context, body VerifyJSONBody, opts ...Option) error {
+func (s *PasswordlessService) Verify(ctx context.Context, body PasswordlessVerifyBody, opts ...Option) error {
 	return s.rt.Exec(ctx, opPasswordlessVerify, facade.Args{Body: body}, opts)
 }
 
@@ -408,10 +408,10 @@ type SAMLService struct {
 // Security: no credentials.
 //
 // Arguments:
-//   - body: IDPInitiatedSSOFormdataBody, sent as application/x-www-form-urlencoded (required).
+//   - body: SAMLIDPInitiatedSSOBody, sent as application/x-www-form-urlencoded (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
-func (s *SAMLService) IDPInitiatedSSO(ctx context.Context, body IDPInitiatedSSOFormdataBody, opts ...Option) error {
+func (s *SAMLService) IDPInitiatedSSO(ctx context.Context, body SAMLIDPInitiatedSSOBody, opts ...Option) error {
 	return s.rt.Exec(ctx, opSAMLIDPInitiatedSSO, facade.Args{Body: body}, opts)
 }
 
@@ -424,7 +424,7 @@ func (s *SAMLService) IDPInitiatedSSO(ctx context.Context, body IDPInitiatedSSOF
 //   - contentType, body: the request body as sent, of type application/xml.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
-func (s *SAMLService) Logout(ctx context.Context, clientID string, contentType string, body io.Reader, opts ...Option) error {
+func (s *SAMLService) Logout(ctx context.Context, clientID, contentType string, body io.Reader, opts ...Option) error {
 	return s.rt.Exec(ctx, opSAMLLogout, facade.Args{Path: []any{clientID}, Reader: body, ContentType: contentType}, opts)
 }
 

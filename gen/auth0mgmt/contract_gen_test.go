@@ -33,21 +33,21 @@ func TestContract(t *testing.T) {
 	ran := 0
 	t.Run("create_experiment", func(t *testing.T) {
 		ran++
-		var body CreateExperimentRequestContent
+		var body CreateExperimentRequest
 		peers.ContractJSON(t, "{\"allocation_strategy\":\"percentage\",\"allocations\":[{\"is_control\":true,\"variation_id\":\"var_a\"}],\"assignment_config\":{\"subject\":\"device\"},\"authentication_flow\":\"x\",\"feature_flag_id\":\"flg_a\",\"name\":\"xxx\"}", &body)
 		res, err := c.Experimentation.Experiments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("create_feature_flag", func(t *testing.T) {
 		ran++
-		var body CreateFeatureFlagRequestContent
+		var body CreateFeatureFlagRequest
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"parameters\":{\"key0\":{\"type\":\"string\",\"value\":{}}}}", &body)
 		res, err := c.Experimentation.FeatureFlags.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("create_form", func(t *testing.T) {
 		ran++
-		var body CreateFormRequestContent
+		var body CreateFormRequest
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Forms.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -56,28 +56,28 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body AssociateOrganizationClientGrantRequestContent
+		var body AssociateOrganizationClientGrantRequest
 		peers.ContractJSON(t, "{\"grant_id\":\"x\"}", &body)
 		res, err := c.Organizations.ClientGrants.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("create_phone_provider", func(t *testing.T) {
 		ran++
-		var body CreateBrandingPhoneProviderRequestContent
+		var body CreateBrandingPhoneProviderRequest
 		peers.ContractJSON(t, "{\"credentials\":{\"auth_token\":\"x\"},\"name\":\"twilio\"}", &body)
 		res, err := c.Branding.Phone.Providers.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("create_phone_template", func(t *testing.T) {
 		ran++
-		var body CreatePhoneTemplateRequestContent
+		var body CreatePhoneTemplateRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Branding.Phone.Templates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("create_segment", func(t *testing.T) {
 		ran++
-		var body CreateSegmentRequestContent
+		var body CreateSegmentRequest
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"rules\":[{\"match\":{\"browser\":[\"x\"]}}]}", &body)
 		res, err := c.Experimentation.Segments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -86,7 +86,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateVariationRequestContent
+		var body CreateVariationRequest
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"overrides\":{}}", &body)
 		res, err := c.Experimentation.FeatureFlags.Variations.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -326,7 +326,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
-		var body DeleteGroupRolesRequestContent
+		var body DeleteGroupRolesRequest
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Groups.Roles.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -365,7 +365,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteOrganizationMembersRequestContent
+		var body DeleteOrganizationMembersRequest
 		peers.ContractJSON(t, "{\"members\":[\"x\"]}", &body)
 		err := c.Organizations.Members.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -374,7 +374,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var provider UserMultifactorProviderEnum
+		var provider UserMultifactorProvider
 		peers.ContractJSON(t, "\"duo\"", &provider)
 		err := c.Users.Multifactor.DeleteProvider(ctx, id, provider)
 		peers.ContractCheck(t, err, true, true)
@@ -401,7 +401,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &organizationID)
 		var groupID string
 		peers.ContractJSON(t, "\"x\"", &groupID)
-		var body DeleteOrganizationGroupRolesRequestContent
+		var body DeleteOrganizationGroupRolesRequest
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Organizations.Groups.Roles.Delete(ctx, organizationID, groupID, body)
 		peers.ContractCheck(t, err, true, true)
@@ -412,7 +412,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &id)
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
-		var body DeleteOrganizationMemberRolesRequestContent
+		var body DeleteOrganizationMemberRolesRequest
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Organizations.Members.Roles.Delete(ctx, id, userID, body)
 		peers.ContractCheck(t, err, true, true)
@@ -428,7 +428,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteUserPermissionsRequestContent
+		var body DeleteUserPermissionsRequest
 		peers.ContractJSON(t, "{\"permissions\":[{\"permission_name\":\"x\",\"resource_server_identifier\":\"x\"}]}", &body)
 		err := c.Users.Permissions.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -484,7 +484,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteRoleGroupsRequestContent
+		var body DeleteRoleGroupsRequest
 		peers.ContractJSON(t, "{\"groups\":[\"grp_aaaaaaaaaaaaaa\"]}", &body)
 		err := c.Roles.Groups.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -493,7 +493,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteRolePermissionsRequestContent
+		var body DeleteRolePermissionsRequest
 		peers.ContractJSON(t, "{\"permissions\":[{\"permission_name\":\"x\",\"resource_server_identifier\":\"x\"}]}", &body)
 		err := c.Roles.Permissions.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -530,7 +530,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteHookSecretRequestContent
+		var body DeleteHookSecretRequest
 		peers.ContractJSON(t, "[\"x\"]", &body)
 		err := c.Hooks.Secrets.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -609,7 +609,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var provider UserIdentityProviderEnum
+		var provider UserIdentityProvider
 		peers.ContractJSON(t, "\"ad\"", &provider)
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
@@ -620,7 +620,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteUserRolesRequestContent
+		var body DeleteUserRolesRequest
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Users.Roles.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -809,7 +809,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_bindings", func(t *testing.T) {
 		ran++
-		var triggerID ActionTriggerTypeEnum
+		var triggerID ActionTriggerType
 		peers.ContractJSON(t, "\"post-login\"", &triggerID)
 		params := new(ActionsTriggersBindingsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1081,9 +1081,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_custom-text_by_language", func(t *testing.T) {
 		ran++
-		var prompt PromptGroupNameEnum
+		var prompt PromptGroupName
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var language PromptLanguageEnum
+		var language PromptLanguage
 		peers.ContractJSON(t, "\"am\"", &language)
 		res, err := c.Prompts.CustomText.Get(ctx, prompt, language)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1179,7 +1179,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_email-templates_by_templateName", func(t *testing.T) {
 		ran++
-		var templateName EmailTemplateNameEnum
+		var templateName EmailTemplateName
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
 		res, err := c.EmailTemplates.Get(ctx, templateName)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1831,7 +1831,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_partials", func(t *testing.T) {
 		ran++
-		var prompt PartialGroupsEnum
+		var prompt PartialGroups
 		peers.ContractJSON(t, "\"login\"", &prompt)
 		res, err := c.Prompts.Partials.Get(ctx, prompt)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1961,9 +1961,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("get_rendering", func(t *testing.T) {
 		ran++
-		var prompt PromptGroupNameEnum
+		var prompt PromptGroupName
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var screen ScreenGroupNameEnum
+		var screen ScreenGroupName
 		peers.ContractJSON(t, "\"login\"", &screen)
 		res, err := c.Prompts.Rendering.Get(ctx, prompt, screen)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2152,9 +2152,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var language SelfServiceProfileCustomTextLanguageEnum
+		var language SelfServiceProfileCustomTextLanguage
 		peers.ContractJSON(t, "\"en\"", &language)
-		var pageParam SelfServiceProfileCustomTextPageEnum
+		var pageParam SelfServiceProfileCustomTextPage
 		peers.ContractJSON(t, "\"get-started\"", &pageParam)
 		res, err := c.SelfServiceProfiles.CustomText.List(ctx, id, language, pageParam)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2492,7 +2492,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateActionRequestContent
+		var body UpdateActionRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Actions.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2501,14 +2501,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateActionModuleRequestContent
+		var body UpdateActionModuleRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Actions.Modules.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_apns", func(t *testing.T) {
 		ran++
-		var body UpdateGuardianFactorsProviderPushNotificationAPNSRequestContent
+		var body UpdateGuardianFactorsProviderPushNotificationAPNSRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateAPNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2519,30 +2519,30 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &id)
 		var authenticationMethodID string
 		peers.ContractJSON(t, "\"x\"", &authenticationMethodID)
-		var body UpdateUserAuthenticationMethodRequestContent
+		var body UpdateUserAuthenticationMethodRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Users.AuthenticationMethods.Update(ctx, id, authenticationMethodID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_bindings", func(t *testing.T) {
 		ran++
-		var triggerID ActionTriggerTypeEnum
+		var triggerID ActionTriggerType
 		peers.ContractJSON(t, "\"post-login\"", &triggerID)
-		var body UpdateActionBindingsRequestContent
+		var body UpdateActionBindingsRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Actions.Triggers.Bindings.UpdateMany(ctx, triggerID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_bot-detection", func(t *testing.T) {
 		ran++
-		var body UpdateBotDetectionSettingsRequestContent
+		var body UpdateBotDetectionSettingsRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BotDetection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_branding", func(t *testing.T) {
 		ran++
-		var body UpdateBrandingRequestContent
+		var body UpdateBrandingRequest
 		peers.ContractJSON(t, "{\"colors\":{\"page_background\":\"x\"}}", &body)
 		res, err := c.Branding.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2551,35 +2551,35 @@ func TestContract(t *testing.T) {
 		ran++
 		var themeID string
 		peers.ContractJSON(t, "\"x\"", &themeID)
-		var body UpdateBrandingThemeRequestContent
+		var body UpdateBrandingThemeRequest
 		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"#aaa\",\"error\":\"#aaa\",\"header\":\"#aaa\",\"icons\":\"#aaa\",\"input_background\":\"#aaa\",\"input_border\":\"#aaa\",\"input_filled_text\":\"#aaa\",\"input_labels_placeholders\":\"#aaa\",\"links_focused_components\":\"#aaa\",\"primary_button\":\"#aaa\",\"primary_button_label\":\"#aaa\",\"secondary_button_border\":\"#aaa\",\"secondary_button_label\":\"#aaa\",\"success\":\"#aaa\",\"widget_background\":\"#aaa\",\"widget_border\":\"#aaa\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"#aaa\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
 		res, err := c.Branding.Themes.Update(ctx, themeID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_breached-password-detection", func(t *testing.T) {
 		ran++
-		var body UpdateBreachedPasswordDetectionSettingsRequestContent
+		var body UpdateBreachedPasswordDetectionSettingsRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BreachedPasswordDetection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_brute-force-protection", func(t *testing.T) {
 		ran++
-		var body UpdateBruteForceSettingsRequestContent
+		var body UpdateBruteForceSettingsRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BruteForceProtection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_bulk_rendering", func(t *testing.T) {
 		ran++
-		var body BulkUpdateACULRequestContent
+		var body BulkUpdateACULRequest
 		peers.ContractJSON(t, "{\"configs\":[{\"prompt\":\"login\",\"screen\":\"login\"}]}", &body)
 		res, err := c.Prompts.Rendering.BulkUpdate(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_captcha", func(t *testing.T) {
 		ran++
-		var body UpdateAttackProtectionCaptchaRequestContent
+		var body UpdateAttackProtectionCaptchaRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.Captcha.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2588,7 +2588,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateClientGrantRequestContent
+		var body UpdateClientGrantRequest
 		peers.ContractJSON(t, "{\"allow_all_scopes\":true}", &body)
 		res, err := c.ClientGrants.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2597,7 +2597,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateEnabledClientConnectionsRequestContent
+		var body UpdateEnabledClientConnectionsRequest
 		peers.ContractJSON(t, "[{\"client_id\":\"x\",\"status\":true}]", &body)
 		err := c.Connections.Clients.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -2606,7 +2606,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateClientRequestContent
+		var body UpdateClientRequest
 		peers.ContractJSON(t, "{\"addons\":{}}", &body)
 		res, err := c.Clients.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2615,7 +2615,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateConnectionProfileRequestContent
+		var body UpdateConnectionProfileRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.ConnectionProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2624,7 +2624,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateConnectionRequestContent
+		var body UpdateConnectionRequest
 		peers.ContractJSON(t, "{\"authentication\":{\"active\":true}}", &body)
 		res, err := c.Connections.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2635,7 +2635,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &clientID)
 		var credentialID string
 		peers.ContractJSON(t, "\"x\"", &credentialID)
-		var body PatchClientCredentialRequestContent
+		var body PatchClientCredentialRequest
 		peers.ContractJSON(t, "{\"expires_at\":\"2024-01-02T03:04:05Z\"}", &body)
 		res, err := c.Clients.Credentials.Update(ctx, clientID, credentialID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2644,14 +2644,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateCustomDomainRequestContent
+		var body UpdateCustomDomainRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.CustomDomains.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_default", func(t *testing.T) {
 		ran++
-		var body SetDefaultCustomDomainRequestContent
+		var body SetDefaultCustomDomainRequest
 		peers.ContractJSON(t, "{\"domain\":\"xxx\"}", &body)
 		res, err := c.CustomDomains.SetDefault(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2660,7 +2660,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateDirectoryProvisioningRequestContent
+		var body UpdateDirectoryProvisioningRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.DirectoryProvisioning.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2671,16 +2671,16 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &id)
 		var discoveryDomainID string
 		peers.ContractJSON(t, "\"x\"", &discoveryDomainID)
-		var body UpdateOrganizationDiscoveryDomainRequestContent
+		var body UpdateOrganizationDiscoveryDomainRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Organizations.DiscoveryDomains.Update(ctx, id, discoveryDomainID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_email-templates_by_templateName", func(t *testing.T) {
 		ran++
-		var templateName EmailTemplateNameEnum
+		var templateName EmailTemplateName
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
-		var body UpdateEmailTemplateRequestContent
+		var body UpdateEmailTemplateRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.EmailTemplates.Update(ctx, templateName, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2691,7 +2691,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &id)
 		var connectionID string
 		peers.ContractJSON(t, "\"x\"", &connectionID)
-		var body UpdateOrganizationConnectionRequestContent
+		var body UpdateOrganizationConnectionRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Organizations.EnabledConnections.Update(ctx, id, connectionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2700,28 +2700,28 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var body UpdateEventStreamRequestContent
+		var body UpdateEventStreamRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.EventStreams.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_factor_duo_settings", func(t *testing.T) {
 		ran++
-		var body UpdateGuardianFactorDuoSettingsRequestContent
+		var body UpdateGuardianFactorDuoSettingsRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Duo.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_fcm", func(t *testing.T) {
 		ran++
-		var body UpdateGuardianFactorsProviderPushNotificationFCMRequestContent
+		var body UpdateGuardianFactorsProviderPushNotificationFCMRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateFCMProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_fcmv1", func(t *testing.T) {
 		ran++
-		var body UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent
+		var body UpdateGuardianFactorsProviderPushNotificationFcmv1Request
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateFcmv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2730,7 +2730,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateFlowRequestContent
+		var body UpdateFlowRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Flows.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2739,7 +2739,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateFlowsVaultConnectionRequestContent
+		var body UpdateFlowsVaultConnectionRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Flows.Vault.Connections.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2748,7 +2748,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateFormRequestContent
+		var body UpdateFormRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Forms.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2757,7 +2757,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateHookRequestContent
+		var body UpdateHookRequest
 		peers.ContractJSON(t, "{\"dependencies\":{}}", &body)
 		res, err := c.Hooks.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2766,7 +2766,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateLogStreamRequestContent
+		var body UpdateLogStreamRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.LogStreams.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2775,14 +2775,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateNetworkACLRequestContent
+		var body UpdateNetworkACLRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.NetworkACLs.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_new-device", func(t *testing.T) {
 		ran++
-		var body UpdateRiskAssessmentsSettingsNewDeviceRequestContent
+		var body UpdateRiskAssessmentsSettingsNewDeviceRequest
 		peers.ContractJSON(t, "{\"remember_for\":1}", &body)
 		res, err := c.RiskAssessments.Settings.NewDevice.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2793,7 +2793,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &id)
 		var connectionID string
 		peers.ContractJSON(t, "\"x\"", &connectionID)
-		var body UpdateOrganizationAllConnectionRequestContent
+		var body UpdateOrganizationAllConnectionRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Organizations.Connections.Update(ctx, id, connectionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2802,28 +2802,28 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateOrganizationRequestContent
+		var body UpdateOrganizationRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Organizations.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_phone-provider-protection", func(t *testing.T) {
 		ran++
-		var body PatchPhoneProviderProtectionRequestContent
+		var body PatchPhoneProviderProtectionRequest
 		peers.ContractJSON(t, "{\"type\":\"exponential\"}", &body)
 		res, err := c.AttackProtection.PhoneProviderProtection.Patch(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_prompts", func(t *testing.T) {
 		ran++
-		var body UpdateSettingsRequestContent
+		var body UpdateSettingsRequest
 		peers.ContractJSON(t, "{\"identifier_first\":true}", &body)
 		res, err := c.Prompts.UpdateSettings(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_provider", func(t *testing.T) {
 		ran++
-		var body UpdateEmailProviderRequestContent
+		var body UpdateEmailProviderRequest
 		peers.ContractJSON(t, "{\"credentials\":{\"api_key\":\"x\"}}", &body)
 		res, err := c.Emails.Provider.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2832,7 +2832,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchRateLimitPolicyRequestContent
+		var body PatchRateLimitPolicyRequest
 		peers.ContractJSON(t, "{\"configuration\":{\"action\":\"allow\"}}", &body)
 		res, err := c.RateLimitPolicies.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2841,18 +2841,18 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateRefreshTokenRequestContent
+		var body UpdateRefreshTokenRequest
 		peers.ContractJSON(t, "{\"refresh_token_metadata\":{}}", &body)
 		res, err := c.RefreshTokens.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_rendering", func(t *testing.T) {
 		ran++
-		var prompt PromptGroupNameEnum
+		var prompt PromptGroupName
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var screen ScreenGroupNameEnum
+		var screen ScreenGroupName
 		peers.ContractJSON(t, "\"login\"", &screen)
-		var body UpdateACULRequestContent
+		var body UpdateACULRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Prompts.Rendering.Update(ctx, prompt, screen, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2861,14 +2861,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateResourceServerRequestContent
+		var body UpdateResourceServerRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.ResourceServers.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_risk_assessments_settings", func(t *testing.T) {
 		ran++
-		var body UpdateRiskAssessmentsSettingsRequestContent
+		var body UpdateRiskAssessmentsSettingsRequest
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.RiskAssessments.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2877,7 +2877,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateRoleRequestContent
+		var body UpdateRoleRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Roles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2886,7 +2886,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateRuleRequestContent
+		var body UpdateRuleRequest
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.Rules.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2895,7 +2895,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateSCIMConfigurationRequestContent
+		var body UpdateSCIMConfigurationRequest
 		peers.ContractJSON(t, "{\"mapping\":[],\"user_id_attribute\":\"x\"}", &body)
 		res, err := c.Connections.SCIMConfiguration.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2904,7 +2904,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateHookSecretRequestContent
+		var body UpdateHookSecretRequest
 		peers.ContractJSON(t, "{\"key0\":\"x\"}", &body)
 		err := c.Hooks.Secrets.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -2913,7 +2913,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateSelfServiceProfileRequestContent
+		var body UpdateSelfServiceProfileRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.SelfServiceProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2922,35 +2922,35 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateSessionRequestContent
+		var body UpdateSessionRequest
 		peers.ContractJSON(t, "{\"session_metadata\":{}}", &body)
 		res, err := c.Sessions.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_settings", func(t *testing.T) {
 		ran++
-		var body UpdateTenantSettingsRequestContent
+		var body UpdateTenantSettingsRequest
 		peers.ContractJSON(t, "{\"acr_values_supported\":[]}", &body)
 		res, err := c.Tenants.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_sns", func(t *testing.T) {
 		ran++
-		var body UpdateGuardianFactorsProviderPushNotificationSNSRequestContent
+		var body UpdateGuardianFactorsProviderPushNotificationSNSRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateSNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_supplemental-signals", func(t *testing.T) {
 		ran++
-		var body UpdateSupplementalSignalsRequestContent
+		var body UpdateSupplementalSignalsRequest
 		peers.ContractJSON(t, "{\"akamai_enabled\":true}", &body)
 		res, err := c.SupplementalSignals.Patch(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_suspicious-ip-throttling", func(t *testing.T) {
 		ran++
-		var body UpdateSuspiciousIPThrottlingSettingsRequestContent
+		var body UpdateSuspiciousIPThrottlingSettingsRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.SuspiciousIPThrottling.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2959,7 +2959,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateTokenExchangeProfileRequestContent
+		var body UpdateTokenExchangeProfileRequest
 		peers.ContractJSON(t, "{\"name\":\"Token Exchange Profile 1\"}", &body)
 		err := c.TokenExchangeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -2968,7 +2968,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateUserAttributeProfileRequestContent
+		var body UpdateUserAttributeProfileRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.UserAttributeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2977,7 +2977,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateUserRequestContent
+		var body UpdateUserRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Users.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2986,21 +2986,21 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateVerifiableCredentialTemplateRequestContent
+		var body UpdateVerifiableCredentialTemplateRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.Verification.Templates.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_action", func(t *testing.T) {
 		ran++
-		var body CreateActionRequestContent
+		var body CreateActionRequest
 		peers.ContractJSON(t, "{\"name\":\"my-action\",\"supported_triggers\":[{\"id\":\"post-login\"}]}", &body)
 		res, err := c.Actions.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_action_module", func(t *testing.T) {
 		ran++
-		var body CreateActionModuleRequestContent
+		var body CreateActionModuleRequest
 		peers.ContractJSON(t, "{\"code\":\"x\",\"name\":\"x\"}", &body)
 		res, err := c.Actions.Modules.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3009,7 +3009,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body RollbackActionModuleRequestContent
+		var body RollbackActionModuleRequest
 		peers.ContractJSON(t, "{\"module_version_id\":\"x\"}", &body)
 		res, err := c.Actions.Modules.Rollback(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3025,14 +3025,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateUserAuthenticationMethodRequestContent
+		var body CreateUserAuthenticationMethodRequest
 		peers.ContractJSON(t, "{\"type\":\"phone\"}", &body)
 		res, err := c.Users.AuthenticationMethods.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_branding_theme", func(t *testing.T) {
 		ran++
-		var body CreateBrandingThemeRequestContent
+		var body CreateBrandingThemeRequest
 		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"#aaa\",\"error\":\"#aaa\",\"header\":\"#aaa\",\"icons\":\"#aaa\",\"input_background\":\"#aaa\",\"input_border\":\"#aaa\",\"input_filled_text\":\"#aaa\",\"input_labels_placeholders\":\"#aaa\",\"links_focused_components\":\"#aaa\",\"primary_button\":\"#aaa\",\"primary_button_label\":\"#aaa\",\"secondary_button_border\":\"#aaa\",\"secondary_button_label\":\"#aaa\",\"success\":\"#aaa\",\"widget_background\":\"#aaa\",\"widget_border\":\"#aaa\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"#aaa\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
 		res, err := c.Branding.Themes.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3041,49 +3041,49 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body ClearAssessorsRequestContent
+		var body ClearAssessorsRequest
 		peers.ContractJSON(t, "{\"assessors\":[\"new-device\"],\"connection\":\"x\"}", &body)
 		err := c.Users.RiskAssessments.Clear(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("post_client-grants", func(t *testing.T) {
 		ran++
-		var body CreateClientGrantRequestContent
+		var body CreateClientGrantRequest
 		peers.ContractJSON(t, "{\"audience\":\"x\"}", &body)
 		res, err := c.ClientGrants.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_clients", func(t *testing.T) {
 		ran++
-		var body CreateClientRequestContent
+		var body CreateClientRequest
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Clients.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_clients_cimd_preview", func(t *testing.T) {
 		ran++
-		var body PreviewCIMDMetadataRequestContent
+		var body PreviewCIMDMetadataRequest
 		peers.ContractJSON(t, "{\"external_client_id\":\"x\"}", &body)
 		res, err := c.Clients.PreviewCIMDMetadata(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_clients_cimd_register", func(t *testing.T) {
 		ran++
-		var body RegisterCIMDClientRequestContent
+		var body RegisterCIMDClientRequest
 		peers.ContractJSON(t, "{\"external_client_id\":\"x\"}", &body)
 		res, err := c.Clients.RegisterCIMD(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_connection-profiles", func(t *testing.T) {
 		ran++
-		var body CreateConnectionProfileRequestContent
+		var body CreateConnectionProfileRequest
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.ConnectionProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_connections", func(t *testing.T) {
 		ran++
-		var body CreateConnectionRequestContent
+		var body CreateConnectionRequest
 		peers.ContractJSON(t, "{\"name\":\"x\",\"strategy\":\"ad\"}", &body)
 		res, err := c.Connections.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3092,14 +3092,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
-		var body PostClientCredentialRequestContent
+		var body PostClientCredentialRequest
 		peers.ContractJSON(t, "{\"credential_type\":\"public_key\"}", &body)
 		res, err := c.Clients.Credentials.Create(ctx, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_custom-domains", func(t *testing.T) {
 		ran++
-		var body CreateCustomDomainRequestContent
+		var body CreateCustomDomainRequest
 		peers.ContractJSON(t, "{\"domain\":\"xxx\",\"type\":\"auth0_managed_certs\"}", &body)
 		res, err := c.CustomDomains.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3117,14 +3117,14 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &actionID)
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeployActionVersionRequestContent
+		var body DeployActionVersionRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Actions.Versions.Deploy(ctx, actionID, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_device-credentials", func(t *testing.T) {
 		ran++
-		var body CreatePublicKeyDeviceCredentialRequestContent
+		var body CreatePublicKeyDeviceCredentialRequest
 		peers.ContractJSON(t, "{\"device_id\":\"a1\",\"device_name\":\"x\",\"type\":\"public_key\",\"value\":\"x\"}", &body)
 		res, err := c.DeviceCredentials.CreatePublicKey(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3133,7 +3133,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateDirectoryProvisioningRequestContent
+		var body CreateDirectoryProvisioningRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.DirectoryProvisioning.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3142,21 +3142,21 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateOrganizationDiscoveryDomainRequestContent
+		var body CreateOrganizationDiscoveryDomainRequest
 		peers.ContractJSON(t, "{\"domain\":\"xxx\"}", &body)
 		res, err := c.Organizations.DiscoveryDomains.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_email-templates", func(t *testing.T) {
 		ran++
-		var body CreateEmailTemplateRequestContent
+		var body CreateEmailTemplateRequest
 		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"sender@auth0.com\",\"subject\":\"x\",\"syntax\":\"liquid\",\"template\":\"verify_email\"}", &body)
 		res, err := c.EmailTemplates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_email-verification", func(t *testing.T) {
 		ran++
-		var body VerifyEmailTicketRequestContent
+		var body VerifyEmailTicketRequest
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", &body)
 		res, err := c.Tickets.VerifyEmail(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3165,14 +3165,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body AddOrganizationConnectionRequestContent
+		var body AddOrganizationConnectionRequest
 		peers.ContractJSON(t, "{\"connection_id\":\"x\"}", &body)
 		res, err := c.Organizations.EnabledConnections.Add(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_encryption", func(t *testing.T) {
 		ran++
-		var body CreateEncryptionKeyRequestContent
+		var body CreateEncryptionKeyRequest
 		peers.ContractJSON(t, "{\"type\":\"customer-provided-root-key\"}", &body)
 		res, err := c.Keys.Encryption.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3181,7 +3181,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
-		var body ImportEncryptionKeyRequestContent
+		var body ImportEncryptionKeyRequest
 		peers.ContractJSON(t, "{\"wrapped_key\":\"x\"}", &body)
 		res, err := c.Keys.Encryption.Import(ctx, kid, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3200,21 +3200,21 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("post_event-streams", func(t *testing.T) {
 		ran++
-		var body PostEventStreamsRequest
+		var body EventStreamsCreateBody
 		peers.ContractJSON(t, "{\"destination\":{\"configuration\":{\"webhook_authorization\":{\"method\":\"basic\",\"username\":\"x\"},\"webhook_endpoint\":\"https://example.com/x\"},\"type\":\"webhook\"}}", &body)
 		res, err := c.EventStreams.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_flows", func(t *testing.T) {
 		ran++
-		var body CreateFlowRequestContent
+		var body CreateFlowRequest
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Flows.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_flows_vault_connections", func(t *testing.T) {
 		ran++
-		var body CreateFlowsVaultConnectionRequestContent
+		var body CreateFlowsVaultConnectionRequest
 		peers.ContractJSON(t, "{\"app_id\":\"ACTIVECAMPAIGN\",\"name\":\"x\",\"setup\":{\"api_key\":\"x\",\"base_url\":\"x\",\"type\":\"API_KEY\"}}", &body)
 		res, err := c.Flows.Vault.Connections.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3223,14 +3223,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
-		var body AssignGroupRolesRequestContent
+		var body AssignGroupRolesRequest
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Groups.Roles.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("post_hooks", func(t *testing.T) {
 		ran++
-		var body CreateHookRequestContent
+		var body CreateHookRequest
 		peers.ContractJSON(t, "{\"name\":\"my-hook\",\"script\":\"module.exports = function(client, scope, audience, context, cb) cb(null, access_token); };\",\"triggerId\":\"credentials-exchange\"}", &body)
 		res, err := c.Hooks.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3239,7 +3239,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body LinkUserIdentityRequestContent
+		var body LinkUserIdentityRequest
 		peers.ContractJSON(t, "{\"connection_id\":\"con_aaaaaaaaaaaaaaaa\"}", &body)
 		res, err := c.Users.Identities.Link(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3255,7 +3255,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateOrganizationInvitationRequestContent
+		var body CreateOrganizationInvitationRequest
 		peers.ContractJSON(t, "{\"client_id\":\"AaiyAPdpYdesoKnqjj8HJqRn4T5titww\",\"invitee\":{\"email\":\"john.doe@gmail.com\"},\"inviter\":{\"name\":\"Jane Doe\"}}", &body)
 		res, err := c.Organizations.Invitations.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3264,14 +3264,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostConnectionKeysRequestContent
+		var body PostConnectionKeysRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.Keys.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_log-streams", func(t *testing.T) {
 		ran++
-		var body CreateLogStreamRequestContent
+		var body CreateLogStreamRequest
 		peers.ContractJSON(t, "{\"sink\":{\"httpEndpoint\":\"https://example.com/x\"},\"type\":\"http\"}", &body)
 		res, err := c.LogStreams.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3280,14 +3280,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateOrganizationMemberRequestContent
+		var body CreateOrganizationMemberRequest
 		peers.ContractJSON(t, "{\"members\":[\"x\"]}", &body)
 		err := c.Organizations.Members.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("post_network-acls", func(t *testing.T) {
 		ran++
-		var body CreateNetworkACLRequestContent
+		var body CreateNetworkACLRequest
 		peers.ContractJSON(t, "{\"active\":true,\"description\":\"x\",\"rule\":{\"action\":{},\"scope\":\"management\"}}", &body)
 		err := c.NetworkACLs.Create(ctx, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3296,7 +3296,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateOrganizationAllConnectionRequestContent
+		var body CreateOrganizationAllConnectionRequest
 		peers.ContractJSON(t, "{\"connection_id\":\"x\"}", &body)
 		res, err := c.Organizations.Connections.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3307,7 +3307,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &organizationID)
 		var groupID string
 		peers.ContractJSON(t, "\"x\"", &groupID)
-		var body CreateOrganizationGroupRolesRequestContent
+		var body CreateOrganizationGroupRolesRequest
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Organizations.Groups.Roles.Create(ctx, organizationID, groupID, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3318,21 +3318,21 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &id)
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
-		var body AssignOrganizationMemberRolesRequestContent
+		var body AssignOrganizationMemberRolesRequest
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Organizations.Members.Roles.Assign(ctx, id, userID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("post_organizations", func(t *testing.T) {
 		ran++
-		var body CreateOrganizationRequestContent
+		var body CreateOrganizationRequest
 		peers.ContractJSON(t, "{\"name\":\"organization-1\"}", &body)
 		res, err := c.Organizations.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_password-change", func(t *testing.T) {
 		ran++
-		var body ChangePasswordTicketRequestContent
+		var body ChangePasswordTicketRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Tickets.ChangePassword(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3341,21 +3341,21 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateUserPermissionsRequestContent
+		var body CreateUserPermissionsRequest
 		peers.ContractJSON(t, "{\"permissions\":[{\"permission_name\":\"x\",\"resource_server_identifier\":\"x\"}]}", &body)
 		err := c.Users.Permissions.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("post_provider", func(t *testing.T) {
 		ran++
-		var body CreateEmailProviderRequestContent
+		var body CreateEmailProviderRequest
 		peers.ContractJSON(t, "{\"credentials\":{\"api_key\":\"x\"},\"name\":\"mailgun\"}", &body)
 		res, err := c.Emails.Provider.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_rate-limit-policies", func(t *testing.T) {
 		ran++
-		var body CreateRateLimitPolicyRequestContent
+		var body CreateRateLimitPolicyRequest
 		peers.ContractJSON(t, "{\"configuration\":{\"action\":\"allow\"},\"consumer\":\"client\",\"consumer_selector\":\"x\",\"resource\":\"oauth_authentication_api\"}", &body)
 		res, err := c.RateLimitPolicies.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3371,7 +3371,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var body CreateEventStreamRedeliveryRequestContent
+		var body CreateEventStreamRedeliveryRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.EventStreams.Redeliveries.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3387,7 +3387,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("post_resource-servers", func(t *testing.T) {
 		ran++
-		var body CreateResourceServerRequestContent
+		var body CreateResourceServerRequest
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", &body)
 		res, err := c.ResourceServers.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3405,7 +3405,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body AssignRoleGroupsRequestContent
+		var body AssignRoleGroupsRequest
 		peers.ContractJSON(t, "{\"groups\":[\"grp_aaaaaaaaaaaaaa\"]}", &body)
 		err := c.Roles.Groups.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3414,7 +3414,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body AddRolePermissionsRequestContent
+		var body AddRolePermissionsRequest
 		peers.ContractJSON(t, "{\"permissions\":[{\"permission_name\":\"x\",\"resource_server_identifier\":\"x\"}]}", &body)
 		err := c.Roles.Permissions.Add(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3423,14 +3423,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body AssignRoleUsersRequestContent
+		var body AssignRoleUsersRequest
 		peers.ContractJSON(t, "{\"users\":[]}", &body)
 		err := c.Roles.Users.Assign(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("post_roles", func(t *testing.T) {
 		ran++
-		var body CreateRoleRequestContent
+		var body CreateRoleRequest
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Roles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3439,7 +3439,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body RotateConnectionKeysRequestContent
+		var body RotateConnectionKeysRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.Keys.Rotate(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3453,7 +3453,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("post_rules", func(t *testing.T) {
 		ran++
-		var body CreateRuleRequestContent
+		var body CreateRuleRequest
 		peers.ContractJSON(t, "{\"name\":\"my-rule\",\"script\":\"function (user, context, callback) {\\n  callback(null, user, context);\\n}\"}", &body)
 		res, err := c.Rules.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3462,7 +3462,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateSCIMConfigurationRequestContent
+		var body CreateSCIMConfigurationRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.SCIMConfiguration.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3471,7 +3471,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateSCIMTokenRequestContent
+		var body CreateSCIMTokenRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.SCIMConfiguration.Tokens.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3480,14 +3480,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateHookSecretRequestContent
+		var body CreateHookSecretRequest
 		peers.ContractJSON(t, "{\"key0\":\"x\"}", &body)
 		err := c.Hooks.Secrets.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("post_self-service-profiles", func(t *testing.T) {
 		ran++
-		var body CreateSelfServiceProfileRequestContent
+		var body CreateSelfServiceProfileRequest
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.SelfServiceProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3501,7 +3501,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateSelfServiceProfileSSOTicketRequestContent
+		var body CreateSelfServiceProfileSSOTicketRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.SelfServiceProfiles.SSOTicket.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3517,7 +3517,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body TestActionRequestContent
+		var body TestActionRequest
 		peers.ContractJSON(t, "{\"payload\":{}}", &body)
 		res, err := c.Actions.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3533,28 +3533,28 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var body CreateEventStreamTestEventRequestContent
+		var body CreateEventStreamTestEventRequest
 		peers.ContractJSON(t, "{\"event_type\":\"group.created\"}", &body)
 		res, err := c.EventStreams.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_ticket", func(t *testing.T) {
 		ran++
-		var body CreateGuardianEnrollmentTicketRequestContent
+		var body CreateGuardianEnrollmentTicketRequest
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", &body)
 		res, err := c.Guardian.Enrollments.CreateTicket(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_token-exchange-profiles", func(t *testing.T) {
 		ran++
-		var body CreateTokenExchangeProfileRequestContent
+		var body CreateTokenExchangeProfileRequest
 		peers.ContractJSON(t, "{\"action_id\":\"x\",\"name\":\"Token Exchange Profile 1\",\"subject_token_type\":\"https://example.com/x\",\"type\":\"custom_authentication\"}", &body)
 		res, err := c.TokenExchangeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_user-attribute-profiles", func(t *testing.T) {
 		ran++
-		var body CreateUserAttributeProfileRequestContent
+		var body CreateUserAttributeProfileRequest
 		peers.ContractJSON(t, "{\"name\":\"x\",\"user_attributes\":{\"key0\":{\"auth0_mapping\":\"x\",\"description\":\"x\",\"label\":\"x\",\"profile_required\":true}}}", &body)
 		res, err := c.UserAttributeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3563,21 +3563,21 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body AssignUserRolesRequestContent
+		var body AssignUserRolesRequest
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Users.Roles.Assign(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("post_users", func(t *testing.T) {
 		ran++
-		var body CreateUserRequestContent
+		var body CreateUserRequest
 		peers.ContractJSON(t, "{\"connection\":\"Initial-Connection\"}", &body)
 		res, err := c.Users.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_users-exports", func(t *testing.T) {
 		ran++
-		var body CreateExportUsersRequestContent
+		var body CreateExportUsersRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Jobs.UsersExports.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3589,14 +3589,14 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("post_vc_templates", func(t *testing.T) {
 		ran++
-		var body CreateVerifiableCredentialTemplateRequestContent
+		var body CreateVerifiableCredentialTemplateRequest
 		peers.ContractJSON(t, "{\"dialect\":\"simplified/1x0\",\"name\":\"x\",\"presentation\":{\"org.iso.18013.5.1.mDL\":{\"org.iso.18013.5.1\":{\"age_birth_year\":true}}},\"type\":\"x\",\"well_known_trusted_issuers\":\"aamva\"}", &body)
 		res, err := c.VerifiableCredentials.Verification.Templates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_verification-email", func(t *testing.T) {
 		ran++
-		var body CreateVerificationEmailRequestContent
+		var body CreateVerificationEmailRequest
 		peers.ContractJSON(t, "{\"user_id\":\"google-oauth2|1234\"}", &body)
 		res, err := c.Jobs.VerificationEmail.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3610,7 +3610,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("put_apns", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPushNotificationAPNSRequestContent
+		var body SetGuardianFactorsProviderPushNotificationAPNSRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetAPNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3619,85 +3619,85 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body SetUserAuthenticationMethodsRequestContent
+		var body SetUserAuthenticationMethodsRequest
 		peers.ContractJSON(t, "[]", &body)
 		res, err := c.Users.AuthenticationMethods.Set(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_custom-text_by_language", func(t *testing.T) {
 		ran++
-		var prompt PromptGroupNameEnum
+		var prompt PromptGroupName
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var language PromptLanguageEnum
+		var language PromptLanguage
 		peers.ContractJSON(t, "\"am\"", &language)
-		var body SetsCustomTextsByLanguageRequestContent
+		var body SetsCustomTextsByLanguageRequest
 		peers.ContractJSON(t, "{}", &body)
 		err := c.Prompts.CustomText.Set(ctx, prompt, language, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("put_custom_signing_keys", func(t *testing.T) {
 		ran++
-		var body SetCustomSigningKeysRequestContent
+		var body SetCustomSigningKeysRequest
 		peers.ContractJSON(t, "{\"keys\":[{\"kty\":\"EC\"}]}", &body)
 		res, err := c.Keys.CustomSigning.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_email-templates_by_templateName", func(t *testing.T) {
 		ran++
-		var templateName EmailTemplateNameEnum
+		var templateName EmailTemplateName
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
-		var body SetEmailTemplateRequestContent
+		var body SetEmailTemplateRequest
 		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"sender@auth0.com\",\"subject\":\"x\",\"syntax\":\"liquid\",\"template\":\"verify_email\"}", &body)
 		res, err := c.EmailTemplates.Set(ctx, templateName, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_factor_duo_settings", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorDuoSettingsRequestContent
+		var body SetGuardianFactorDuoSettingsRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Duo.Settings.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_factor_phone_templates", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorPhoneTemplatesRequestContent
+		var body SetGuardianFactorPhoneTemplatesRequest
 		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
 		res, err := c.Guardian.Factors.Phone.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_factor_sms_templates", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorSMSTemplatesRequestContent
+		var body SetGuardianFactorSMSTemplatesRequest
 		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
 		res, err := c.Guardian.Factors.SMS.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_factors_by_name", func(t *testing.T) {
 		ran++
-		var name GuardianFactorNameEnum
+		var name GuardianFactorName
 		peers.ContractJSON(t, "\"push-notification\"", &name)
-		var body SetGuardianFactorRequestContent
+		var body SetGuardianFactorRequest
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.Guardian.Factors.Set(ctx, name, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_fcm", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPushNotificationFCMRequestContent
+		var body SetGuardianFactorsProviderPushNotificationFCMRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetFCMProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_fcmv1", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPushNotificationFcmv1RequestContent
+		var body SetGuardianFactorsProviderPushNotificationFcmv1Request
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetFcmv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_message-types", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorPhoneMessageTypesRequestContent
+		var body SetGuardianFactorPhoneMessageTypesRequest
 		peers.ContractJSON(t, "{\"message_types\":[]}", &body)
 		res, err := c.Guardian.Factors.Phone.SetMessageTypes(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3706,37 +3706,37 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body SetNetworkACLRequestContent
+		var body SetNetworkACLRequest
 		peers.ContractJSON(t, "{\"active\":true,\"description\":\"x\",\"rule\":{\"action\":{},\"scope\":\"management\"}}", &body)
 		res, err := c.NetworkACLs.Set(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_partials", func(t *testing.T) {
 		ran++
-		var prompt PartialGroupsEnum
+		var prompt PartialGroups
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var body SetPartialsRequestContent
+		var body SetPartialsRequest
 		peers.ContractJSON(t, "{}", &body)
 		err := c.Prompts.Partials.Set(ctx, prompt, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("put_phone_providers", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPhoneRequestContent
+		var body SetGuardianFactorsProviderPhoneRequest
 		peers.ContractJSON(t, "{\"provider\":\"auth0\"}", &body)
 		res, err := c.Guardian.Factors.Phone.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_pn_providers", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPushNotificationRequestContent
+		var body SetGuardianFactorsProviderPushNotificationRequest
 		peers.ContractJSON(t, "{\"provider\":\"guardian\"}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_policies", func(t *testing.T) {
 		ran++
-		var body SetGuardianPoliciesRequestContent
+		var body SetGuardianPoliciesRequest
 		peers.ContractJSON(t, "[]", &body)
 		res, err := c.Guardian.Policies.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3745,7 +3745,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var key string
 		peers.ContractJSON(t, "\"x\"", &key)
-		var body SetRulesConfigRequestContent
+		var body SetRulesConfigRequest
 		peers.ContractJSON(t, "{\"value\":\"MY_RULES_CONFIG_VALUE\"}", &body)
 		res, err := c.RulesConfigs.Set(ctx, key, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3754,11 +3754,11 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var language SelfServiceProfileCustomTextLanguageEnum
+		var language SelfServiceProfileCustomTextLanguage
 		peers.ContractJSON(t, "\"en\"", &language)
-		var pageParam SelfServiceProfileCustomTextPageEnum
+		var pageParam SelfServiceProfileCustomTextPage
 		peers.ContractJSON(t, "\"get-started\"", &pageParam)
-		var body SetSelfServiceProfileCustomTextRequestContent
+		var body SetSelfServiceProfileCustomTextRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.SelfServiceProfiles.CustomText.Set(ctx, id, language, pageParam, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3772,21 +3772,21 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("put_sms_providers", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderSMSRequestContent
+		var body SetGuardianFactorsProviderSMSRequest
 		peers.ContractJSON(t, "{\"provider\":\"auth0\"}", &body)
 		res, err := c.Guardian.Factors.SMS.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_sms_twilio_factor_provider", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderSMSTwilioRequestContent
+		var body SetGuardianFactorsProviderSMSTwilioRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.SMS.SetTwilioProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_sns", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPushNotificationSNSRequestContent
+		var body SetGuardianFactorsProviderPushNotificationSNSRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetSNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3795,21 +3795,21 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body ReplaceSynchronizedGroupsRequestContent
+		var body ReplaceSynchronizedGroupsRequest
 		peers.ContractJSON(t, "{\"groups\":[]}", &body)
 		err := c.Connections.DirectoryProvisioning.Set(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("put_twilio", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPhoneTwilioRequestContent
+		var body SetGuardianFactorsProviderPhoneTwilioRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Phone.SetTwilioProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_universal-login", func(t *testing.T) {
 		ran++
-		var body UpdateUniversalLoginTemplateRequestContent
+		var body UpdateUniversalLoginTemplateRequest
 		peers.ContractJSON(t, "\"x\"", &body)
 		err := c.Branding.Templates.UpdateUniversalLogin(ctx, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3818,14 +3818,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body ResetPhoneTemplateRequestContent
+		var body ResetPhoneTemplateRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Branding.Phone.Templates.Reset(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("revoke_refresh_tokens", func(t *testing.T) {
 		ran++
-		var body RevokeRefreshTokensRequestContent
+		var body RevokeRefreshTokensRequest
 		peers.ContractJSON(t, "{}", &body)
 		err := c.RefreshTokens.Revoke(ctx, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3855,7 +3855,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreatePhoneProviderSendTestRequestContent
+		var body CreatePhoneProviderSendTestRequest
 		peers.ContractJSON(t, "{\"to\":\"x\"}", &body)
 		res, err := c.Branding.Phone.Providers.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3864,7 +3864,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreatePhoneTemplateTestNotificationRequestContent
+		var body CreatePhoneTemplateTestNotificationRequest
 		peers.ContractJSON(t, "{\"to\":\"x\"}", &body)
 		res, err := c.Branding.Phone.Templates.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3873,7 +3873,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateExperimentRequestContent
+		var body UpdateExperimentRequest
 		peers.ContractJSON(t, "{\"allocations\":[{\"is_control\":true,\"variation_id\":\"var_a\"}]}", &body)
 		res, err := c.Experimentation.Experiments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3882,7 +3882,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateExperimentStatusRequestContent
+		var body UpdateExperimentStatusRequest
 		peers.ContractJSON(t, "{\"status\":\"active\"}", &body)
 		res, err := c.Experimentation.Experiments.UpdateStatus(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3891,7 +3891,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateFeatureFlagRequestContent
+		var body UpdateFeatureFlagRequest
 		peers.ContractJSON(t, "{\"description\":\"xxx\"}", &body)
 		res, err := c.Experimentation.FeatureFlags.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3900,7 +3900,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateFeatureFlagStatusRequestContent
+		var body UpdateFeatureFlagStatusRequest
 		peers.ContractJSON(t, "{\"status\":\"draft\"}", &body)
 		res, err := c.Experimentation.FeatureFlags.UpdateStatus(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3909,7 +3909,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateBrandingPhoneProviderRequestContent
+		var body UpdateBrandingPhoneProviderRequest
 		peers.ContractJSON(t, "{\"configuration\":{\"delivery_methods\":[\"text\"],\"sid\":\"x\"}}", &body)
 		res, err := c.Branding.Phone.Providers.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3918,7 +3918,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdatePhoneTemplateRequestContent
+		var body UpdatePhoneTemplateRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Branding.Phone.Templates.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3927,7 +3927,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateSegmentRequestContent
+		var body UpdateSegmentRequest
 		peers.ContractJSON(t, "{\"description\":\"xxx\"}", &body)
 		res, err := c.Experimentation.Segments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3938,7 +3938,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &id)
 		var vid string
 		peers.ContractJSON(t, "\"x\"", &vid)
-		var body UpdateVariationRequestContent
+		var body UpdateVariationRequest
 		peers.ContractJSON(t, "{\"description\":\"xxx\"}", &body)
 		res, err := c.Experimentation.FeatureFlags.Variations.Update(ctx, id, vid, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3947,7 +3947,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body RevokeUserAccessRequestContent
+		var body RevokeUserAccessRequest
 		peers.ContractJSON(t, "{}", &body)
 		err := c.Users.RevokeAccess(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)

@@ -43,7 +43,7 @@ func Example_quickstart() {
 		log.Fatal(err)
 	}
 	// List the users whose e-mail matches, one page with the total.
-	q, engine, totals := `email:"jane@example.com"`, auth0mgmt.SearchEngineVersionsEnumV3, true
+	q, engine, totals := `email:"jane@example.com"`, auth0mgmt.SearchEngineVersionsV3, true
 	page, err := c.Users.List(ctx, &auth0mgmt.UsersListParams{Q: &q, SearchEngine: &engine, IncludeTotals: &totals})
 	if err != nil {
 		log.Fatal(err)
@@ -58,7 +58,7 @@ func Example_quickstart() {
 	}
 	// Create a user, read it back, delete it.
 	email, password := "jane@example.com", os.Getenv("NEW_USER_PASSWORD")
-	created, err := c.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
+	created, err := c.Users.Create(ctx, auth0mgmt.CreateUserRequest{
 		Connection: "Username-Password-Authentication",
 		Email:      &email,
 		Password:   &password,
@@ -79,7 +79,7 @@ func Example_quickstart() {
 	}
 	// Create a role.
 	desc := "Reads invoices"
-	role, err := c.Roles.Create(ctx, auth0mgmt.CreateRoleRequestContent{Name: "invoice-reader", Description: &desc})
+	role, err := c.Roles.Create(ctx, auth0mgmt.CreateRoleRequest{Name: "invoice-reader", Description: &desc})
 	if err != nil {
 		log.Fatal(err)
 	}

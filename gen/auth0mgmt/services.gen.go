@@ -562,13 +562,13 @@ type ActionsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:actions.
 //
 // Arguments:
-//   - body: CreateActionRequestContent, sent as application/json (optional).
+//   - body: CreateActionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-action
-func (s *ActionsService) Create(ctx context.Context, body CreateActionRequestContent, opts ...Option) (*CreateActionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsCreate, facade.Args{Body: body}, opts, new(CreateActionResponseContent))
+func (s *ActionsService) Create(ctx context.Context, body CreateActionRequest, opts ...Option) (*CreateActionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsCreate, facade.Args{Body: body}, opts, new(CreateActionResponse))
 }
 
 // Delete sends DELETE /actions/actions/{id} (operation delete_action).
@@ -596,8 +596,8 @@ func (s *ActionsService) Delete(ctx context.Context, id string, params *ActionsD
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-deploy-action
-func (s *ActionsService) Deploy(ctx context.Context, id string, opts ...Option) (*DeployActionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsDeploy, facade.Args{Path: []any{id}}, opts, new(DeployActionResponseContent))
+func (s *ActionsService) Deploy(ctx context.Context, id string, opts ...Option) (*DeployActionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsDeploy, facade.Args{Path: []any{id}}, opts, new(DeployActionResponse))
 }
 
 // Get sends GET /actions/actions/{id} (operation get_action).
@@ -610,8 +610,8 @@ func (s *ActionsService) Deploy(ctx context.Context, id string, opts ...Option) 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action
-func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*GetActionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsGet, facade.Args{Path: []any{id}}, opts, new(GetActionResponseContent))
+func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*GetActionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsGet, facade.Args{Path: []any{id}}, opts, new(GetActionResponse))
 }
 
 // List sends GET /actions/actions (operation get_actions).
@@ -619,7 +619,7 @@ func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*G
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:actions.
 //
 // Arguments:
-//   - params.TriggerID: query parameter "triggerId", string (ActionTriggerTypeEnum), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
+//   - params.TriggerID: query parameter "triggerId", string (schema "ActionTriggerTypeEnum"), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
 //   - params.ActionName: query parameter "actionName", string.
 //   - params.Deployed: query parameter "deployed", boolean.
 //   - params.Page: query parameter "page", integer.
@@ -631,8 +631,8 @@ func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*G
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-actions
-func (s *ActionsService) List(ctx context.Context, params *ActionsListParams, opts ...Option) (*ListActionsPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsList, facade.Args{Query: params}, opts, new(ListActionsPaginatedResponseContent))
+func (s *ActionsService) List(ctx context.Context, params *ActionsListParams, opts ...Option) (*ListActionsPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsList, facade.Args{Query: params}, opts, new(ListActionsPaginatedResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -648,13 +648,13 @@ func (s *ActionsService) All(ctx context.Context, params *ActionsListParams, opt
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: TestActionRequestContent, sent as application/json (optional).
+//   - body: TestActionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-test-action
-func (s *ActionsService) Test(ctx context.Context, id string, body TestActionRequestContent, opts ...Option) (*TestActionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsTest, facade.Args{Path: []any{id}, Body: body}, opts, new(TestActionResponseContent))
+func (s *ActionsService) Test(ctx context.Context, id string, body TestActionRequest, opts ...Option) (*TestActionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsTest, facade.Args{Path: []any{id}, Body: body}, opts, new(TestActionResponse))
 }
 
 // Update sends PATCH /actions/actions/{id} (operation patch_action).
@@ -663,13 +663,13 @@ func (s *ActionsService) Test(ctx context.Context, id string, body TestActionReq
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateActionRequestContent, sent as application/json (optional).
+//   - body: UpdateActionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/patch-action
-func (s *ActionsService) Update(ctx context.Context, id string, body UpdateActionRequestContent, opts ...Option) (*UpdateActionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateActionResponseContent))
+func (s *ActionsService) Update(ctx context.Context, id string, body UpdateActionRequest, opts ...Option) (*UpdateActionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateActionResponse))
 }
 
 // ActionsExecutionsService holds the Actions.Executions operations of Auth0 Management API. It is a field of
@@ -688,8 +688,8 @@ type ActionsExecutionsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-execution
-func (s *ActionsExecutionsService) Get(ctx context.Context, id string, opts ...Option) (*GetActionExecutionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsExecutionsGet, facade.Args{Path: []any{id}}, opts, new(GetActionExecutionResponseContent))
+func (s *ActionsExecutionsService) Get(ctx context.Context, id string, opts ...Option) (*GetActionExecutionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsExecutionsGet, facade.Args{Path: []any{id}}, opts, new(GetActionExecutionResponse))
 }
 
 // ActionsModulesService holds the Actions.Modules operations of Auth0 Management API. It is a field of
@@ -705,13 +705,13 @@ type ActionsModulesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:actions.
 //
 // Arguments:
-//   - body: CreateActionModuleRequestContent, sent as application/json (optional).
+//   - body: CreateActionModuleRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-action-module
-func (s *ActionsModulesService) Create(ctx context.Context, body CreateActionModuleRequestContent, opts ...Option) (*CreateActionModuleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsModulesCreate, facade.Args{Body: body}, opts, new(CreateActionModuleResponseContent))
+func (s *ActionsModulesService) Create(ctx context.Context, body CreateActionModuleRequest, opts ...Option) (*CreateActionModuleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsModulesCreate, facade.Args{Body: body}, opts, new(CreateActionModuleResponse))
 }
 
 // Delete sends DELETE /actions/modules/{id} (operation delete_action_module).
@@ -738,8 +738,8 @@ func (s *ActionsModulesService) Delete(ctx context.Context, id string, opts ...O
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-module
-func (s *ActionsModulesService) Get(ctx context.Context, id string, opts ...Option) (*GetActionModuleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsModulesGet, facade.Args{Path: []any{id}}, opts, new(GetActionModuleResponseContent))
+func (s *ActionsModulesService) Get(ctx context.Context, id string, opts ...Option) (*GetActionModuleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsModulesGet, facade.Args{Path: []any{id}}, opts, new(GetActionModuleResponse))
 }
 
 // List sends GET /actions/modules (operation get_action_modules).
@@ -755,8 +755,8 @@ func (s *ActionsModulesService) Get(ctx context.Context, id string, opts ...Opti
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-modules
-func (s *ActionsModulesService) List(ctx context.Context, params *ActionsModulesListParams, opts ...Option) (*GetActionModulesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsModulesList, facade.Args{Query: params}, opts, new(GetActionModulesResponseContent))
+func (s *ActionsModulesService) List(ctx context.Context, params *ActionsModulesListParams, opts ...Option) (*GetActionModulesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsModulesList, facade.Args{Query: params}, opts, new(GetActionModulesResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -780,8 +780,8 @@ func (s *ActionsModulesService) All(ctx context.Context, params *ActionsModulesL
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-module-actions
-func (s *ActionsModulesService) ListActions(ctx context.Context, id string, params *ActionsModulesListActionsParams, opts ...Option) (*GetActionModuleActionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsModulesListActions, facade.Args{Path: []any{id}, Query: params}, opts, new(GetActionModuleActionsResponseContent))
+func (s *ActionsModulesService) ListActions(ctx context.Context, id string, params *ActionsModulesListActionsParams, opts ...Option) (*GetActionModuleActionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsModulesListActions, facade.Args{Path: []any{id}, Query: params}, opts, new(GetActionModuleActionsResponse))
 }
 
 // AllActions ranges over every item ListActions lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -797,13 +797,13 @@ func (s *ActionsModulesService) AllActions(ctx context.Context, id string, param
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: RollbackActionModuleRequestContent, sent as application/json (optional).
+//   - body: RollbackActionModuleRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-action-module-rollback
-func (s *ActionsModulesService) Rollback(ctx context.Context, id string, body RollbackActionModuleRequestContent, opts ...Option) (*RollbackActionModuleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsModulesRollback, facade.Args{Path: []any{id}, Body: body}, opts, new(RollbackActionModuleResponseContent))
+func (s *ActionsModulesService) Rollback(ctx context.Context, id string, body RollbackActionModuleRequest, opts ...Option) (*RollbackActionModuleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsModulesRollback, facade.Args{Path: []any{id}, Body: body}, opts, new(RollbackActionModuleResponse))
 }
 
 // Update sends PATCH /actions/modules/{id} (operation patch_action_module).
@@ -812,13 +812,13 @@ func (s *ActionsModulesService) Rollback(ctx context.Context, id string, body Ro
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateActionModuleRequestContent, sent as application/json (optional).
+//   - body: UpdateActionModuleRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/patch-action-module
-func (s *ActionsModulesService) Update(ctx context.Context, id string, body UpdateActionModuleRequestContent, opts ...Option) (*UpdateActionModuleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsModulesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateActionModuleResponseContent))
+func (s *ActionsModulesService) Update(ctx context.Context, id string, body UpdateActionModuleRequest, opts ...Option) (*UpdateActionModuleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsModulesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateActionModuleResponse))
 }
 
 // ActionsModulesVersionsService holds the Actions.Modules.Versions operations of Auth0 Management API. It is a field of
@@ -837,8 +837,8 @@ type ActionsModulesVersionsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 412.
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-action-module-version
-func (s *ActionsModulesVersionsService) Create(ctx context.Context, id string, opts ...Option) (*CreateActionModuleVersionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsCreate, facade.Args{Path: []any{id}}, opts, new(CreateActionModuleVersionResponseContent))
+func (s *ActionsModulesVersionsService) Create(ctx context.Context, id string, opts ...Option) (*CreateActionModuleVersionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsCreate, facade.Args{Path: []any{id}}, opts, new(CreateActionModuleVersionResponse))
 }
 
 // Get sends GET /actions/modules/{id}/versions/{versionId} (operation get_action_module_version).
@@ -852,8 +852,8 @@ func (s *ActionsModulesVersionsService) Create(ctx context.Context, id string, o
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-module-version
-func (s *ActionsModulesVersionsService) Get(ctx context.Context, id string, versionID string, opts ...Option) (*GetActionModuleVersionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsGet, facade.Args{Path: []any{id, versionID}}, opts, new(GetActionModuleVersionResponseContent))
+func (s *ActionsModulesVersionsService) Get(ctx context.Context, id, versionID string, opts ...Option) (*GetActionModuleVersionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsGet, facade.Args{Path: []any{id, versionID}}, opts, new(GetActionModuleVersionResponse))
 }
 
 // List sends GET /actions/modules/{id}/versions (operation get_action_module_versions).
@@ -870,8 +870,8 @@ func (s *ActionsModulesVersionsService) Get(ctx context.Context, id string, vers
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-module-versions
-func (s *ActionsModulesVersionsService) List(ctx context.Context, id string, params *ActionsModulesVersionsListParams, opts ...Option) (*GetActionModuleVersionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(GetActionModuleVersionsResponseContent))
+func (s *ActionsModulesVersionsService) List(ctx context.Context, id string, params *ActionsModulesVersionsListParams, opts ...Option) (*GetActionModuleVersionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(GetActionModuleVersionsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -896,8 +896,8 @@ type ActionsTriggersService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-triggers
-func (s *ActionsTriggersService) List(ctx context.Context, opts ...Option) (*ListActionTriggersResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsTriggersList, facade.Args{}, opts, new(ListActionTriggersResponseContent))
+func (s *ActionsTriggersService) List(ctx context.Context, opts ...Option) (*ListActionTriggersResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsTriggersList, facade.Args{}, opts, new(ListActionTriggersResponse))
 }
 
 // ActionsTriggersBindingsService holds the Actions.Triggers.Bindings operations of Auth0 Management API. It is a field of
@@ -911,7 +911,7 @@ type ActionsTriggersBindingsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:actions.
 //
 // Arguments:
-//   - triggerID: path parameter "triggerId", string (ActionTriggerTypeEnum), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
+//   - triggerID: path parameter "triggerId", string (schema "ActionTriggerTypeEnum"), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
 //   - params.Page: query parameter "page", integer.
 //   - params.PerPage: query parameter "per_page", integer.
 //
@@ -920,14 +920,14 @@ type ActionsTriggersBindingsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-bindings
-func (s *ActionsTriggersBindingsService) List(ctx context.Context, triggerID ActionTriggerTypeEnum, params *ActionsTriggersBindingsListParams, opts ...Option) (*ListActionBindingsPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsTriggersBindingsList, facade.Args{Path: []any{triggerID}, Query: params}, opts, new(ListActionBindingsPaginatedResponseContent))
+func (s *ActionsTriggersBindingsService) List(ctx context.Context, triggerID ActionTriggerType, params *ActionsTriggersBindingsListParams, opts ...Option) (*ListActionBindingsPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsTriggersBindingsList, facade.Args{Path: []any{triggerID}, Query: params}, opts, new(ListActionBindingsPaginatedResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /actions/triggers/{triggerId}/bindings (operation get_bindings).
-func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerID ActionTriggerTypeEnum, params *ActionsTriggersBindingsListParams, opts ...Option) iter.Seq2[ActionBinding, error] {
+func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerID ActionTriggerType, params *ActionsTriggersBindingsListParams, opts ...Option) iter.Seq2[ActionBinding, error] {
 	return facade.List[ActionBinding](ctx, s.rt, opActionsTriggersBindingsList, pagesActionsTriggersBindingsList, facade.Args{Path: []any{triggerID}, Query: params}, opts)
 }
 
@@ -936,14 +936,14 @@ func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerID Acti
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:actions.
 //
 // Arguments:
-//   - triggerID: path parameter "triggerId", string (ActionTriggerTypeEnum), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
-//   - body: UpdateActionBindingsRequestContent, sent as application/json (optional).
+//   - triggerID: path parameter "triggerId", string (schema "ActionTriggerTypeEnum"), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
+//   - body: UpdateActionBindingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/patch-bindings
-func (s *ActionsTriggersBindingsService) UpdateMany(ctx context.Context, triggerID ActionTriggerTypeEnum, body UpdateActionBindingsRequestContent, opts ...Option) (*UpdateActionBindingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsTriggersBindingsUpdateMany, facade.Args{Path: []any{triggerID}, Body: body}, opts, new(UpdateActionBindingsResponseContent))
+func (s *ActionsTriggersBindingsService) UpdateMany(ctx context.Context, triggerID ActionTriggerType, body UpdateActionBindingsRequest, opts ...Option) (*UpdateActionBindingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsTriggersBindingsUpdateMany, facade.Args{Path: []any{triggerID}, Body: body}, opts, new(UpdateActionBindingsResponse))
 }
 
 // ActionsVersionsService holds the Actions.Versions operations of Auth0 Management API. It is a field of
@@ -959,13 +959,13 @@ type ActionsVersionsService struct {
 // Arguments:
 //   - actionID: path parameter "actionId", string.
 //   - id: path parameter, string.
-//   - body: DeployActionVersionRequestContent, sent as application/json (optional).
+//   - body: DeployActionVersionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-deploy-draft-version
-func (s *ActionsVersionsService) Deploy(ctx context.Context, actionID string, id string, body DeployActionVersionRequestContent, opts ...Option) (*DeployActionVersionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsVersionsDeploy, facade.Args{Path: []any{actionID, id}, Body: body}, opts, new(DeployActionVersionResponseContent))
+func (s *ActionsVersionsService) Deploy(ctx context.Context, actionID, id string, body DeployActionVersionRequest, opts ...Option) (*DeployActionVersionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsVersionsDeploy, facade.Args{Path: []any{actionID, id}, Body: body}, opts, new(DeployActionVersionResponse))
 }
 
 // Get sends GET /actions/actions/{actionId}/versions/{id} (operation get_action_version).
@@ -979,8 +979,8 @@ func (s *ActionsVersionsService) Deploy(ctx context.Context, actionID string, id
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-version
-func (s *ActionsVersionsService) Get(ctx context.Context, actionID string, id string, opts ...Option) (*GetActionVersionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsVersionsGet, facade.Args{Path: []any{actionID, id}}, opts, new(GetActionVersionResponseContent))
+func (s *ActionsVersionsService) Get(ctx context.Context, actionID, id string, opts ...Option) (*GetActionVersionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsVersionsGet, facade.Args{Path: []any{actionID, id}}, opts, new(GetActionVersionResponse))
 }
 
 // List sends GET /actions/actions/{actionId}/versions (operation get_action_versions).
@@ -997,8 +997,8 @@ func (s *ActionsVersionsService) Get(ctx context.Context, actionID string, id st
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-versions
-func (s *ActionsVersionsService) List(ctx context.Context, actionID string, params *ActionsVersionsListParams, opts ...Option) (*ListActionVersionsPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opActionsVersionsList, facade.Args{Path: []any{actionID}, Query: params}, opts, new(ListActionVersionsPaginatedResponseContent))
+func (s *ActionsVersionsService) List(ctx context.Context, actionID string, params *ActionsVersionsListParams, opts ...Option) (*ListActionVersionsPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opActionsVersionsList, facade.Args{Path: []any{actionID}, Query: params}, opts, new(ListActionVersionsPaginatedResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1026,7 +1026,7 @@ type AnomalyBlocksService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, one of 2 schemas (AnomalyIPFormat).
+//   - id: path parameter, one of 2 schemas (schema "AnomalyIPFormat").
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -1040,7 +1040,7 @@ func (s *AnomalyBlocksService) CheckIP(ctx context.Context, id AnomalyIPFormat, 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, one of 2 schemas (AnomalyIPFormat).
+//   - id: path parameter, one of 2 schemas (schema "AnomalyIPFormat").
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -1079,8 +1079,8 @@ type AttackProtectionBotDetectionService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-bot-detection
-func (s *AttackProtectionBotDetectionService) Get(ctx context.Context, opts ...Option) (*GetBotDetectionSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionBotDetectionGet, facade.Args{}, opts, new(GetBotDetectionSettingsResponseContent))
+func (s *AttackProtectionBotDetectionService) Get(ctx context.Context, opts ...Option) (*GetBotDetectionSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBotDetectionGet, facade.Args{}, opts, new(GetBotDetectionSettingsResponse))
 }
 
 // Update sends PATCH /attack-protection/bot-detection (operation patch_bot-detection).
@@ -1088,13 +1088,13 @@ func (s *AttackProtectionBotDetectionService) Get(ctx context.Context, opts ...O
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:attack_protection.
 //
 // Arguments:
-//   - body: UpdateBotDetectionSettingsRequestContent, sent as application/json (optional).
+//   - body: UpdateBotDetectionSettingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-bot-detection
-func (s *AttackProtectionBotDetectionService) Update(ctx context.Context, body UpdateBotDetectionSettingsRequestContent, opts ...Option) (*UpdateBotDetectionSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionBotDetectionUpdate, facade.Args{Body: body}, opts, new(UpdateBotDetectionSettingsResponseContent))
+func (s *AttackProtectionBotDetectionService) Update(ctx context.Context, body UpdateBotDetectionSettingsRequest, opts ...Option) (*UpdateBotDetectionSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBotDetectionUpdate, facade.Args{Body: body}, opts, new(UpdateBotDetectionSettingsResponse))
 }
 
 // AttackProtectionBreachedPasswordDetectionService holds the AttackProtection.BreachedPasswordDetection operations of Auth0 Management API. It is a field of
@@ -1110,8 +1110,8 @@ type AttackProtectionBreachedPasswordDetectionService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-breached-password-detection
-func (s *AttackProtectionBreachedPasswordDetectionService) Get(ctx context.Context, opts ...Option) (*GetBreachedPasswordDetectionSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionBreachedPasswordDetectionGet, facade.Args{}, opts, new(GetBreachedPasswordDetectionSettingsResponseContent))
+func (s *AttackProtectionBreachedPasswordDetectionService) Get(ctx context.Context, opts ...Option) (*GetBreachedPasswordDetectionSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBreachedPasswordDetectionGet, facade.Args{}, opts, new(GetBreachedPasswordDetectionSettingsResponse))
 }
 
 // Update sends PATCH /attack-protection/breached-password-detection (operation patch_breached-password-detection).
@@ -1119,13 +1119,13 @@ func (s *AttackProtectionBreachedPasswordDetectionService) Get(ctx context.Conte
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:attack_protection.
 //
 // Arguments:
-//   - body: UpdateBreachedPasswordDetectionSettingsRequestContent, sent as application/json (optional).
+//   - body: UpdateBreachedPasswordDetectionSettingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-breached-password-detection
-func (s *AttackProtectionBreachedPasswordDetectionService) Update(ctx context.Context, body UpdateBreachedPasswordDetectionSettingsRequestContent, opts ...Option) (*UpdateBreachedPasswordDetectionSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionBreachedPasswordDetectionUpdate, facade.Args{Body: body}, opts, new(UpdateBreachedPasswordDetectionSettingsResponseContent))
+func (s *AttackProtectionBreachedPasswordDetectionService) Update(ctx context.Context, body UpdateBreachedPasswordDetectionSettingsRequest, opts ...Option) (*UpdateBreachedPasswordDetectionSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBreachedPasswordDetectionUpdate, facade.Args{Body: body}, opts, new(UpdateBreachedPasswordDetectionSettingsResponse))
 }
 
 // AttackProtectionBruteForceProtectionService holds the AttackProtection.BruteForceProtection operations of Auth0 Management API. It is a field of
@@ -1141,8 +1141,8 @@ type AttackProtectionBruteForceProtectionService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-brute-force-protection
-func (s *AttackProtectionBruteForceProtectionService) Get(ctx context.Context, opts ...Option) (*GetBruteForceSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionBruteForceProtectionGet, facade.Args{}, opts, new(GetBruteForceSettingsResponseContent))
+func (s *AttackProtectionBruteForceProtectionService) Get(ctx context.Context, opts ...Option) (*GetBruteForceSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBruteForceProtectionGet, facade.Args{}, opts, new(GetBruteForceSettingsResponse))
 }
 
 // Update sends PATCH /attack-protection/brute-force-protection (operation patch_brute-force-protection).
@@ -1150,13 +1150,13 @@ func (s *AttackProtectionBruteForceProtectionService) Get(ctx context.Context, o
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:attack_protection.
 //
 // Arguments:
-//   - body: UpdateBruteForceSettingsRequestContent, sent as application/json (optional).
+//   - body: UpdateBruteForceSettingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-brute-force-protection
-func (s *AttackProtectionBruteForceProtectionService) Update(ctx context.Context, body UpdateBruteForceSettingsRequestContent, opts ...Option) (*UpdateBruteForceSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionBruteForceProtectionUpdate, facade.Args{Body: body}, opts, new(UpdateBruteForceSettingsResponseContent))
+func (s *AttackProtectionBruteForceProtectionService) Update(ctx context.Context, body UpdateBruteForceSettingsRequest, opts ...Option) (*UpdateBruteForceSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBruteForceProtectionUpdate, facade.Args{Body: body}, opts, new(UpdateBruteForceSettingsResponse))
 }
 
 // AttackProtectionCaptchaService holds the AttackProtection.Captcha operations of Auth0 Management API. It is a field of
@@ -1172,8 +1172,8 @@ type AttackProtectionCaptchaService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-captcha
-func (s *AttackProtectionCaptchaService) Get(ctx context.Context, opts ...Option) (*GetAttackProtectionCaptchaResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionCaptchaGet, facade.Args{}, opts, new(GetAttackProtectionCaptchaResponseContent))
+func (s *AttackProtectionCaptchaService) Get(ctx context.Context, opts ...Option) (*GetAttackProtectionCaptchaResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionCaptchaGet, facade.Args{}, opts, new(GetAttackProtectionCaptchaResponse))
 }
 
 // Update sends PATCH /attack-protection/captcha (operation patch_captcha).
@@ -1181,13 +1181,13 @@ func (s *AttackProtectionCaptchaService) Get(ctx context.Context, opts ...Option
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:attack_protection.
 //
 // Arguments:
-//   - body: UpdateAttackProtectionCaptchaRequestContent, sent as application/json (optional).
+//   - body: UpdateAttackProtectionCaptchaRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-captcha
-func (s *AttackProtectionCaptchaService) Update(ctx context.Context, body UpdateAttackProtectionCaptchaRequestContent, opts ...Option) (*UpdateAttackProtectionCaptchaResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionCaptchaUpdate, facade.Args{Body: body}, opts, new(UpdateAttackProtectionCaptchaResponseContent))
+func (s *AttackProtectionCaptchaService) Update(ctx context.Context, body UpdateAttackProtectionCaptchaRequest, opts ...Option) (*UpdateAttackProtectionCaptchaResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionCaptchaUpdate, facade.Args{Body: body}, opts, new(UpdateAttackProtectionCaptchaResponse))
 }
 
 // AttackProtectionPhoneProviderProtectionService holds the AttackProtection.PhoneProviderProtection operations of Auth0 Management API. It is a field of
@@ -1203,8 +1203,8 @@ type AttackProtectionPhoneProviderProtectionService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-phone-provider-protection
-func (s *AttackProtectionPhoneProviderProtectionService) Get(ctx context.Context, opts ...Option) (*GetPhoneProviderProtectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionPhoneProviderProtectionGet, facade.Args{}, opts, new(GetPhoneProviderProtectionResponseContent))
+func (s *AttackProtectionPhoneProviderProtectionService) Get(ctx context.Context, opts ...Option) (*GetPhoneProviderProtectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionPhoneProviderProtectionGet, facade.Args{}, opts, new(GetPhoneProviderProtectionResponse))
 }
 
 // Patch sends PATCH /attack-protection/phone-provider-protection (operation patch_phone-provider-protection).
@@ -1212,13 +1212,13 @@ func (s *AttackProtectionPhoneProviderProtectionService) Get(ctx context.Context
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:attack_protection.
 //
 // Arguments:
-//   - body: PatchPhoneProviderProtectionRequestContent, sent as application/json (optional).
+//   - body: PatchPhoneProviderProtectionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-phone-provider-protection
-func (s *AttackProtectionPhoneProviderProtectionService) Patch(ctx context.Context, body PatchPhoneProviderProtectionRequestContent, opts ...Option) (*PatchPhoneProviderProtectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionPhoneProviderProtectionPatch, facade.Args{Body: body}, opts, new(PatchPhoneProviderProtectionResponseContent))
+func (s *AttackProtectionPhoneProviderProtectionService) Patch(ctx context.Context, body PatchPhoneProviderProtectionRequest, opts ...Option) (*PatchPhoneProviderProtectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionPhoneProviderProtectionPatch, facade.Args{Body: body}, opts, new(PatchPhoneProviderProtectionResponse))
 }
 
 // AttackProtectionSuspiciousIPThrottlingService holds the AttackProtection.SuspiciousIPThrottling operations of Auth0 Management API. It is a field of
@@ -1234,8 +1234,8 @@ type AttackProtectionSuspiciousIPThrottlingService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-suspicious-ip-throttling
-func (s *AttackProtectionSuspiciousIPThrottlingService) Get(ctx context.Context, opts ...Option) (*GetSuspiciousIPThrottlingSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingGet, facade.Args{}, opts, new(GetSuspiciousIPThrottlingSettingsResponseContent))
+func (s *AttackProtectionSuspiciousIPThrottlingService) Get(ctx context.Context, opts ...Option) (*GetSuspiciousIPThrottlingSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingGet, facade.Args{}, opts, new(GetSuspiciousIPThrottlingSettingsResponse))
 }
 
 // Update sends PATCH /attack-protection/suspicious-ip-throttling (operation patch_suspicious-ip-throttling).
@@ -1243,13 +1243,13 @@ func (s *AttackProtectionSuspiciousIPThrottlingService) Get(ctx context.Context,
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:attack_protection.
 //
 // Arguments:
-//   - body: UpdateSuspiciousIPThrottlingSettingsRequestContent, sent as application/json (optional).
+//   - body: UpdateSuspiciousIPThrottlingSettingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-suspicious-ip-throttling
-func (s *AttackProtectionSuspiciousIPThrottlingService) Update(ctx context.Context, body UpdateSuspiciousIPThrottlingSettingsRequestContent, opts ...Option) (*UpdateSuspiciousIPThrottlingSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingUpdate, facade.Args{Body: body}, opts, new(UpdateSuspiciousIPThrottlingSettingsResponseContent))
+func (s *AttackProtectionSuspiciousIPThrottlingService) Update(ctx context.Context, body UpdateSuspiciousIPThrottlingSettingsRequest, opts ...Option) (*UpdateSuspiciousIPThrottlingSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingUpdate, facade.Args{Body: body}, opts, new(UpdateSuspiciousIPThrottlingSettingsResponse))
 }
 
 // BrandingService holds the Branding operations of Auth0 Management API. It is a field of
@@ -1271,8 +1271,8 @@ type BrandingService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-branding
-func (s *BrandingService) Get(ctx context.Context, opts ...Option) (*GetBrandingResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingGet, facade.Args{}, opts, new(GetBrandingResponseContent))
+func (s *BrandingService) Get(ctx context.Context, opts ...Option) (*GetBrandingResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingGet, facade.Args{}, opts, new(GetBrandingResponse))
 }
 
 // Update sends PATCH /branding (operation patch_branding).
@@ -1280,13 +1280,13 @@ func (s *BrandingService) Get(ctx context.Context, opts ...Option) (*GetBranding
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:branding.
 //
 // Arguments:
-//   - body: UpdateBrandingRequestContent, sent as application/json (optional).
+//   - body: UpdateBrandingRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/patch-branding
-func (s *BrandingService) Update(ctx context.Context, body UpdateBrandingRequestContent, opts ...Option) (*UpdateBrandingResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingUpdate, facade.Args{Body: body}, opts, new(UpdateBrandingResponseContent))
+func (s *BrandingService) Update(ctx context.Context, body UpdateBrandingRequest, opts ...Option) (*UpdateBrandingResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingUpdate, facade.Args{Body: body}, opts, new(UpdateBrandingResponse))
 }
 
 // BrandingPhoneService holds the Branding.Phone operations of Auth0 Management API. It is a field of
@@ -1309,13 +1309,13 @@ type BrandingPhoneProvidersService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:phone_providers.
 //
 // Arguments:
-//   - body: CreateBrandingPhoneProviderRequestContent, sent as application/json (optional).
+//   - body: CreateBrandingPhoneProviderRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/create-phone-provider
-func (s *BrandingPhoneProvidersService) Create(ctx context.Context, body CreateBrandingPhoneProviderRequestContent, opts ...Option) (*CreateBrandingPhoneProviderResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersCreate, facade.Args{Body: body}, opts, new(CreateBrandingPhoneProviderResponseContent))
+func (s *BrandingPhoneProvidersService) Create(ctx context.Context, body CreateBrandingPhoneProviderRequest, opts ...Option) (*CreateBrandingPhoneProviderResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersCreate, facade.Args{Body: body}, opts, new(CreateBrandingPhoneProviderResponse))
 }
 
 // Delete sends DELETE /branding/phone/providers/{id} (operation delete_phone_provider).
@@ -1342,8 +1342,8 @@ func (s *BrandingPhoneProvidersService) Delete(ctx context.Context, id string, o
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-phone-provider
-func (s *BrandingPhoneProvidersService) Get(ctx context.Context, id string, opts ...Option) (*GetBrandingPhoneProviderResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersGet, facade.Args{Path: []any{id}}, opts, new(GetBrandingPhoneProviderResponseContent))
+func (s *BrandingPhoneProvidersService) Get(ctx context.Context, id string, opts ...Option) (*GetBrandingPhoneProviderResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersGet, facade.Args{Path: []any{id}}, opts, new(GetBrandingPhoneProviderResponse))
 }
 
 // List sends GET /branding/phone/providers (operation get_branding_phone_providers).
@@ -1356,8 +1356,8 @@ func (s *BrandingPhoneProvidersService) Get(ctx context.Context, id string, opts
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-branding-phone-providers
-func (s *BrandingPhoneProvidersService) List(ctx context.Context, params *BrandingPhoneProvidersListParams, opts ...Option) (*ListBrandingPhoneProvidersResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersList, facade.Args{Query: params}, opts, new(ListBrandingPhoneProvidersResponseContent))
+func (s *BrandingPhoneProvidersService) List(ctx context.Context, params *BrandingPhoneProvidersListParams, opts ...Option) (*ListBrandingPhoneProvidersResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersList, facade.Args{Query: params}, opts, new(ListBrandingPhoneProvidersResponse))
 }
 
 // Test sends POST /branding/phone/providers/{id}/try (operation try_phone_provider).
@@ -1366,13 +1366,13 @@ func (s *BrandingPhoneProvidersService) List(ctx context.Context, params *Brandi
 //
 // Arguments:
 //   - id: path parameter, string, 1 to 255 characters.
-//   - body: CreatePhoneProviderSendTestRequestContent, sent as application/json (optional).
+//   - body: CreatePhoneProviderSendTestRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/try-phone-provider
-func (s *BrandingPhoneProvidersService) Test(ctx context.Context, id string, body CreatePhoneProviderSendTestRequestContent, opts ...Option) (*CreatePhoneProviderSendTestResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersTest, facade.Args{Path: []any{id}, Body: body}, opts, new(CreatePhoneProviderSendTestResponseContent))
+func (s *BrandingPhoneProvidersService) Test(ctx context.Context, id string, body CreatePhoneProviderSendTestRequest, opts ...Option) (*CreatePhoneProviderSendTestResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersTest, facade.Args{Path: []any{id}, Body: body}, opts, new(CreatePhoneProviderSendTestResponse))
 }
 
 // Update sends PATCH /branding/phone/providers/{id} (operation update_phone_provider).
@@ -1381,13 +1381,13 @@ func (s *BrandingPhoneProvidersService) Test(ctx context.Context, id string, bod
 //
 // Arguments:
 //   - id: path parameter, string, 1 to 255 characters.
-//   - body: UpdateBrandingPhoneProviderRequestContent, sent as application/json (optional).
+//   - body: UpdateBrandingPhoneProviderRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/update-phone-provider
-func (s *BrandingPhoneProvidersService) Update(ctx context.Context, id string, body UpdateBrandingPhoneProviderRequestContent, opts ...Option) (*UpdateBrandingPhoneProviderResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateBrandingPhoneProviderResponseContent))
+func (s *BrandingPhoneProvidersService) Update(ctx context.Context, id string, body UpdateBrandingPhoneProviderRequest, opts ...Option) (*UpdateBrandingPhoneProviderResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateBrandingPhoneProviderResponse))
 }
 
 // BrandingPhoneTemplatesService holds the Branding.Phone.Templates operations of Auth0 Management API. It is a field of
@@ -1401,13 +1401,13 @@ type BrandingPhoneTemplatesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:phone_templates.
 //
 // Arguments:
-//   - body: CreatePhoneTemplateRequestContent, sent as application/json (optional).
+//   - body: CreatePhoneTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/create-phone-template
-func (s *BrandingPhoneTemplatesService) Create(ctx context.Context, body CreatePhoneTemplateRequestContent, opts ...Option) (*CreatePhoneTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesCreate, facade.Args{Body: body}, opts, new(CreatePhoneTemplateResponseContent))
+func (s *BrandingPhoneTemplatesService) Create(ctx context.Context, body CreatePhoneTemplateRequest, opts ...Option) (*CreatePhoneTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesCreate, facade.Args{Body: body}, opts, new(CreatePhoneTemplateResponse))
 }
 
 // Delete sends DELETE /branding/phone/templates/{id} (operation delete_phone_template).
@@ -1434,8 +1434,8 @@ func (s *BrandingPhoneTemplatesService) Delete(ctx context.Context, id string, o
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-phone-template
-func (s *BrandingPhoneTemplatesService) Get(ctx context.Context, id string, opts ...Option) (*GetPhoneTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesGet, facade.Args{Path: []any{id}}, opts, new(GetPhoneTemplateResponseContent))
+func (s *BrandingPhoneTemplatesService) Get(ctx context.Context, id string, opts ...Option) (*GetPhoneTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesGet, facade.Args{Path: []any{id}}, opts, new(GetPhoneTemplateResponse))
 }
 
 // List sends GET /branding/phone/templates (operation get_phone_templates).
@@ -1448,8 +1448,8 @@ func (s *BrandingPhoneTemplatesService) Get(ctx context.Context, id string, opts
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-phone-templates
-func (s *BrandingPhoneTemplatesService) List(ctx context.Context, params *BrandingPhoneTemplatesListParams, opts ...Option) (*ListPhoneTemplatesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesList, facade.Args{Query: params}, opts, new(ListPhoneTemplatesResponseContent))
+func (s *BrandingPhoneTemplatesService) List(ctx context.Context, params *BrandingPhoneTemplatesListParams, opts ...Option) (*ListPhoneTemplatesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesList, facade.Args{Query: params}, opts, new(ListPhoneTemplatesResponse))
 }
 
 // Reset sends PATCH /branding/phone/templates/{id}/reset (operation reset_phone_template).
@@ -1458,13 +1458,13 @@ func (s *BrandingPhoneTemplatesService) List(ctx context.Context, params *Brandi
 //
 // Arguments:
 //   - id: path parameter, string, 1 to 255 characters.
-//   - body: ResetPhoneTemplateRequestContent, sent as application/json (optional).
+//   - body: ResetPhoneTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/reset-phone-template
-func (s *BrandingPhoneTemplatesService) Reset(ctx context.Context, id string, body ResetPhoneTemplateRequestContent, opts ...Option) (*ResetPhoneTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesReset, facade.Args{Path: []any{id}, Body: body}, opts, new(ResetPhoneTemplateResponseContent))
+func (s *BrandingPhoneTemplatesService) Reset(ctx context.Context, id string, body ResetPhoneTemplateRequest, opts ...Option) (*ResetPhoneTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesReset, facade.Args{Path: []any{id}, Body: body}, opts, new(ResetPhoneTemplateResponse))
 }
 
 // Test sends POST /branding/phone/templates/{id}/try (operation try_phone_template).
@@ -1473,14 +1473,14 @@ func (s *BrandingPhoneTemplatesService) Reset(ctx context.Context, id string, bo
 //
 // Arguments:
 //   - id: path parameter, string, 1 to 255 characters.
-//   - body: CreatePhoneTemplateTestNotificationRequestContent, sent as application/json (optional).
+//   - body: CreatePhoneTemplateTestNotificationRequest, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/try-phone-template
-func (s *BrandingPhoneTemplatesService) Test(ctx context.Context, id string, body CreatePhoneTemplateTestNotificationRequestContent, opts ...Option) (*CreatePhoneTemplateTestNotificationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesTest, facade.Args{Path: []any{id}, Body: body}, opts, new(CreatePhoneTemplateTestNotificationResponseContent))
+func (s *BrandingPhoneTemplatesService) Test(ctx context.Context, id string, body CreatePhoneTemplateTestNotificationRequest, opts ...Option) (*CreatePhoneTemplateTestNotificationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesTest, facade.Args{Path: []any{id}, Body: body}, opts, new(CreatePhoneTemplateTestNotificationResponse))
 }
 
 // Update sends PATCH /branding/phone/templates/{id} (operation update_phone_template).
@@ -1489,13 +1489,13 @@ func (s *BrandingPhoneTemplatesService) Test(ctx context.Context, id string, bod
 //
 // Arguments:
 //   - id: path parameter, string, 1 to 255 characters.
-//   - body: UpdatePhoneTemplateRequestContent, sent as application/json (optional).
+//   - body: UpdatePhoneTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/update-phone-template
-func (s *BrandingPhoneTemplatesService) Update(ctx context.Context, id string, body UpdatePhoneTemplateRequestContent, opts ...Option) (*UpdatePhoneTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdatePhoneTemplateResponseContent))
+func (s *BrandingPhoneTemplatesService) Update(ctx context.Context, id string, body UpdatePhoneTemplateRequest, opts ...Option) (*UpdatePhoneTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdatePhoneTemplateResponse))
 }
 
 // BrandingTemplatesService holds the Branding.Templates operations of Auth0 Management API. It is a field of
@@ -1522,8 +1522,8 @@ func (s *BrandingTemplatesService) DeleteUniversalLogin(ctx context.Context, opt
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-universal-login
-func (s *BrandingTemplatesService) GetUniversalLogin(ctx context.Context, opts ...Option) (*GetUniversalLoginTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingTemplatesGetUniversalLogin, facade.Args{}, opts, new(GetUniversalLoginTemplateResponseContent))
+func (s *BrandingTemplatesService) GetUniversalLogin(ctx context.Context, opts ...Option) (*GetUniversalLoginTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingTemplatesGetUniversalLogin, facade.Args{}, opts, new(GetUniversalLoginTemplateResponse))
 }
 
 // UpdateUniversalLogin sends PUT /branding/templates/universal-login (operation put_universal-login).
@@ -1531,12 +1531,12 @@ func (s *BrandingTemplatesService) GetUniversalLogin(ctx context.Context, opts .
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:branding.
 //
 // Arguments:
-//   - body: UpdateUniversalLoginTemplateRequestContent, sent as application/json (optional).
+//   - body: UpdateUniversalLoginTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/put-universal-login
-func (s *BrandingTemplatesService) UpdateUniversalLogin(ctx context.Context, body UpdateUniversalLoginTemplateRequestContent, opts ...Option) error {
+func (s *BrandingTemplatesService) UpdateUniversalLogin(ctx context.Context, body UpdateUniversalLoginTemplateRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opBrandingTemplatesUpdateUniversalLogin, facade.Args{Body: body}, opts)
 }
 
@@ -1551,13 +1551,13 @@ type BrandingThemesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:branding.
 //
 // Arguments:
-//   - body: CreateBrandingThemeRequestContent, sent as application/json (optional).
+//   - body: CreateBrandingThemeRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/post-branding-theme
-func (s *BrandingThemesService) Create(ctx context.Context, body CreateBrandingThemeRequestContent, opts ...Option) (*CreateBrandingThemeResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingThemesCreate, facade.Args{Body: body}, opts, new(CreateBrandingThemeResponseContent))
+func (s *BrandingThemesService) Create(ctx context.Context, body CreateBrandingThemeRequest, opts ...Option) (*CreateBrandingThemeResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingThemesCreate, facade.Args{Body: body}, opts, new(CreateBrandingThemeResponse))
 }
 
 // Delete sends DELETE /branding/themes/{themeId} (operation delete_branding_theme).
@@ -1584,8 +1584,8 @@ func (s *BrandingThemesService) Delete(ctx context.Context, themeID string, opts
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-branding-theme
-func (s *BrandingThemesService) Get(ctx context.Context, themeID string, opts ...Option) (*GetBrandingThemeResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingThemesGet, facade.Args{Path: []any{themeID}}, opts, new(GetBrandingThemeResponseContent))
+func (s *BrandingThemesService) Get(ctx context.Context, themeID string, opts ...Option) (*GetBrandingThemeResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingThemesGet, facade.Args{Path: []any{themeID}}, opts, new(GetBrandingThemeResponse))
 }
 
 // GetDefault sends GET /branding/themes/default (operation get_default_branding_theme).
@@ -1595,8 +1595,8 @@ func (s *BrandingThemesService) Get(ctx context.Context, themeID string, opts ..
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-default-branding-theme
-func (s *BrandingThemesService) GetDefault(ctx context.Context, opts ...Option) (*GetBrandingDefaultThemeResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingThemesGetDefault, facade.Args{}, opts, new(GetBrandingDefaultThemeResponseContent))
+func (s *BrandingThemesService) GetDefault(ctx context.Context, opts ...Option) (*GetBrandingDefaultThemeResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingThemesGetDefault, facade.Args{}, opts, new(GetBrandingDefaultThemeResponse))
 }
 
 // Update sends PATCH /branding/themes/{themeId} (operation patch_branding_theme).
@@ -1605,13 +1605,13 @@ func (s *BrandingThemesService) GetDefault(ctx context.Context, opts ...Option) 
 //
 // Arguments:
 //   - themeID: path parameter "themeId", string.
-//   - body: UpdateBrandingThemeRequestContent, sent as application/json (optional).
+//   - body: UpdateBrandingThemeRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/patch-branding-theme
-func (s *BrandingThemesService) Update(ctx context.Context, themeID string, body UpdateBrandingThemeRequestContent, opts ...Option) (*UpdateBrandingThemeResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opBrandingThemesUpdate, facade.Args{Path: []any{themeID}, Body: body}, opts, new(UpdateBrandingThemeResponseContent))
+func (s *BrandingThemesService) Update(ctx context.Context, themeID string, body UpdateBrandingThemeRequest, opts ...Option) (*UpdateBrandingThemeResponse, error) {
+	return facade.Fetch(ctx, s.rt, opBrandingThemesUpdate, facade.Args{Path: []any{themeID}, Body: body}, opts, new(UpdateBrandingThemeResponse))
 }
 
 // ClientGrantsService holds the ClientGrants operations of Auth0 Management API. It is a field of
@@ -1627,13 +1627,13 @@ type ClientGrantsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:client_grants.
 //
 // Arguments:
-//   - body: CreateClientGrantRequestContent, sent as application/json (optional).
+//   - body: CreateClientGrantRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/post-client-grants
-func (s *ClientGrantsService) Create(ctx context.Context, body CreateClientGrantRequestContent, opts ...Option) (*CreateClientGrantResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientGrantsCreate, facade.Args{Body: body}, opts, new(CreateClientGrantResponseContent))
+func (s *ClientGrantsService) Create(ctx context.Context, body CreateClientGrantRequest, opts ...Option) (*CreateClientGrantResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientGrantsCreate, facade.Args{Body: body}, opts, new(CreateClientGrantResponse))
 }
 
 // Delete sends DELETE /client-grants/{id} (operation delete_client-grants_by_id).
@@ -1660,8 +1660,8 @@ func (s *ClientGrantsService) Delete(ctx context.Context, id string, opts ...Opt
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/get-client-grant
-func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Option) (*GetClientGrantResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientGrantsGet, facade.Args{Path: []any{id}}, opts, new(GetClientGrantResponseContent))
+func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Option) (*GetClientGrantResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientGrantsGet, facade.Args{Path: []any{id}}, opts, new(GetClientGrantResponse))
 }
 
 // List sends GET /client-grants (operation get_client-grants).
@@ -1676,24 +1676,24 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Option
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.Audience: query parameter "audience", string.
 //   - params.ClientID: query parameter "client_id", string.
-//   - params.AllowAnyOrganization: query parameter "allow_any_organization", boolean (ClientGrantAllowAnyOrganizationEnum), one of true.
-//   - params.SubjectType: query parameter "subject_type", string (ClientGrantSubjectTypeEnum), one of "client", "user".
-//   - params.DefaultFor: query parameter "default_for", string (ClientGrantDefaultForEnum), one of "third_party_clients".
+//   - params.AllowAnyOrganization: query parameter "allow_any_organization", boolean (schema "ClientGrantAllowAnyOrganizationEnum"), one of true.
+//   - params.SubjectType: query parameter "subject_type", string (schema "ClientGrantSubjectTypeEnum"), one of "client", "user".
+//   - params.DefaultFor: query parameter "default_for", string (schema "ClientGrantDefaultForEnum"), one of "third_party_clients".
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/get-client-grants
-func (s *ClientGrantsService) List(ctx context.Context, params *ClientGrantsListParams, opts ...Option) (*ListClientGrantResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientGrantsList, facade.Args{Query: params}, opts, new(ListClientGrantResponseContent))
+func (s *ClientGrantsService) List(ctx context.Context, params *ClientGrantsListParams, opts ...Option) (*ListClientGrantResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientGrantsList, facade.Args{Query: params}, opts, new(ListClientGrantResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /client-grants (operation get_client-grants).
-func (s *ClientGrantsService) All(ctx context.Context, params *ClientGrantsListParams, opts ...Option) iter.Seq2[ClientGrantResponseContent, error] {
-	return facade.List[ClientGrantResponseContent](ctx, s.rt, opClientGrantsList, pagesClientGrantsList, facade.Args{Query: params}, opts)
+func (s *ClientGrantsService) All(ctx context.Context, params *ClientGrantsListParams, opts ...Option) iter.Seq2[ClientGrantResponse, error] {
+	return facade.List[ClientGrantResponse](ctx, s.rt, opClientGrantsList, pagesClientGrantsList, facade.Args{Query: params}, opts)
 }
 
 // Update sends PATCH /client-grants/{id} (operation patch_client-grants_by_id).
@@ -1702,13 +1702,13 @@ func (s *ClientGrantsService) All(ctx context.Context, params *ClientGrantsListP
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateClientGrantRequestContent, sent as application/json (optional).
+//   - body: UpdateClientGrantRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/patch-client-grants-by-id
-func (s *ClientGrantsService) Update(ctx context.Context, id string, body UpdateClientGrantRequestContent, opts ...Option) (*UpdateClientGrantResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientGrantsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateClientGrantResponseContent))
+func (s *ClientGrantsService) Update(ctx context.Context, id string, body UpdateClientGrantRequest, opts ...Option) (*UpdateClientGrantResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientGrantsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateClientGrantResponse))
 }
 
 // ClientGrantsOrganizationsService holds the ClientGrants.Organizations operations of Auth0 Management API. It is a field of
@@ -1734,8 +1734,8 @@ type ClientGrantsOrganizationsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/get-client-grant-organizations
-func (s *ClientGrantsOrganizationsService) List(ctx context.Context, id string, params *ClientGrantsOrganizationsListParams, opts ...Option) (*ListClientGrantOrganizationsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientGrantsOrganizationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListClientGrantOrganizationsResponseContent))
+func (s *ClientGrantsOrganizationsService) List(ctx context.Context, id string, params *ClientGrantsOrganizationsListParams, opts ...Option) (*ListClientGrantOrganizationsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientGrantsOrganizationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListClientGrantOrganizationsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1760,13 +1760,13 @@ type ClientsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:clients.
 //
 // Arguments:
-//   - body: CreateClientRequestContent, sent as application/json (optional).
+//   - body: CreateClientRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-clients
-func (s *ClientsService) Create(ctx context.Context, body CreateClientRequestContent, opts ...Option) (*CreateClientResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsCreate, facade.Args{Body: body}, opts, new(CreateClientResponseContent))
+func (s *ClientsService) Create(ctx context.Context, body CreateClientRequest, opts ...Option) (*CreateClientResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsCreate, facade.Args{Body: body}, opts, new(CreateClientResponse))
 }
 
 // Delete sends DELETE /clients/{id} (operation delete_clients_by_id).
@@ -1795,8 +1795,8 @@ func (s *ClientsService) Delete(ctx context.Context, id string, opts ...Option) 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/get-clients-by-id
-func (s *ClientsService) Get(ctx context.Context, id string, params *ClientsGetParams, opts ...Option) (*GetClientResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetClientResponseContent))
+func (s *ClientsService) Get(ctx context.Context, id string, params *ClientsGetParams, opts ...Option) (*GetClientResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetClientResponse))
 }
 
 // List sends GET /clients (operation get_clients).
@@ -1822,8 +1822,8 @@ func (s *ClientsService) Get(ctx context.Context, id string, params *ClientsGetP
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/get-clients
-func (s *ClientsService) List(ctx context.Context, params *ClientsListParams, opts ...Option) (*ListClientsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsList, facade.Args{Query: params}, opts, new(ListClientsResponseContent))
+func (s *ClientsService) List(ctx context.Context, params *ClientsListParams, opts ...Option) (*ListClientsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsList, facade.Args{Query: params}, opts, new(ListClientsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1838,13 +1838,13 @@ func (s *ClientsService) All(ctx context.Context, params *ClientsListParams, opt
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:clients.
 //
 // Arguments:
-//   - body: PreviewCIMDMetadataRequestContent, sent as application/json (optional).
+//   - body: PreviewCIMDMetadataRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-clients-cimd-preview
-func (s *ClientsService) PreviewCIMDMetadata(ctx context.Context, body PreviewCIMDMetadataRequestContent, opts ...Option) (*PreviewCIMDMetadataResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsPreviewCIMDMetadata, facade.Args{Body: body}, opts, new(PreviewCIMDMetadataResponseContent))
+func (s *ClientsService) PreviewCIMDMetadata(ctx context.Context, body PreviewCIMDMetadataRequest, opts ...Option) (*PreviewCIMDMetadataResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsPreviewCIMDMetadata, facade.Args{Body: body}, opts, new(PreviewCIMDMetadataResponse))
 }
 
 // RegisterCIMD sends POST /clients/cimd/register (operation post_clients_cimd_register).
@@ -1852,13 +1852,13 @@ func (s *ClientsService) PreviewCIMDMetadata(ctx context.Context, body PreviewCI
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scopes create:clients, update:clients.
 //
 // Arguments:
-//   - body: RegisterCIMDClientRequestContent, sent as application/json (optional).
+//   - body: RegisterCIMDClientRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-clients-cimd-register
-func (s *ClientsService) RegisterCIMD(ctx context.Context, body RegisterCIMDClientRequestContent, opts ...Option) (*RegisterCIMDClientResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsRegisterCIMD, facade.Args{Body: body}, opts, new(RegisterCIMDClientResponseContent))
+func (s *ClientsService) RegisterCIMD(ctx context.Context, body RegisterCIMDClientRequest, opts ...Option) (*RegisterCIMDClientResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsRegisterCIMD, facade.Args{Body: body}, opts, new(RegisterCIMDClientResponse))
 }
 
 // RotateSecret sends POST /clients/{id}/rotate-secret (operation post_rotate-secret).
@@ -1871,8 +1871,8 @@ func (s *ClientsService) RegisterCIMD(ctx context.Context, body RegisterCIMDClie
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-rotate-secret
-func (s *ClientsService) RotateSecret(ctx context.Context, id string, opts ...Option) (*RotateClientSecretResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsRotateSecret, facade.Args{Path: []any{id}}, opts, new(RotateClientSecretResponseContent))
+func (s *ClientsService) RotateSecret(ctx context.Context, id string, opts ...Option) (*RotateClientSecretResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsRotateSecret, facade.Args{Path: []any{id}}, opts, new(RotateClientSecretResponse))
 }
 
 // Update sends PATCH /clients/{id} (operation patch_clients_by_id).
@@ -1881,13 +1881,13 @@ func (s *ClientsService) RotateSecret(ctx context.Context, id string, opts ...Op
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateClientRequestContent, sent as application/json (optional).
+//   - body: UpdateClientRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/patch-clients-by-id
-func (s *ClientsService) Update(ctx context.Context, id string, body UpdateClientRequestContent, opts ...Option) (*UpdateClientResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateClientResponseContent))
+func (s *ClientsService) Update(ctx context.Context, id string, body UpdateClientRequest, opts ...Option) (*UpdateClientResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateClientResponse))
 }
 
 // ClientsConnectionsService holds the Clients.Connections operations of Auth0 Management API. It is a field of
@@ -1913,8 +1913,8 @@ type ClientsConnectionsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/get-client-connections
-func (s *ClientsConnectionsService) Get(ctx context.Context, id string, params *ClientsConnectionsGetParams, opts ...Option) (*ListClientConnectionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsConnectionsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(ListClientConnectionsResponseContent))
+func (s *ClientsConnectionsService) Get(ctx context.Context, id string, params *ClientsConnectionsGetParams, opts ...Option) (*ListClientConnectionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsConnectionsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(ListClientConnectionsResponse))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1936,13 +1936,13 @@ type ClientsCredentialsService struct {
 //
 // Arguments:
 //   - clientID: path parameter "client_id", string.
-//   - body: PostClientCredentialRequestContent, sent as application/json (optional).
+//   - body: PostClientCredentialRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-credentials
-func (s *ClientsCredentialsService) Create(ctx context.Context, clientID string, body PostClientCredentialRequestContent, opts ...Option) (*PostClientCredentialResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsCredentialsCreate, facade.Args{Path: []any{clientID}, Body: body}, opts, new(PostClientCredentialResponseContent))
+func (s *ClientsCredentialsService) Create(ctx context.Context, clientID string, body PostClientCredentialRequest, opts ...Option) (*PostClientCredentialResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsCredentialsCreate, facade.Args{Path: []any{clientID}, Body: body}, opts, new(PostClientCredentialResponse))
 }
 
 // Delete sends DELETE /clients/{client_id}/credentials/{credential_id} (operation delete_credentials_by_credential_id).
@@ -1956,7 +1956,7 @@ func (s *ClientsCredentialsService) Create(ctx context.Context, clientID string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/delete-credentials-by-credential-id
-func (s *ClientsCredentialsService) Delete(ctx context.Context, clientID string, credentialID string, opts ...Option) error {
+func (s *ClientsCredentialsService) Delete(ctx context.Context, clientID, credentialID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opClientsCredentialsDelete, facade.Args{Path: []any{clientID, credentialID}}, opts)
 }
 
@@ -1971,8 +1971,8 @@ func (s *ClientsCredentialsService) Delete(ctx context.Context, clientID string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/get-credentials-by-credential-id
-func (s *ClientsCredentialsService) Get(ctx context.Context, clientID string, credentialID string, opts ...Option) (*GetClientCredentialResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsCredentialsGet, facade.Args{Path: []any{clientID, credentialID}}, opts, new(GetClientCredentialResponseContent))
+func (s *ClientsCredentialsService) Get(ctx context.Context, clientID, credentialID string, opts ...Option) (*GetClientCredentialResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsCredentialsGet, facade.Args{Path: []any{clientID, credentialID}}, opts, new(GetClientCredentialResponse))
 }
 
 // List sends GET /clients/{client_id}/credentials (operation get_credentials).
@@ -1996,13 +1996,13 @@ func (s *ClientsCredentialsService) List(ctx context.Context, clientID string, o
 // Arguments:
 //   - clientID: path parameter "client_id", string.
 //   - credentialID: path parameter "credential_id", string.
-//   - body: PatchClientCredentialRequestContent, sent as application/json (optional).
+//   - body: PatchClientCredentialRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/patch-credentials-by-credential-id
-func (s *ClientsCredentialsService) Update(ctx context.Context, clientID string, credentialID string, body PatchClientCredentialRequestContent, opts ...Option) (*PatchClientCredentialResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opClientsCredentialsUpdate, facade.Args{Path: []any{clientID, credentialID}, Body: body}, opts, new(PatchClientCredentialResponseContent))
+func (s *ClientsCredentialsService) Update(ctx context.Context, clientID, credentialID string, body PatchClientCredentialRequest, opts ...Option) (*PatchClientCredentialResponse, error) {
+	return facade.Fetch(ctx, s.rt, opClientsCredentialsUpdate, facade.Args{Path: []any{clientID, credentialID}, Body: body}, opts, new(PatchClientCredentialResponse))
 }
 
 // ConnectionProfilesService holds the ConnectionProfiles operations of Auth0 Management API. It is a field of
@@ -2016,13 +2016,13 @@ type ConnectionProfilesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:connection_profiles.
 //
 // Arguments:
-//   - body: CreateConnectionProfileRequestContent, sent as application/json (optional).
+//   - body: CreateConnectionProfileRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/post-connection-profiles
-func (s *ConnectionProfilesService) Create(ctx context.Context, body CreateConnectionProfileRequestContent, opts ...Option) (*CreateConnectionProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionProfilesCreate, facade.Args{Body: body}, opts, new(CreateConnectionProfileResponseContent))
+func (s *ConnectionProfilesService) Create(ctx context.Context, body CreateConnectionProfileRequest, opts ...Option) (*CreateConnectionProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesCreate, facade.Args{Body: body}, opts, new(CreateConnectionProfileResponse))
 }
 
 // Delete sends DELETE /connection-profiles/{id} (operation delete_connection-profiles_by_id).
@@ -2049,8 +2049,8 @@ func (s *ConnectionProfilesService) Delete(ctx context.Context, id string, opts 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/get-connection-profiles-by-id
-func (s *ConnectionProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetConnectionProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetConnectionProfileResponseContent))
+func (s *ConnectionProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetConnectionProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetConnectionProfileResponse))
 }
 
 // GetTemplate sends GET /connection-profiles/templates/{id} (operation get_connection_profile_template).
@@ -2063,8 +2063,8 @@ func (s *ConnectionProfilesService) Get(ctx context.Context, id string, opts ...
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/get-connection-profile-template
-func (s *ConnectionProfilesService) GetTemplate(ctx context.Context, id string, opts ...Option) (*GetConnectionProfileTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionProfilesGetTemplate, facade.Args{Path: []any{id}}, opts, new(GetConnectionProfileTemplateResponseContent))
+func (s *ConnectionProfilesService) GetTemplate(ctx context.Context, id string, opts ...Option) (*GetConnectionProfileTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesGetTemplate, facade.Args{Path: []any{id}}, opts, new(GetConnectionProfileTemplateResponse))
 }
 
 // List sends GET /connection-profiles (operation get_connection-profiles).
@@ -2080,8 +2080,8 @@ func (s *ConnectionProfilesService) GetTemplate(ctx context.Context, id string, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/get-connection-profiles
-func (s *ConnectionProfilesService) List(ctx context.Context, params *ConnectionProfilesListParams, opts ...Option) (*ListConnectionProfilesPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionProfilesList, facade.Args{Query: params}, opts, new(ListConnectionProfilesPaginatedResponseContent))
+func (s *ConnectionProfilesService) List(ctx context.Context, params *ConnectionProfilesListParams, opts ...Option) (*ListConnectionProfilesPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesList, facade.Args{Query: params}, opts, new(ListConnectionProfilesPaginatedResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2098,8 +2098,8 @@ func (s *ConnectionProfilesService) All(ctx context.Context, params *ConnectionP
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/get-connection-profile-templates
-func (s *ConnectionProfilesService) ListTemplates(ctx context.Context, opts ...Option) (*ListConnectionProfileTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionProfilesListTemplates, facade.Args{}, opts, new(ListConnectionProfileTemplateResponseContent))
+func (s *ConnectionProfilesService) ListTemplates(ctx context.Context, opts ...Option) (*ListConnectionProfileTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesListTemplates, facade.Args{}, opts, new(ListConnectionProfileTemplateResponse))
 }
 
 // Update sends PATCH /connection-profiles/{id} (operation patch_connection-profiles_by_id).
@@ -2108,13 +2108,13 @@ func (s *ConnectionProfilesService) ListTemplates(ctx context.Context, opts ...O
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateConnectionProfileRequestContent, sent as application/json (optional).
+//   - body: UpdateConnectionProfileRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/patch-connection-profiles-by-id
-func (s *ConnectionProfilesService) Update(ctx context.Context, id string, body UpdateConnectionProfileRequestContent, opts ...Option) (*UpdateConnectionProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateConnectionProfileResponseContent))
+func (s *ConnectionProfilesService) Update(ctx context.Context, id string, body UpdateConnectionProfileRequest, opts ...Option) (*UpdateConnectionProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateConnectionProfileResponse))
 }
 
 // ConnectionsService holds the Connections operations of Auth0 Management API. It is a field of
@@ -2152,13 +2152,13 @@ func (s *ConnectionsService) CheckStatus(ctx context.Context, id string, opts ..
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:connections.
 //
 // Arguments:
-//   - body: CreateConnectionRequestContent, sent as application/json (optional).
+//   - body: CreateConnectionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-connections
-func (s *ConnectionsService) Create(ctx context.Context, body CreateConnectionRequestContent, opts ...Option) (*CreateConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsCreate, facade.Args{Body: body}, opts, new(CreateConnectionResponseContent))
+func (s *ConnectionsService) Create(ctx context.Context, body CreateConnectionRequest, opts ...Option) (*CreateConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsCreate, facade.Args{Body: body}, opts, new(CreateConnectionResponse))
 }
 
 // Delete sends DELETE /connections/{id} (operation delete_connections_by_id).
@@ -2187,8 +2187,8 @@ func (s *ConnectionsService) Delete(ctx context.Context, id string, opts ...Opti
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-connections-by-id
-func (s *ConnectionsService) Get(ctx context.Context, id string, params *ConnectionsGetParams, opts ...Option) (*GetConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetConnectionResponseContent))
+func (s *ConnectionsService) Get(ctx context.Context, id string, params *ConnectionsGetParams, opts ...Option) (*GetConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetConnectionResponse))
 }
 
 // List sends GET /connections (operation get_connections).
@@ -2211,8 +2211,8 @@ func (s *ConnectionsService) Get(ctx context.Context, id string, params *Connect
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-connections
-func (s *ConnectionsService) List(ctx context.Context, params *ConnectionsListParams, opts ...Option) (*ListConnectionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsList, facade.Args{Query: params}, opts, new(ListConnectionsResponseContent))
+func (s *ConnectionsService) List(ctx context.Context, params *ConnectionsListParams, opts ...Option) (*ListConnectionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsList, facade.Args{Query: params}, opts, new(ListConnectionsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2228,13 +2228,13 @@ func (s *ConnectionsService) All(ctx context.Context, params *ConnectionsListPar
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateConnectionRequestContent, sent as application/json (optional).
+//   - body: UpdateConnectionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/patch-connections-by-id
-func (s *ConnectionsService) Update(ctx context.Context, id string, body UpdateConnectionRequestContent, opts ...Option) (*UpdateConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateConnectionResponseContent))
+func (s *ConnectionsService) Update(ctx context.Context, id string, body UpdateConnectionRequest, opts ...Option) (*UpdateConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateConnectionResponse))
 }
 
 // ConnectionsClientsService holds the Connections.Clients operations of Auth0 Management API. It is a field of
@@ -2257,8 +2257,8 @@ type ConnectionsClientsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-connection-clients
-func (s *ConnectionsClientsService) Get(ctx context.Context, id string, params *ConnectionsClientsGetParams, opts ...Option) (*GetConnectionEnabledClientsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsClientsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetConnectionEnabledClientsResponseContent))
+func (s *ConnectionsClientsService) Get(ctx context.Context, id string, params *ConnectionsClientsGetParams, opts ...Option) (*GetConnectionEnabledClientsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsClientsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetConnectionEnabledClientsResponse))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2274,12 +2274,12 @@ func (s *ConnectionsClientsService) GetAll(ctx context.Context, id string, param
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateEnabledClientConnectionsRequestContent, sent as application/json (optional).
+//   - body: UpdateEnabledClientConnectionsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/patch-clients
-func (s *ConnectionsClientsService) Update(ctx context.Context, id string, body UpdateEnabledClientConnectionsRequestContent, opts ...Option) error {
+func (s *ConnectionsClientsService) Update(ctx context.Context, id string, body UpdateEnabledClientConnectionsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opConnectionsClientsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -2297,13 +2297,13 @@ type ConnectionsDirectoryProvisioningService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateDirectoryProvisioningRequestContent, sent as application/json (optional).
+//   - body: CreateDirectoryProvisioningRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-directory-provisioning
-func (s *ConnectionsDirectoryProvisioningService) Create(ctx context.Context, id string, body CreateDirectoryProvisioningRequestContent, opts ...Option) (*CreateDirectoryProvisioningResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateDirectoryProvisioningResponseContent))
+func (s *ConnectionsDirectoryProvisioningService) Create(ctx context.Context, id string, body CreateDirectoryProvisioningRequest, opts ...Option) (*CreateDirectoryProvisioningResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateDirectoryProvisioningResponse))
 }
 
 // Delete sends DELETE /connections/{id}/directory-provisioning (operation delete_directory-provisioning).
@@ -2330,8 +2330,8 @@ func (s *ConnectionsDirectoryProvisioningService) Delete(ctx context.Context, id
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-directory-provisioning
-func (s *ConnectionsDirectoryProvisioningService) Get(ctx context.Context, id string, opts ...Option) (*GetDirectoryProvisioningResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningGet, facade.Args{Path: []any{id}}, opts, new(GetDirectoryProvisioningResponseContent))
+func (s *ConnectionsDirectoryProvisioningService) Get(ctx context.Context, id string, opts ...Option) (*GetDirectoryProvisioningResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningGet, facade.Args{Path: []any{id}}, opts, new(GetDirectoryProvisioningResponse))
 }
 
 // GetDefaultMapping sends GET /connections/{id}/directory-provisioning/default-mapping (operation get_directory_provisioning_default_mapping).
@@ -2344,8 +2344,8 @@ func (s *ConnectionsDirectoryProvisioningService) Get(ctx context.Context, id st
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-directory-provisioning-default-mapping
-func (s *ConnectionsDirectoryProvisioningService) GetDefaultMapping(ctx context.Context, id string, opts ...Option) (*GetDirectoryProvisioningDefaultMappingResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningGetDefaultMapping, facade.Args{Path: []any{id}}, opts, new(GetDirectoryProvisioningDefaultMappingResponseContent))
+func (s *ConnectionsDirectoryProvisioningService) GetDefaultMapping(ctx context.Context, id string, opts ...Option) (*GetDirectoryProvisioningDefaultMappingResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningGetDefaultMapping, facade.Args{Path: []any{id}}, opts, new(GetDirectoryProvisioningDefaultMappingResponse))
 }
 
 // List sends GET /connections-directory-provisionings (operation get_connections-directory-provisionings).
@@ -2361,8 +2361,8 @@ func (s *ConnectionsDirectoryProvisioningService) GetDefaultMapping(ctx context.
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections-directory-provisionings/get-connections-directory-provisionings
-func (s *ConnectionsDirectoryProvisioningService) List(ctx context.Context, params *ConnectionsDirectoryProvisioningListParams, opts ...Option) (*ListDirectoryProvisioningsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningList, facade.Args{Query: params}, opts, new(ListDirectoryProvisioningsResponseContent))
+func (s *ConnectionsDirectoryProvisioningService) List(ctx context.Context, params *ConnectionsDirectoryProvisioningListParams, opts ...Option) (*ListDirectoryProvisioningsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningList, facade.Args{Query: params}, opts, new(ListDirectoryProvisioningsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2386,8 +2386,8 @@ func (s *ConnectionsDirectoryProvisioningService) All(ctx context.Context, param
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-synchronized-groups
-func (s *ConnectionsDirectoryProvisioningService) ListSynchronizedGroups(ctx context.Context, id string, params *ConnectionsDirectoryProvisioningListSynchronizedGroupsParams, opts ...Option) (*ListSynchronizedGroupsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningListSynchronizedGroups, facade.Args{Path: []any{id}, Query: params}, opts, new(ListSynchronizedGroupsResponseContent))
+func (s *ConnectionsDirectoryProvisioningService) ListSynchronizedGroups(ctx context.Context, id string, params *ConnectionsDirectoryProvisioningListSynchronizedGroupsParams, opts ...Option) (*ListSynchronizedGroupsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningListSynchronizedGroups, facade.Args{Path: []any{id}, Query: params}, opts, new(ListSynchronizedGroupsResponse))
 }
 
 // AllSynchronizedGroups ranges over every item ListSynchronizedGroups lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2403,12 +2403,12 @@ func (s *ConnectionsDirectoryProvisioningService) AllSynchronizedGroups(ctx cont
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: ReplaceSynchronizedGroupsRequestContent, sent as application/json (optional).
+//   - body: ReplaceSynchronizedGroupsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/put-synchronized-groups
-func (s *ConnectionsDirectoryProvisioningService) Set(ctx context.Context, id string, body ReplaceSynchronizedGroupsRequestContent, opts ...Option) error {
+func (s *ConnectionsDirectoryProvisioningService) Set(ctx context.Context, id string, body ReplaceSynchronizedGroupsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opConnectionsDirectoryProvisioningSet, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -2418,13 +2418,13 @@ func (s *ConnectionsDirectoryProvisioningService) Set(ctx context.Context, id st
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateDirectoryProvisioningRequestContent, sent as application/json (optional).
+//   - body: UpdateDirectoryProvisioningRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/patch-directory-provisioning
-func (s *ConnectionsDirectoryProvisioningService) Update(ctx context.Context, id string, body UpdateDirectoryProvisioningRequestContent, opts ...Option) (*UpdateDirectoryProvisioningResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateDirectoryProvisioningResponseContent))
+func (s *ConnectionsDirectoryProvisioningService) Update(ctx context.Context, id string, body UpdateDirectoryProvisioningRequest, opts ...Option) (*UpdateDirectoryProvisioningResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateDirectoryProvisioningResponse))
 }
 
 // ConnectionsDirectoryProvisioningSynchronizationsService holds the Connections.DirectoryProvisioning.Synchronizations operations of Auth0 Management API. It is a field of
@@ -2443,8 +2443,8 @@ type ConnectionsDirectoryProvisioningSynchronizationsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-synchronizations
-func (s *ConnectionsDirectoryProvisioningSynchronizationsService) Create(ctx context.Context, id string, opts ...Option) (*CreateDirectorySynchronizationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningSynchronizationsCreate, facade.Args{Path: []any{id}}, opts, new(CreateDirectorySynchronizationResponseContent))
+func (s *ConnectionsDirectoryProvisioningSynchronizationsService) Create(ctx context.Context, id string, opts ...Option) (*CreateDirectorySynchronizationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningSynchronizationsCreate, facade.Args{Path: []any{id}}, opts, new(CreateDirectorySynchronizationResponse))
 }
 
 // ConnectionsKeysService holds the Connections.Keys operations of Auth0 Management API. It is a field of
@@ -2459,13 +2459,13 @@ type ConnectionsKeysService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: PostConnectionKeysRequestContent, sent as application/json (optional).
+//   - body: PostConnectionKeysRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-keys
-func (s *ConnectionsKeysService) Create(ctx context.Context, id string, body PostConnectionKeysRequestContent, opts ...Option) (*PostConnectionsKeysResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsKeysCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(PostConnectionsKeysResponseContent))
+func (s *ConnectionsKeysService) Create(ctx context.Context, id string, body PostConnectionKeysRequest, opts ...Option) (*PostConnectionsKeysResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsKeysCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(PostConnectionsKeysResponse))
 }
 
 // Get sends GET /connections/{id}/keys (operation get_keys).
@@ -2488,13 +2488,13 @@ func (s *ConnectionsKeysService) Get(ctx context.Context, id string, opts ...Opt
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: RotateConnectionKeysRequestContent, sent as application/json (optional).
+//   - body: RotateConnectionKeysRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-rotate
-func (s *ConnectionsKeysService) Rotate(ctx context.Context, id string, body RotateConnectionKeysRequestContent, opts ...Option) (*RotateConnectionsKeysResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsKeysRotate, facade.Args{Path: []any{id}, Body: body}, opts, new(RotateConnectionsKeysResponseContent))
+func (s *ConnectionsKeysService) Rotate(ctx context.Context, id string, body RotateConnectionKeysRequest, opts ...Option) (*RotateConnectionsKeysResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsKeysRotate, facade.Args{Path: []any{id}, Body: body}, opts, new(RotateConnectionsKeysResponse))
 }
 
 // ConnectionsSCIMConfigurationService holds the Connections.SCIMConfiguration operations of Auth0 Management API. It is a field of
@@ -2511,13 +2511,13 @@ type ConnectionsSCIMConfigurationService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateSCIMConfigurationRequestContent, sent as application/json (optional).
+//   - body: CreateSCIMConfigurationRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-scim-configuration
-func (s *ConnectionsSCIMConfigurationService) Create(ctx context.Context, id string, body CreateSCIMConfigurationRequestContent, opts ...Option) (*CreateSCIMConfigurationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateSCIMConfigurationResponseContent))
+func (s *ConnectionsSCIMConfigurationService) Create(ctx context.Context, id string, body CreateSCIMConfigurationRequest, opts ...Option) (*CreateSCIMConfigurationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateSCIMConfigurationResponse))
 }
 
 // Delete sends DELETE /connections/{id}/scim-configuration (operation delete_scim-configuration).
@@ -2544,8 +2544,8 @@ func (s *ConnectionsSCIMConfigurationService) Delete(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-scim-configuration
-func (s *ConnectionsSCIMConfigurationService) Get(ctx context.Context, id string, opts ...Option) (*GetSCIMConfigurationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationGet, facade.Args{Path: []any{id}}, opts, new(GetSCIMConfigurationResponseContent))
+func (s *ConnectionsSCIMConfigurationService) Get(ctx context.Context, id string, opts ...Option) (*GetSCIMConfigurationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationGet, facade.Args{Path: []any{id}}, opts, new(GetSCIMConfigurationResponse))
 }
 
 // GetDefaultMapping sends GET /connections/{id}/scim-configuration/default-mapping (operation get_default-mapping).
@@ -2558,8 +2558,8 @@ func (s *ConnectionsSCIMConfigurationService) Get(ctx context.Context, id string
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-default-mapping
-func (s *ConnectionsSCIMConfigurationService) GetDefaultMapping(ctx context.Context, id string, opts ...Option) (*GetSCIMConfigurationDefaultMappingResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationGetDefaultMapping, facade.Args{Path: []any{id}}, opts, new(GetSCIMConfigurationDefaultMappingResponseContent))
+func (s *ConnectionsSCIMConfigurationService) GetDefaultMapping(ctx context.Context, id string, opts ...Option) (*GetSCIMConfigurationDefaultMappingResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationGetDefaultMapping, facade.Args{Path: []any{id}}, opts, new(GetSCIMConfigurationDefaultMappingResponse))
 }
 
 // List sends GET /connections-scim-configurations (operation get_connections-scim-configurations).
@@ -2575,8 +2575,8 @@ func (s *ConnectionsSCIMConfigurationService) GetDefaultMapping(ctx context.Cont
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections-scim-configurations/get-connections-scim-configurations
-func (s *ConnectionsSCIMConfigurationService) List(ctx context.Context, params *ConnectionsSCIMConfigurationListParams, opts ...Option) (*ListSCIMConfigurationsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationList, facade.Args{Query: params}, opts, new(ListSCIMConfigurationsResponseContent))
+func (s *ConnectionsSCIMConfigurationService) List(ctx context.Context, params *ConnectionsSCIMConfigurationListParams, opts ...Option) (*ListSCIMConfigurationsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationList, facade.Args{Query: params}, opts, new(ListSCIMConfigurationsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2592,13 +2592,13 @@ func (s *ConnectionsSCIMConfigurationService) All(ctx context.Context, params *C
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateSCIMConfigurationRequestContent, sent as application/json (optional).
+//   - body: UpdateSCIMConfigurationRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/patch-scim-configuration
-func (s *ConnectionsSCIMConfigurationService) Update(ctx context.Context, id string, body UpdateSCIMConfigurationRequestContent, opts ...Option) (*UpdateSCIMConfigurationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSCIMConfigurationResponseContent))
+func (s *ConnectionsSCIMConfigurationService) Update(ctx context.Context, id string, body UpdateSCIMConfigurationRequest, opts ...Option) (*UpdateSCIMConfigurationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSCIMConfigurationResponse))
 }
 
 // ConnectionsSCIMConfigurationTokensService holds the Connections.SCIMConfiguration.Tokens operations of Auth0 Management API. It is a field of
@@ -2613,13 +2613,13 @@ type ConnectionsSCIMConfigurationTokensService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateSCIMTokenRequestContent, sent as application/json (optional).
+//   - body: CreateSCIMTokenRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound), 409 (ErrConflict).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-scim-token
-func (s *ConnectionsSCIMConfigurationTokensService) Create(ctx context.Context, id string, body CreateSCIMTokenRequestContent, opts ...Option) (*CreateSCIMTokenResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationTokensCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateSCIMTokenResponseContent))
+func (s *ConnectionsSCIMConfigurationTokensService) Create(ctx context.Context, id string, body CreateSCIMTokenRequest, opts ...Option) (*CreateSCIMTokenResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationTokensCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateSCIMTokenResponse))
 }
 
 // Delete sends DELETE /connections/{id}/scim-configuration/tokens/{tokenId} (operation delete_tokens_by_tokenId).
@@ -2633,7 +2633,7 @@ func (s *ConnectionsSCIMConfigurationTokensService) Create(ctx context.Context, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/delete-tokens-by-tokenId
-func (s *ConnectionsSCIMConfigurationTokensService) Delete(ctx context.Context, id string, tokenID string, opts ...Option) error {
+func (s *ConnectionsSCIMConfigurationTokensService) Delete(ctx context.Context, id, tokenID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opConnectionsSCIMConfigurationTokensDelete, facade.Args{Path: []any{id, tokenID}}, opts)
 }
 
@@ -2647,8 +2647,8 @@ func (s *ConnectionsSCIMConfigurationTokensService) Delete(ctx context.Context, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-scim-tokens
-func (s *ConnectionsSCIMConfigurationTokensService) Get(ctx context.Context, id string, opts ...Option) (*GetSCIMTokensResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationTokensGet, facade.Args{Path: []any{id}}, opts, new(GetSCIMTokensResponseContent))
+func (s *ConnectionsSCIMConfigurationTokensService) Get(ctx context.Context, id string, opts ...Option) (*GetSCIMTokensResponse, error) {
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationTokensGet, facade.Args{Path: []any{id}}, opts, new(GetSCIMTokensResponse))
 }
 
 // ConnectionsUsersService holds the Connections.Users operations of Auth0 Management API. It is a field of
@@ -2683,13 +2683,13 @@ type CustomDomainsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:custom_domains.
 //
 // Arguments:
-//   - body: CreateCustomDomainRequestContent, sent as application/json (optional).
+//   - body: CreateCustomDomainRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/post-custom-domains
-func (s *CustomDomainsService) Create(ctx context.Context, body CreateCustomDomainRequestContent, opts ...Option) (*CreateCustomDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opCustomDomainsCreate, facade.Args{Body: body}, opts, new(CreateCustomDomainResponseContent))
+func (s *CustomDomainsService) Create(ctx context.Context, body CreateCustomDomainRequest, opts ...Option) (*CreateCustomDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opCustomDomainsCreate, facade.Args{Body: body}, opts, new(CreateCustomDomainResponse))
 }
 
 // Delete sends DELETE /custom-domains/{id} (operation delete_custom-domains_by_id).
@@ -2716,8 +2716,8 @@ func (s *CustomDomainsService) Delete(ctx context.Context, id string, opts ...Op
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/get-custom-domains-by-id
-func (s *CustomDomainsService) Get(ctx context.Context, id string, opts ...Option) (*GetCustomDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opCustomDomainsGet, facade.Args{Path: []any{id}}, opts, new(GetCustomDomainResponseContent))
+func (s *CustomDomainsService) Get(ctx context.Context, id string, opts ...Option) (*GetCustomDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opCustomDomainsGet, facade.Args{Path: []any{id}}, opts, new(GetCustomDomainResponse))
 }
 
 // GetDefault sends GET /custom-domains/default (operation get_default).
@@ -2727,8 +2727,8 @@ func (s *CustomDomainsService) Get(ctx context.Context, id string, opts ...Optio
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/get-default
-func (s *CustomDomainsService) GetDefault(ctx context.Context, opts ...Option) (*GetDefaultDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opCustomDomainsGetDefault, facade.Args{}, opts, new(GetDefaultDomainResponseContent))
+func (s *CustomDomainsService) GetDefault(ctx context.Context, opts ...Option) (*GetDefaultDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opCustomDomainsGetDefault, facade.Args{}, opts, new(GetDefaultDomainResponse))
 }
 
 // List sends GET /custom-domains (operation get_custom-domains).
@@ -2748,8 +2748,8 @@ func (s *CustomDomainsService) GetDefault(ctx context.Context, opts ...Option) (
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/get-custom-domains
-func (s *CustomDomainsService) List(ctx context.Context, params *CustomDomainsListParams, opts ...Option) (*ListCustomDomainsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opCustomDomainsList, facade.Args{Query: params}, opts, new(ListCustomDomainsResponseContent))
+func (s *CustomDomainsService) List(ctx context.Context, params *CustomDomainsListParams, opts ...Option) (*ListCustomDomainsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opCustomDomainsList, facade.Args{Query: params}, opts, new(ListCustomDomainsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2764,13 +2764,13 @@ func (s *CustomDomainsService) All(ctx context.Context, params *CustomDomainsLis
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:custom_domains.
 //
 // Arguments:
-//   - body: SetDefaultCustomDomainRequestContent, sent as application/json (optional).
+//   - body: SetDefaultCustomDomainRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/patch-default
-func (s *CustomDomainsService) SetDefault(ctx context.Context, body SetDefaultCustomDomainRequestContent, opts ...Option) (*UpdateDefaultDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opCustomDomainsSetDefault, facade.Args{Body: body}, opts, new(UpdateDefaultDomainResponseContent))
+func (s *CustomDomainsService) SetDefault(ctx context.Context, body SetDefaultCustomDomainRequest, opts ...Option) (*UpdateDefaultDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opCustomDomainsSetDefault, facade.Args{Body: body}, opts, new(UpdateDefaultDomainResponse))
 }
 
 // Test sends POST /custom-domains/{id}/test (operation post_test_domain).
@@ -2783,8 +2783,8 @@ func (s *CustomDomainsService) SetDefault(ctx context.Context, body SetDefaultCu
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict).
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/post-test-domain
-func (s *CustomDomainsService) Test(ctx context.Context, id string, opts ...Option) (*TestCustomDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opCustomDomainsTest, facade.Args{Path: []any{id}}, opts, new(TestCustomDomainResponseContent))
+func (s *CustomDomainsService) Test(ctx context.Context, id string, opts ...Option) (*TestCustomDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opCustomDomainsTest, facade.Args{Path: []any{id}}, opts, new(TestCustomDomainResponse))
 }
 
 // Update sends PATCH /custom-domains/{id} (operation patch_custom-domains_by_id).
@@ -2793,13 +2793,13 @@ func (s *CustomDomainsService) Test(ctx context.Context, id string, opts ...Opti
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateCustomDomainRequestContent, sent as application/json (optional).
+//   - body: UpdateCustomDomainRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/patch-custom-domains-by-id
-func (s *CustomDomainsService) Update(ctx context.Context, id string, body UpdateCustomDomainRequestContent, opts ...Option) (*UpdateCustomDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opCustomDomainsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateCustomDomainResponseContent))
+func (s *CustomDomainsService) Update(ctx context.Context, id string, body UpdateCustomDomainRequest, opts ...Option) (*UpdateCustomDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opCustomDomainsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateCustomDomainResponse))
 }
 
 // Verify sends POST /custom-domains/{id}/verify (operation post_verify).
@@ -2812,8 +2812,8 @@ func (s *CustomDomainsService) Update(ctx context.Context, id string, body Updat
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/post-verify
-func (s *CustomDomainsService) Verify(ctx context.Context, id string, opts ...Option) (*VerifyCustomDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opCustomDomainsVerify, facade.Args{Path: []any{id}}, opts, new(VerifyCustomDomainResponseContent))
+func (s *CustomDomainsService) Verify(ctx context.Context, id string, opts ...Option) (*VerifyCustomDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opCustomDomainsVerify, facade.Args{Path: []any{id}}, opts, new(VerifyCustomDomainResponse))
 }
 
 // DeviceCredentialsService holds the DeviceCredentials operations of Auth0 Management API. It is a field of
@@ -2827,13 +2827,13 @@ type DeviceCredentialsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:current_user_device_credentials.
 //
 // Arguments:
-//   - body: CreatePublicKeyDeviceCredentialRequestContent, sent as application/json (optional).
+//   - body: CreatePublicKeyDeviceCredentialRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/device-credentials/post-device-credentials
-func (s *DeviceCredentialsService) CreatePublicKey(ctx context.Context, body CreatePublicKeyDeviceCredentialRequestContent, opts ...Option) (*CreatePublicKeyDeviceCredentialResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opDeviceCredentialsCreatePublicKey, facade.Args{Body: body}, opts, new(CreatePublicKeyDeviceCredentialResponseContent))
+func (s *DeviceCredentialsService) CreatePublicKey(ctx context.Context, body CreatePublicKeyDeviceCredentialRequest, opts ...Option) (*CreatePublicKeyDeviceCredentialResponse, error) {
+	return facade.Fetch(ctx, s.rt, opDeviceCredentialsCreatePublicKey, facade.Args{Body: body}, opts, new(CreatePublicKeyDeviceCredentialResponse))
 }
 
 // Delete sends DELETE /device-credentials/{id} (operation delete_device-credentials_by_id).
@@ -2862,15 +2862,15 @@ func (s *DeviceCredentialsService) Delete(ctx context.Context, id string, opts .
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.UserID: query parameter "user_id", string.
 //   - params.ClientID: query parameter "client_id", string.
-//   - params.Type: query parameter "type", string (DeviceCredentialTypeEnum), one of "public_key", "refresh_token", "rotating_refresh_token".
+//   - params.Type: query parameter "type", string (schema "DeviceCredentialTypeEnum"), one of "public_key", "refresh_token", "rotating_refresh_token".
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/device-credentials/get-device-credentials
-func (s *DeviceCredentialsService) List(ctx context.Context, params *DeviceCredentialsListParams, opts ...Option) (*ListDeviceCredentialsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opDeviceCredentialsList, facade.Args{Query: params}, opts, new(ListDeviceCredentialsResponseContent))
+func (s *DeviceCredentialsService) List(ctx context.Context, params *DeviceCredentialsListParams, opts ...Option) (*ListDeviceCredentialsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opDeviceCredentialsList, facade.Args{Query: params}, opts, new(ListDeviceCredentialsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2891,13 +2891,13 @@ type EmailTemplatesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:email_templates.
 //
 // Arguments:
-//   - body: CreateEmailTemplateRequestContent, sent as application/json (optional).
+//   - body: CreateEmailTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/post-email-templates
-func (s *EmailTemplatesService) Create(ctx context.Context, body CreateEmailTemplateRequestContent, opts ...Option) (*CreateEmailTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEmailTemplatesCreate, facade.Args{Body: body}, opts, new(CreateEmailTemplateResponseContent))
+func (s *EmailTemplatesService) Create(ctx context.Context, body CreateEmailTemplateRequest, opts ...Option) (*CreateEmailTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEmailTemplatesCreate, facade.Args{Body: body}, opts, new(CreateEmailTemplateResponse))
 }
 
 // Get sends GET /email-templates/{templateName} (operation get_email-templates_by_templateName).
@@ -2905,13 +2905,13 @@ func (s *EmailTemplatesService) Create(ctx context.Context, body CreateEmailTemp
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:email_templates.
 //
 // Arguments:
-//   - templateName: path parameter, string (EmailTemplateNameEnum), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
+//   - templateName: path parameter, string (schema "EmailTemplateNameEnum"), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/get-email-templates-by-templateName
-func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTemplateNameEnum, opts ...Option) (*GetEmailTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEmailTemplatesGet, facade.Args{Path: []any{templateName}}, opts, new(GetEmailTemplateResponseContent))
+func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTemplateName, opts ...Option) (*GetEmailTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEmailTemplatesGet, facade.Args{Path: []any{templateName}}, opts, new(GetEmailTemplateResponse))
 }
 
 // Set sends PUT /email-templates/{templateName} (operation put_email-templates_by_templateName).
@@ -2919,14 +2919,14 @@ func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTempl
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:email_templates.
 //
 // Arguments:
-//   - templateName: path parameter, string (EmailTemplateNameEnum), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
-//   - body: SetEmailTemplateRequestContent, sent as application/json (optional).
+//   - templateName: path parameter, string (schema "EmailTemplateNameEnum"), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
+//   - body: SetEmailTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/put-email-templates-by-templateName
-func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTemplateNameEnum, body SetEmailTemplateRequestContent, opts ...Option) (*SetEmailTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEmailTemplatesSet, facade.Args{Path: []any{templateName}, Body: body}, opts, new(SetEmailTemplateResponseContent))
+func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTemplateName, body SetEmailTemplateRequest, opts ...Option) (*SetEmailTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEmailTemplatesSet, facade.Args{Path: []any{templateName}, Body: body}, opts, new(SetEmailTemplateResponse))
 }
 
 // Update sends PATCH /email-templates/{templateName} (operation patch_email-templates_by_templateName).
@@ -2934,14 +2934,14 @@ func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTempl
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:email_templates.
 //
 // Arguments:
-//   - templateName: path parameter, string (EmailTemplateNameEnum), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
-//   - body: UpdateEmailTemplateRequestContent, sent as application/json (optional).
+//   - templateName: path parameter, string (schema "EmailTemplateNameEnum"), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
+//   - body: UpdateEmailTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/patch-email-templates-by-templateName
-func (s *EmailTemplatesService) Update(ctx context.Context, templateName EmailTemplateNameEnum, body UpdateEmailTemplateRequestContent, opts ...Option) (*UpdateEmailTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEmailTemplatesUpdate, facade.Args{Path: []any{templateName}, Body: body}, opts, new(UpdateEmailTemplateResponseContent))
+func (s *EmailTemplatesService) Update(ctx context.Context, templateName EmailTemplateName, body UpdateEmailTemplateRequest, opts ...Option) (*UpdateEmailTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEmailTemplatesUpdate, facade.Args{Path: []any{templateName}, Body: body}, opts, new(UpdateEmailTemplateResponse))
 }
 
 // EmailsService holds the Emails operations of Auth0 Management API. It is a field of
@@ -2962,13 +2962,13 @@ type EmailsProviderService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:email_provider.
 //
 // Arguments:
-//   - body: CreateEmailProviderRequestContent, sent as application/json (optional).
+//   - body: CreateEmailProviderRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/emails/post-provider
-func (s *EmailsProviderService) Create(ctx context.Context, body CreateEmailProviderRequestContent, opts ...Option) (*CreateEmailProviderResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEmailsProviderCreate, facade.Args{Body: body}, opts, new(CreateEmailProviderResponseContent))
+func (s *EmailsProviderService) Create(ctx context.Context, body CreateEmailProviderRequest, opts ...Option) (*CreateEmailProviderResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEmailsProviderCreate, facade.Args{Body: body}, opts, new(CreateEmailProviderResponse))
 }
 
 // Delete sends DELETE /emails/provider (operation delete_provider).
@@ -2993,8 +2993,8 @@ func (s *EmailsProviderService) Delete(ctx context.Context, opts ...Option) erro
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/emails/get-provider
-func (s *EmailsProviderService) Get(ctx context.Context, params *EmailsProviderGetParams, opts ...Option) (*GetEmailProviderResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEmailsProviderGet, facade.Args{Query: params}, opts, new(GetEmailProviderResponseContent))
+func (s *EmailsProviderService) Get(ctx context.Context, params *EmailsProviderGetParams, opts ...Option) (*GetEmailProviderResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEmailsProviderGet, facade.Args{Query: params}, opts, new(GetEmailProviderResponse))
 }
 
 // Update sends PATCH /emails/provider (operation patch_provider).
@@ -3002,13 +3002,13 @@ func (s *EmailsProviderService) Get(ctx context.Context, params *EmailsProviderG
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:email_provider.
 //
 // Arguments:
-//   - body: UpdateEmailProviderRequestContent, sent as application/json (optional).
+//   - body: UpdateEmailProviderRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/emails/patch-provider
-func (s *EmailsProviderService) Update(ctx context.Context, body UpdateEmailProviderRequestContent, opts ...Option) (*UpdateEmailProviderResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEmailsProviderUpdate, facade.Args{Body: body}, opts, new(UpdateEmailProviderResponseContent))
+func (s *EmailsProviderService) Update(ctx context.Context, body UpdateEmailProviderRequest, opts ...Option) (*UpdateEmailProviderResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEmailsProviderUpdate, facade.Args{Body: body}, opts, new(UpdateEmailProviderResponse))
 }
 
 // EventStreamsService holds the EventStreams operations of Auth0 Management API. It is a field of
@@ -3026,13 +3026,13 @@ type EventStreamsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:event_streams.
 //
 // Arguments:
-//   - body: PostEventStreamsRequest, sent as application/json (optional).
+//   - body: EventStreamsCreateBody, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-event-streams
-func (s *EventStreamsService) Create(ctx context.Context, body PostEventStreamsRequest, opts ...Option) (*CreateEventStreamResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEventStreamsCreate, facade.Args{Body: body}, opts, new(CreateEventStreamResponseContent))
+func (s *EventStreamsService) Create(ctx context.Context, body EventStreamsCreateBody, opts ...Option) (*CreateEventStreamResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEventStreamsCreate, facade.Args{Body: body}, opts, new(CreateEventStreamResponse))
 }
 
 // Delete sends DELETE /event-streams/{id} (operation delete_event-streams_by_id).
@@ -3059,8 +3059,8 @@ func (s *EventStreamsService) Delete(ctx context.Context, id string, opts ...Opt
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/get-event-streams-by-id
-func (s *EventStreamsService) Get(ctx context.Context, id string, opts ...Option) (*GetEventStreamResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEventStreamsGet, facade.Args{Path: []any{id}}, opts, new(GetEventStreamResponseContent))
+func (s *EventStreamsService) Get(ctx context.Context, id string, opts ...Option) (*GetEventStreamResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEventStreamsGet, facade.Args{Path: []any{id}}, opts, new(GetEventStreamResponse))
 }
 
 // List sends GET /event-streams (operation get_event-streams).
@@ -3076,15 +3076,15 @@ func (s *EventStreamsService) Get(ctx context.Context, id string, opts ...Option
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/get-event-streams
-func (s *EventStreamsService) List(ctx context.Context, params *EventStreamsListParams, opts ...Option) (*ListEventStreamsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEventStreamsList, facade.Args{Query: params}, opts, new(ListEventStreamsResponseContent))
+func (s *EventStreamsService) List(ctx context.Context, params *EventStreamsListParams, opts ...Option) (*ListEventStreamsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEventStreamsList, facade.Args{Query: params}, opts, new(ListEventStreamsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /event-streams (operation get_event-streams).
-func (s *EventStreamsService) All(ctx context.Context, params *EventStreamsListParams, opts ...Option) iter.Seq2[EventStreamResponseContent, error] {
-	return facade.List[EventStreamResponseContent](ctx, s.rt, opEventStreamsList, pagesEventStreamsList, facade.Args{Query: params}, opts)
+func (s *EventStreamsService) All(ctx context.Context, params *EventStreamsListParams, opts ...Option) iter.Seq2[EventStreamResponse, error] {
+	return facade.List[EventStreamResponse](ctx, s.rt, opEventStreamsList, pagesEventStreamsList, facade.Args{Query: params}, opts)
 }
 
 // Test sends POST /event-streams/{id}/test (operation post_test_event).
@@ -3093,13 +3093,13 @@ func (s *EventStreamsService) All(ctx context.Context, params *EventStreamsListP
 //
 // Arguments:
 //   - id: path parameter, string, 26 to 26 characters.
-//   - body: CreateEventStreamTestEventRequestContent, sent as application/json (optional).
+//   - body: CreateEventStreamTestEventRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-test-event
-func (s *EventStreamsService) Test(ctx context.Context, id string, body CreateEventStreamTestEventRequestContent, opts ...Option) (*CreateEventStreamTestEventResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEventStreamsTest, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateEventStreamTestEventResponseContent))
+func (s *EventStreamsService) Test(ctx context.Context, id string, body CreateEventStreamTestEventRequest, opts ...Option) (*CreateEventStreamTestEventResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEventStreamsTest, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateEventStreamTestEventResponse))
 }
 
 // Update sends PATCH /event-streams/{id} (operation patch_event-streams_by_id).
@@ -3108,13 +3108,13 @@ func (s *EventStreamsService) Test(ctx context.Context, id string, body CreateEv
 //
 // Arguments:
 //   - id: path parameter, string, 26 to 26 characters.
-//   - body: UpdateEventStreamRequestContent, sent as application/json (optional).
+//   - body: UpdateEventStreamRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/patch-event-streams-by-id
-func (s *EventStreamsService) Update(ctx context.Context, id string, body UpdateEventStreamRequestContent, opts ...Option) (*UpdateEventStreamResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEventStreamsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateEventStreamResponseContent))
+func (s *EventStreamsService) Update(ctx context.Context, id string, body UpdateEventStreamRequest, opts ...Option) (*UpdateEventStreamResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEventStreamsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateEventStreamResponse))
 }
 
 // EventStreamsDeliveriesService holds the EventStreams.Deliveries operations of Auth0 Management API. It is a field of
@@ -3134,8 +3134,8 @@ type EventStreamsDeliveriesService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/get-deliveries-by-event-id
-func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id string, eventID string, opts ...Option) (*GetEventStreamDeliveryHistoryResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEventStreamsDeliveriesGetHistory, facade.Args{Path: []any{id, eventID}}, opts, new(GetEventStreamDeliveryHistoryResponseContent))
+func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id, eventID string, opts ...Option) (*GetEventStreamDeliveryHistoryResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEventStreamsDeliveriesGetHistory, facade.Args{Path: []any{id, eventID}}, opts, new(GetEventStreamDeliveryHistoryResponse))
 }
 
 // List sends GET /event-streams/{id}/deliveries (operation get_event_deliveries).
@@ -3154,8 +3154,8 @@ func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id strin
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/get-event-deliveries
-func (s *EventStreamsDeliveriesService) List(ctx context.Context, id string, params *EventStreamsDeliveriesListParams, opts ...Option) (*ListEventStreamDeliveriesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEventStreamsDeliveriesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListEventStreamDeliveriesResponseContent))
+func (s *EventStreamsDeliveriesService) List(ctx context.Context, id string, params *EventStreamsDeliveriesListParams, opts ...Option) (*ListEventStreamDeliveriesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEventStreamsDeliveriesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListEventStreamDeliveriesResponse))
 }
 
 // EventStreamsRedeliveriesService holds the EventStreams.Redeliveries operations of Auth0 Management API. It is a field of
@@ -3170,13 +3170,13 @@ type EventStreamsRedeliveriesService struct {
 //
 // Arguments:
 //   - id: path parameter, string, 26 to 26 characters.
-//   - body: CreateEventStreamRedeliveryRequestContent, sent as application/json (optional).
+//   - body: CreateEventStreamRedeliveryRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-redeliver
-func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string, body CreateEventStreamRedeliveryRequestContent, opts ...Option) (*CreateEventStreamRedeliveryResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opEventStreamsRedeliveriesCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateEventStreamRedeliveryResponseContent))
+func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string, body CreateEventStreamRedeliveryRequest, opts ...Option) (*CreateEventStreamRedeliveryResponse, error) {
+	return facade.Fetch(ctx, s.rt, opEventStreamsRedeliveriesCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateEventStreamRedeliveryResponse))
 }
 
 // CreateByID sends POST /event-streams/{id}/redeliver/{event_id} (operation post_redeliver_by_event_id).
@@ -3190,7 +3190,7 @@ func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-redeliver-by-event-id
-func (s *EventStreamsRedeliveriesService) CreateByID(ctx context.Context, id string, eventID string, opts ...Option) error {
+func (s *EventStreamsRedeliveriesService) CreateByID(ctx context.Context, id, eventID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opEventStreamsRedeliveriesCreateByID, facade.Args{Path: []any{id, eventID}}, opts)
 }
 
@@ -3205,7 +3205,7 @@ type EventsService struct {
 // Arguments:
 //   - params.From: query parameter "from", string, at most 1024 characters.
 //   - params.FromTimestamp: query parameter "from_timestamp", string, at most 20 characters.
-//   - params.EventType: query parameter "event_type", array of schema "EventStreamSubscribeEventsEventTypeEnum" (EventStreamSubscribeEventsEventTypeParam).
+//   - params.EventType: query parameter "event_type", array of schema "EventStreamSubscribeEventsEventTypeEnum" (schema "EventStreamSubscribeEventsEventTypeParam").
 //
 // Reference: https://auth0.com/docs/api/management/v2/events/subscribe-events
 func (s *EventsService) Subscribe(params *EventsSubscribeParams, opts ...Option) (string, error) {
@@ -3234,13 +3234,13 @@ type ExperimentationExperimentsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:experimentation.
 //
 // Arguments:
-//   - body: CreateExperimentRequestContent, sent as application/json (optional).
+//   - body: CreateExperimentRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/create-experiment
-func (s *ExperimentationExperimentsService) Create(ctx context.Context, body CreateExperimentRequestContent, opts ...Option) (*CreateExperimentResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsCreate, facade.Args{Body: body}, opts, new(CreateExperimentResponseContent))
+func (s *ExperimentationExperimentsService) Create(ctx context.Context, body CreateExperimentRequest, opts ...Option) (*CreateExperimentResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsCreate, facade.Args{Body: body}, opts, new(CreateExperimentResponse))
 }
 
 // Delete sends DELETE /experimentation/experiments/{id} (operation delete_experiment).
@@ -3267,8 +3267,8 @@ func (s *ExperimentationExperimentsService) Delete(ctx context.Context, id strin
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-experiment
-func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, opts ...Option) (*GetExperimentResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsGet, facade.Args{Path: []any{id}}, opts, new(GetExperimentResponseContent))
+func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, opts ...Option) (*GetExperimentResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsGet, facade.Args{Path: []any{id}}, opts, new(GetExperimentResponse))
 }
 
 // List sends GET /experimentation/experiments (operation get_experiments).
@@ -3278,7 +3278,7 @@ func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, 
 // Arguments:
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 50.
-//   - params.Status: query parameter "status", string (ExperimentStatusEnum), one of "draft", "active", "paused", "completed", "archived".
+//   - params.Status: query parameter "status", string (schema "ExperimentStatusEnum"), one of "draft", "active", "paused", "completed", "archived".
 //   - params.AuthenticationFlow: query parameter "authentication_flow", string.
 //   - params.FeatureFlagID: query parameter "feature_flag_id", string.
 //
@@ -3287,8 +3287,8 @@ func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-experiments
-func (s *ExperimentationExperimentsService) List(ctx context.Context, params *ExperimentationExperimentsListParams, opts ...Option) (*ListExperimentsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsList, facade.Args{Query: params}, opts, new(ListExperimentsResponseContent))
+func (s *ExperimentationExperimentsService) List(ctx context.Context, params *ExperimentationExperimentsListParams, opts ...Option) (*ListExperimentsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsList, facade.Args{Query: params}, opts, new(ListExperimentsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3304,13 +3304,13 @@ func (s *ExperimentationExperimentsService) All(ctx context.Context, params *Exp
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateExperimentRequestContent, sent as application/json (optional).
+//   - body: UpdateExperimentRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-experiment
-func (s *ExperimentationExperimentsService) Update(ctx context.Context, id string, body UpdateExperimentRequestContent, opts ...Option) (*UpdateExperimentResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateExperimentResponseContent))
+func (s *ExperimentationExperimentsService) Update(ctx context.Context, id string, body UpdateExperimentRequest, opts ...Option) (*UpdateExperimentResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateExperimentResponse))
 }
 
 // UpdateStatus sends POST /experimentation/experiments/{id}/status (operation update_experiment_status).
@@ -3319,13 +3319,13 @@ func (s *ExperimentationExperimentsService) Update(ctx context.Context, id strin
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateExperimentStatusRequestContent, sent as application/json (optional).
+//   - body: UpdateExperimentStatusRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-experiment-status
-func (s *ExperimentationExperimentsService) UpdateStatus(ctx context.Context, id string, body UpdateExperimentStatusRequestContent, opts ...Option) (*UpdateExperimentStatusResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsUpdateStatus, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateExperimentStatusResponseContent))
+func (s *ExperimentationExperimentsService) UpdateStatus(ctx context.Context, id string, body UpdateExperimentStatusRequest, opts ...Option) (*UpdateExperimentStatusResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsUpdateStatus, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateExperimentStatusResponse))
 }
 
 // Validate sends POST /experimentation/experiments/{id}/validate (operation validate_experiment).
@@ -3338,8 +3338,8 @@ func (s *ExperimentationExperimentsService) UpdateStatus(ctx context.Context, id
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/validate-experiment
-func (s *ExperimentationExperimentsService) Validate(ctx context.Context, id string, opts ...Option) (*ValidateExperimentResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsValidate, facade.Args{Path: []any{id}}, opts, new(ValidateExperimentResponseContent))
+func (s *ExperimentationExperimentsService) Validate(ctx context.Context, id string, opts ...Option) (*ValidateExperimentResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsValidate, facade.Args{Path: []any{id}}, opts, new(ValidateExperimentResponse))
 }
 
 // ExperimentationFeatureFlagsService holds the Experimentation.FeatureFlags operations of Auth0 Management API. It is a field of
@@ -3355,13 +3355,13 @@ type ExperimentationFeatureFlagsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:experimentation.
 //
 // Arguments:
-//   - body: CreateFeatureFlagRequestContent, sent as application/json (optional).
+//   - body: CreateFeatureFlagRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/create-feature-flag
-func (s *ExperimentationFeatureFlagsService) Create(ctx context.Context, body CreateFeatureFlagRequestContent, opts ...Option) (*CreateFeatureFlagResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsCreate, facade.Args{Body: body}, opts, new(CreateFeatureFlagResponseContent))
+func (s *ExperimentationFeatureFlagsService) Create(ctx context.Context, body CreateFeatureFlagRequest, opts ...Option) (*CreateFeatureFlagResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsCreate, facade.Args{Body: body}, opts, new(CreateFeatureFlagResponse))
 }
 
 // Delete sends DELETE /experimentation/feature-flags/{id} (operation delete_feature_flag).
@@ -3388,8 +3388,8 @@ func (s *ExperimentationFeatureFlagsService) Delete(ctx context.Context, id stri
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-feature-flag
-func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string, opts ...Option) (*GetFeatureFlagResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsGet, facade.Args{Path: []any{id}}, opts, new(GetFeatureFlagResponseContent))
+func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string, opts ...Option) (*GetFeatureFlagResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsGet, facade.Args{Path: []any{id}}, opts, new(GetFeatureFlagResponse))
 }
 
 // List sends GET /experimentation/feature-flags (operation get_feature_flags).
@@ -3399,16 +3399,16 @@ func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string,
 // Arguments:
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 50.
-//   - params.Type: query parameter "type", string (FeatureFlagTypeEnum), one of "auth0", "self".
-//   - params.Status: query parameter "status", string (FeatureFlagStatusEnum), one of "draft", "active", "archived".
+//   - params.Type: query parameter "type", string (schema "FeatureFlagTypeEnum"), one of "auth0", "self".
+//   - params.Status: query parameter "status", string (schema "FeatureFlagStatusEnum"), one of "draft", "active", "archived".
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-feature-flags
-func (s *ExperimentationFeatureFlagsService) List(ctx context.Context, params *ExperimentationFeatureFlagsListParams, opts ...Option) (*ListFeatureFlagsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsList, facade.Args{Query: params}, opts, new(ListFeatureFlagsResponseContent))
+func (s *ExperimentationFeatureFlagsService) List(ctx context.Context, params *ExperimentationFeatureFlagsListParams, opts ...Option) (*ListFeatureFlagsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsList, facade.Args{Query: params}, opts, new(ListFeatureFlagsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3424,13 +3424,13 @@ func (s *ExperimentationFeatureFlagsService) All(ctx context.Context, params *Ex
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateFeatureFlagRequestContent, sent as application/json (optional).
+//   - body: UpdateFeatureFlagRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-feature-flag
-func (s *ExperimentationFeatureFlagsService) Update(ctx context.Context, id string, body UpdateFeatureFlagRequestContent, opts ...Option) (*UpdateFeatureFlagResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFeatureFlagResponseContent))
+func (s *ExperimentationFeatureFlagsService) Update(ctx context.Context, id string, body UpdateFeatureFlagRequest, opts ...Option) (*UpdateFeatureFlagResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFeatureFlagResponse))
 }
 
 // UpdateStatus sends POST /experimentation/feature-flags/{id}/status (operation update_feature_flag_status).
@@ -3439,13 +3439,13 @@ func (s *ExperimentationFeatureFlagsService) Update(ctx context.Context, id stri
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateFeatureFlagStatusRequestContent, sent as application/json (optional).
+//   - body: UpdateFeatureFlagStatusRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-feature-flag-status
-func (s *ExperimentationFeatureFlagsService) UpdateStatus(ctx context.Context, id string, body UpdateFeatureFlagStatusRequestContent, opts ...Option) (*UpdateFeatureFlagStatusResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsUpdateStatus, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFeatureFlagStatusResponseContent))
+func (s *ExperimentationFeatureFlagsService) UpdateStatus(ctx context.Context, id string, body UpdateFeatureFlagStatusRequest, opts ...Option) (*UpdateFeatureFlagStatusResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsUpdateStatus, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFeatureFlagStatusResponse))
 }
 
 // ExperimentationFeatureFlagsVariationsService holds the Experimentation.FeatureFlags.Variations operations of Auth0 Management API. It is a field of
@@ -3460,13 +3460,13 @@ type ExperimentationFeatureFlagsVariationsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateVariationRequestContent, sent as application/json (optional).
+//   - body: CreateVariationRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/create-variation
-func (s *ExperimentationFeatureFlagsVariationsService) Create(ctx context.Context, id string, body CreateVariationRequestContent, opts ...Option) (*CreateVariationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateVariationResponseContent))
+func (s *ExperimentationFeatureFlagsVariationsService) Create(ctx context.Context, id string, body CreateVariationRequest, opts ...Option) (*CreateVariationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateVariationResponse))
 }
 
 // Delete sends DELETE /experimentation/feature-flags/{id}/variations/{vid} (operation delete_variation).
@@ -3480,7 +3480,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) Create(ctx context.Contex
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/delete-variation
-func (s *ExperimentationFeatureFlagsVariationsService) Delete(ctx context.Context, id string, vid string, opts ...Option) error {
+func (s *ExperimentationFeatureFlagsVariationsService) Delete(ctx context.Context, id, vid string, opts ...Option) error {
 	return s.rt.Exec(ctx, opExperimentationFeatureFlagsVariationsDelete, facade.Args{Path: []any{id, vid}}, opts)
 }
 
@@ -3495,8 +3495,8 @@ func (s *ExperimentationFeatureFlagsVariationsService) Delete(ctx context.Contex
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-variation
-func (s *ExperimentationFeatureFlagsVariationsService) Get(ctx context.Context, id string, vid string, opts ...Option) (*GetVariationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsGet, facade.Args{Path: []any{id, vid}}, opts, new(GetVariationResponseContent))
+func (s *ExperimentationFeatureFlagsVariationsService) Get(ctx context.Context, id, vid string, opts ...Option) (*GetVariationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsGet, facade.Args{Path: []any{id, vid}}, opts, new(GetVariationResponse))
 }
 
 // List sends GET /experimentation/feature-flags/{id}/variations (operation get_variations).
@@ -3509,8 +3509,8 @@ func (s *ExperimentationFeatureFlagsVariationsService) Get(ctx context.Context, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-variations
-func (s *ExperimentationFeatureFlagsVariationsService) List(ctx context.Context, id string, opts ...Option) (*ListVariationsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsList, facade.Args{Path: []any{id}}, opts, new(ListVariationsResponseContent))
+func (s *ExperimentationFeatureFlagsVariationsService) List(ctx context.Context, id string, opts ...Option) (*ListVariationsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsList, facade.Args{Path: []any{id}}, opts, new(ListVariationsResponse))
 }
 
 // Update sends PATCH /experimentation/feature-flags/{id}/variations/{vid} (operation update_variation).
@@ -3520,13 +3520,13 @@ func (s *ExperimentationFeatureFlagsVariationsService) List(ctx context.Context,
 // Arguments:
 //   - id: path parameter, string.
 //   - vid: path parameter, string.
-//   - body: UpdateVariationRequestContent, sent as application/json (optional).
+//   - body: UpdateVariationRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-variation
-func (s *ExperimentationFeatureFlagsVariationsService) Update(ctx context.Context, id string, vid string, body UpdateVariationRequestContent, opts ...Option) (*UpdateVariationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsUpdate, facade.Args{Path: []any{id, vid}, Body: body}, opts, new(UpdateVariationResponseContent))
+func (s *ExperimentationFeatureFlagsVariationsService) Update(ctx context.Context, id, vid string, body UpdateVariationRequest, opts ...Option) (*UpdateVariationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsUpdate, facade.Args{Path: []any{id, vid}, Body: body}, opts, new(UpdateVariationResponse))
 }
 
 // ExperimentationSegmentsService holds the Experimentation.Segments operations of Auth0 Management API. It is a field of
@@ -3540,13 +3540,13 @@ type ExperimentationSegmentsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:experimentation.
 //
 // Arguments:
-//   - body: CreateSegmentRequestContent, sent as application/json (optional).
+//   - body: CreateSegmentRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/create-segment
-func (s *ExperimentationSegmentsService) Create(ctx context.Context, body CreateSegmentRequestContent, opts ...Option) (*CreateSegmentResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsCreate, facade.Args{Body: body}, opts, new(CreateSegmentResponseContent))
+func (s *ExperimentationSegmentsService) Create(ctx context.Context, body CreateSegmentRequest, opts ...Option) (*CreateSegmentResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsCreate, facade.Args{Body: body}, opts, new(CreateSegmentResponse))
 }
 
 // Delete sends DELETE /experimentation/segments/{id} (operation delete_segment).
@@ -3573,8 +3573,8 @@ func (s *ExperimentationSegmentsService) Delete(ctx context.Context, id string, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-segment
-func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opts ...Option) (*GetSegmentResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsGet, facade.Args{Path: []any{id}}, opts, new(GetSegmentResponseContent))
+func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opts ...Option) (*GetSegmentResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsGet, facade.Args{Path: []any{id}}, opts, new(GetSegmentResponse))
 }
 
 // List sends GET /experimentation/segments (operation get_segments).
@@ -3584,15 +3584,15 @@ func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opt
 // Arguments:
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 50.
-//   - params.Type: query parameter "type", string (SegmentTypeFilterEnum), one of "auth0", "self".
+//   - params.Type: query parameter "type", string (schema "SegmentTypeFilterEnum"), one of "auth0", "self".
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-segments
-func (s *ExperimentationSegmentsService) List(ctx context.Context, params *ExperimentationSegmentsListParams, opts ...Option) (*ListSegmentsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsList, facade.Args{Query: params}, opts, new(ListSegmentsResponseContent))
+func (s *ExperimentationSegmentsService) List(ctx context.Context, params *ExperimentationSegmentsListParams, opts ...Option) (*ListSegmentsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsList, facade.Args{Query: params}, opts, new(ListSegmentsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3608,13 +3608,13 @@ func (s *ExperimentationSegmentsService) All(ctx context.Context, params *Experi
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateSegmentRequestContent, sent as application/json (optional).
+//   - body: UpdateSegmentRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-segment
-func (s *ExperimentationSegmentsService) Update(ctx context.Context, id string, body UpdateSegmentRequestContent, opts ...Option) (*UpdateSegmentResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSegmentResponseContent))
+func (s *ExperimentationSegmentsService) Update(ctx context.Context, id string, body UpdateSegmentRequest, opts ...Option) (*UpdateSegmentResponse, error) {
+	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSegmentResponse))
 }
 
 // FlowsService holds the Flows operations of Auth0 Management API. It is a field of
@@ -3632,13 +3632,13 @@ type FlowsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:flows.
 //
 // Arguments:
-//   - body: CreateFlowRequestContent, sent as application/json (optional).
+//   - body: CreateFlowRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/post-flows
-func (s *FlowsService) Create(ctx context.Context, body CreateFlowRequestContent, opts ...Option) (*CreateFlowResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsCreate, facade.Args{Body: body}, opts, new(CreateFlowResponseContent))
+func (s *FlowsService) Create(ctx context.Context, body CreateFlowRequest, opts ...Option) (*CreateFlowResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsCreate, facade.Args{Body: body}, opts, new(CreateFlowResponse))
 }
 
 // Delete sends DELETE /flows/{id} (operation delete_flows_by_id).
@@ -3666,8 +3666,8 @@ func (s *FlowsService) Delete(ctx context.Context, id string, opts ...Option) er
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-by-id
-func (s *FlowsService) Get(ctx context.Context, id string, params *FlowsGetParams, opts ...Option) (*GetFlowResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetFlowResponseContent))
+func (s *FlowsService) Get(ctx context.Context, id string, params *FlowsGetParams, opts ...Option) (*GetFlowResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetFlowResponse))
 }
 
 // List sends GET /flows (operation get_flows).
@@ -3686,8 +3686,8 @@ func (s *FlowsService) Get(ctx context.Context, id string, params *FlowsGetParam
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows
-func (s *FlowsService) List(ctx context.Context, params *FlowsListParams, opts ...Option) (*ListFlowsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsList, facade.Args{Query: params}, opts, new(ListFlowsResponseContent))
+func (s *FlowsService) List(ctx context.Context, params *FlowsListParams, opts ...Option) (*ListFlowsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsList, facade.Args{Query: params}, opts, new(ListFlowsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3703,13 +3703,13 @@ func (s *FlowsService) All(ctx context.Context, params *FlowsListParams, opts ..
 //
 // Arguments:
 //   - id: path parameter, string, at most 30 characters.
-//   - body: UpdateFlowRequestContent, sent as application/json (optional).
+//   - body: UpdateFlowRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/patch-flows-by-id
-func (s *FlowsService) Update(ctx context.Context, id string, body UpdateFlowRequestContent, opts ...Option) (*UpdateFlowResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFlowResponseContent))
+func (s *FlowsService) Update(ctx context.Context, id string, body UpdateFlowRequest, opts ...Option) (*UpdateFlowResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFlowResponse))
 }
 
 // FlowsExecutionsService holds the Flows.Executions operations of Auth0 Management API. It is a field of
@@ -3729,7 +3729,7 @@ type FlowsExecutionsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/delete-flows-executions-by-execution-id
-func (s *FlowsExecutionsService) Delete(ctx context.Context, flowID string, executionID string, opts ...Option) error {
+func (s *FlowsExecutionsService) Delete(ctx context.Context, flowID, executionID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opFlowsExecutionsDelete, facade.Args{Path: []any{flowID, executionID}}, opts)
 }
 
@@ -3745,8 +3745,8 @@ func (s *FlowsExecutionsService) Delete(ctx context.Context, flowID string, exec
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-executions-by-execution-id
-func (s *FlowsExecutionsService) Get(ctx context.Context, flowID string, executionID string, params *FlowsExecutionsGetParams, opts ...Option) (*GetFlowExecutionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsExecutionsGet, facade.Args{Path: []any{flowID, executionID}, Query: params}, opts, new(GetFlowExecutionResponseContent))
+func (s *FlowsExecutionsService) Get(ctx context.Context, flowID, executionID string, params *FlowsExecutionsGetParams, opts ...Option) (*GetFlowExecutionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsExecutionsGet, facade.Args{Path: []any{flowID, executionID}, Query: params}, opts, new(GetFlowExecutionResponse))
 }
 
 // List sends GET /flows/{flow_id}/executions (operation get_flows_executions).
@@ -3766,8 +3766,8 @@ func (s *FlowsExecutionsService) Get(ctx context.Context, flowID string, executi
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-executions
-func (s *FlowsExecutionsService) List(ctx context.Context, flowID string, params *FlowsExecutionsListParams, opts ...Option) (*GetFlowsExecutionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsExecutionsList, facade.Args{Path: []any{flowID}, Query: params}, opts, new(GetFlowsExecutionsResponseContent))
+func (s *FlowsExecutionsService) List(ctx context.Context, flowID string, params *FlowsExecutionsListParams, opts ...Option) (*GetFlowsExecutionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsExecutionsList, facade.Args{Path: []any{flowID}, Query: params}, opts, new(GetFlowsExecutionsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3795,13 +3795,13 @@ type FlowsVaultConnectionsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:flows_vault_connections.
 //
 // Arguments:
-//   - body: CreateFlowsVaultConnectionRequestContent, sent as application/json (optional).
+//   - body: CreateFlowsVaultConnectionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/post-flows-vault-connections
-func (s *FlowsVaultConnectionsService) Create(ctx context.Context, body CreateFlowsVaultConnectionRequestContent, opts ...Option) (*CreateFlowsVaultConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsCreate, facade.Args{Body: body}, opts, new(CreateFlowsVaultConnectionResponseContent))
+func (s *FlowsVaultConnectionsService) Create(ctx context.Context, body CreateFlowsVaultConnectionRequest, opts ...Option) (*CreateFlowsVaultConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsCreate, facade.Args{Body: body}, opts, new(CreateFlowsVaultConnectionResponse))
 }
 
 // Delete sends DELETE /flows/vault/connections/{id} (operation delete_flows_vault_connections_by_id).
@@ -3828,8 +3828,8 @@ func (s *FlowsVaultConnectionsService) Delete(ctx context.Context, id string, op
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-vault-connections-by-id
-func (s *FlowsVaultConnectionsService) Get(ctx context.Context, id string, opts ...Option) (*GetFlowsVaultConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsGet, facade.Args{Path: []any{id}}, opts, new(GetFlowsVaultConnectionResponseContent))
+func (s *FlowsVaultConnectionsService) Get(ctx context.Context, id string, opts ...Option) (*GetFlowsVaultConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsGet, facade.Args{Path: []any{id}}, opts, new(GetFlowsVaultConnectionResponse))
 }
 
 // List sends GET /flows/vault/connections (operation get_flows_vault_connections).
@@ -3846,8 +3846,8 @@ func (s *FlowsVaultConnectionsService) Get(ctx context.Context, id string, opts 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-vault-connections
-func (s *FlowsVaultConnectionsService) List(ctx context.Context, params *FlowsVaultConnectionsListParams, opts ...Option) (*ListFlowsVaultConnectionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsList, facade.Args{Query: params}, opts, new(ListFlowsVaultConnectionsResponseContent))
+func (s *FlowsVaultConnectionsService) List(ctx context.Context, params *FlowsVaultConnectionsListParams, opts ...Option) (*ListFlowsVaultConnectionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsList, facade.Args{Query: params}, opts, new(ListFlowsVaultConnectionsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3863,13 +3863,13 @@ func (s *FlowsVaultConnectionsService) All(ctx context.Context, params *FlowsVau
 //
 // Arguments:
 //   - id: path parameter, string, at most 30 characters.
-//   - body: UpdateFlowsVaultConnectionRequestContent, sent as application/json (optional).
+//   - body: UpdateFlowsVaultConnectionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/patch-flows-vault-connections-by-id
-func (s *FlowsVaultConnectionsService) Update(ctx context.Context, id string, body UpdateFlowsVaultConnectionRequestContent, opts ...Option) (*UpdateFlowsVaultConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFlowsVaultConnectionResponseContent))
+func (s *FlowsVaultConnectionsService) Update(ctx context.Context, id string, body UpdateFlowsVaultConnectionRequest, opts ...Option) (*UpdateFlowsVaultConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFlowsVaultConnectionResponse))
 }
 
 // FormsService holds the Forms operations of Auth0 Management API. It is a field of
@@ -3883,13 +3883,13 @@ type FormsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:forms.
 //
 // Arguments:
-//   - body: CreateFormRequestContent, sent as application/json (optional).
+//   - body: CreateFormRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/forms/create-form
-func (s *FormsService) Create(ctx context.Context, body CreateFormRequestContent, opts ...Option) (*CreateFormResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFormsCreate, facade.Args{Body: body}, opts, new(CreateFormResponseContent))
+func (s *FormsService) Create(ctx context.Context, body CreateFormRequest, opts ...Option) (*CreateFormResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFormsCreate, facade.Args{Body: body}, opts, new(CreateFormResponse))
 }
 
 // Delete sends DELETE /forms/{id} (operation delete_form).
@@ -3917,8 +3917,8 @@ func (s *FormsService) Delete(ctx context.Context, id string, opts ...Option) er
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/forms/get-form
-func (s *FormsService) Get(ctx context.Context, id string, params *FormsGetParams, opts ...Option) (*GetFormResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFormsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetFormResponseContent))
+func (s *FormsService) Get(ctx context.Context, id string, params *FormsGetParams, opts ...Option) (*GetFormResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFormsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetFormResponse))
 }
 
 // List sends GET /forms (operation get_forms).
@@ -3936,8 +3936,8 @@ func (s *FormsService) Get(ctx context.Context, id string, params *FormsGetParam
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/forms/get-forms
-func (s *FormsService) List(ctx context.Context, params *FormsListParams, opts ...Option) (*ListFormsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFormsList, facade.Args{Query: params}, opts, new(ListFormsResponseContent))
+func (s *FormsService) List(ctx context.Context, params *FormsListParams, opts ...Option) (*ListFormsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFormsList, facade.Args{Query: params}, opts, new(ListFormsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3953,13 +3953,13 @@ func (s *FormsService) All(ctx context.Context, params *FormsListParams, opts ..
 //
 // Arguments:
 //   - id: path parameter, string, at most 30 characters.
-//   - body: UpdateFormRequestContent, sent as application/json (optional).
+//   - body: UpdateFormRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/forms/patch-form
-func (s *FormsService) Update(ctx context.Context, id string, body UpdateFormRequestContent, opts ...Option) (*UpdateFormResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opFormsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFormResponseContent))
+func (s *FormsService) Update(ctx context.Context, id string, body UpdateFormRequest, opts ...Option) (*UpdateFormResponse, error) {
+	return facade.Fetch(ctx, s.rt, opFormsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFormResponse))
 }
 
 // GroupsService holds the Groups operations of Auth0 Management API. It is a field of
@@ -3996,8 +3996,8 @@ func (s *GroupsService) Delete(ctx context.Context, id string, opts ...Option) e
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/get-group
-func (s *GroupsService) Get(ctx context.Context, id string, opts ...Option) (*GetGroupResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGroupsGet, facade.Args{Path: []any{id}}, opts, new(GetGroupResponseContent))
+func (s *GroupsService) Get(ctx context.Context, id string, opts ...Option) (*GetGroupResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGroupsGet, facade.Args{Path: []any{id}}, opts, new(GetGroupResponse))
 }
 
 // List sends GET /groups (operation get_groups).
@@ -4022,8 +4022,8 @@ func (s *GroupsService) Get(ctx context.Context, id string, opts ...Option) (*Ge
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/get-groups
-func (s *GroupsService) List(ctx context.Context, params *GroupsListParams, opts ...Option) (*ListGroupsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGroupsList, facade.Args{Query: params}, opts, new(ListGroupsResponseContent))
+func (s *GroupsService) List(ctx context.Context, params *GroupsListParams, opts ...Option) (*ListGroupsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGroupsList, facade.Args{Query: params}, opts, new(ListGroupsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -4055,8 +4055,8 @@ type GroupsMembersService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/get-group-members
-func (s *GroupsMembersService) Get(ctx context.Context, id string, params *GroupsMembersGetParams, opts ...Option) (*GetGroupMembersResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGroupsMembersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetGroupMembersResponseContent))
+func (s *GroupsMembersService) Get(ctx context.Context, id string, params *GroupsMembersGetParams, opts ...Option) (*GetGroupMembersResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGroupsMembersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetGroupMembersResponse))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -4078,12 +4078,12 @@ type GroupsRolesService struct {
 //
 // Arguments:
 //   - id: path parameter, string, 18 to 26 characters.
-//   - body: AssignGroupRolesRequestContent, sent as application/json (optional).
+//   - body: AssignGroupRolesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/post-group-roles
-func (s *GroupsRolesService) Create(ctx context.Context, id string, body AssignGroupRolesRequestContent, opts ...Option) error {
+func (s *GroupsRolesService) Create(ctx context.Context, id string, body AssignGroupRolesRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opGroupsRolesCreate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -4093,12 +4093,12 @@ func (s *GroupsRolesService) Create(ctx context.Context, id string, body AssignG
 //
 // Arguments:
 //   - id: path parameter, string, 18 to 26 characters.
-//   - body: DeleteGroupRolesRequestContent, sent as application/json (optional).
+//   - body: DeleteGroupRolesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/delete-group-roles
-func (s *GroupsRolesService) Delete(ctx context.Context, id string, body DeleteGroupRolesRequestContent, opts ...Option) error {
+func (s *GroupsRolesService) Delete(ctx context.Context, id string, body DeleteGroupRolesRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opGroupsRolesDelete, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -4116,8 +4116,8 @@ func (s *GroupsRolesService) Delete(ctx context.Context, id string, body DeleteG
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/get-group-roles
-func (s *GroupsRolesService) List(ctx context.Context, id string, params *GroupsRolesListParams, opts ...Option) (*ListGroupRolesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGroupsRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListGroupRolesResponseContent))
+func (s *GroupsRolesService) List(ctx context.Context, id string, params *GroupsRolesListParams, opts ...Option) (*ListGroupRolesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGroupsRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListGroupRolesResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -4149,14 +4149,14 @@ type GuardianEnrollmentsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:guardian_enrollment_tickets.
 //
 // Arguments:
-//   - body: CreateGuardianEnrollmentTicketRequestContent, sent as application/json (optional).
+//   - body: CreateGuardianEnrollmentTicketRequest, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/post-ticket
-func (s *GuardianEnrollmentsService) CreateTicket(ctx context.Context, body CreateGuardianEnrollmentTicketRequestContent, opts ...Option) (*CreateGuardianEnrollmentTicketResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianEnrollmentsCreateTicket, facade.Args{Body: body}, opts, new(CreateGuardianEnrollmentTicketResponseContent))
+func (s *GuardianEnrollmentsService) CreateTicket(ctx context.Context, body CreateGuardianEnrollmentTicketRequest, opts ...Option) (*CreateGuardianEnrollmentTicketResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianEnrollmentsCreateTicket, facade.Args{Body: body}, opts, new(CreateGuardianEnrollmentTicketResponse))
 }
 
 // Delete sends DELETE /guardian/enrollments/{id} (operation delete_enrollments_by_id).
@@ -4183,8 +4183,8 @@ func (s *GuardianEnrollmentsService) Delete(ctx context.Context, id string, opts
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-enrollments-by-id
-func (s *GuardianEnrollmentsService) Get(ctx context.Context, id string, opts ...Option) (*GetGuardianEnrollmentResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianEnrollmentsGet, facade.Args{Path: []any{id}}, opts, new(GetGuardianEnrollmentResponseContent))
+func (s *GuardianEnrollmentsService) Get(ctx context.Context, id string, opts ...Option) (*GetGuardianEnrollmentResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianEnrollmentsGet, facade.Args{Path: []any{id}}, opts, new(GetGuardianEnrollmentResponse))
 }
 
 // GuardianFactorsService holds the Guardian.Factors operations of Auth0 Management API. It is a field of
@@ -4217,14 +4217,14 @@ func (s *GuardianFactorsService) List(ctx context.Context, opts ...Option) ([]Gu
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - name: path parameter, string (GuardianFactorNameEnum), one of "push-notification", "sms", "email", "duo", "otp", "webauthn-roaming", "webauthn-platform", "recovery-code", at least 1 characters, default "sms".
-//   - body: SetGuardianFactorRequestContent, sent as application/json (optional).
+//   - name: path parameter, string (schema "GuardianFactorNameEnum"), one of "push-notification", "sms", "email", "duo", "otp", "webauthn-roaming", "webauthn-platform", "recovery-code", at least 1 characters, default "sms".
+//   - body: SetGuardianFactorRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factors-by-name
-func (s *GuardianFactorsService) Set(ctx context.Context, name GuardianFactorNameEnum, body SetGuardianFactorRequestContent, opts ...Option) (*SetGuardianFactorResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsSet, facade.Args{Path: []any{name}, Body: body}, opts, new(SetGuardianFactorResponseContent))
+func (s *GuardianFactorsService) Set(ctx context.Context, name GuardianFactorName, body SetGuardianFactorRequest, opts ...Option) (*SetGuardianFactorResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSet, facade.Args{Path: []any{name}, Body: body}, opts, new(SetGuardianFactorResponse))
 }
 
 // GuardianFactorsDuoService holds the Guardian.Factors.Duo operations of Auth0 Management API. It is a field of
@@ -4247,8 +4247,8 @@ type GuardianFactorsDuoSettingsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-factor-duo-settings
-func (s *GuardianFactorsDuoSettingsService) Get(ctx context.Context, opts ...Option) (*GetGuardianFactorDuoSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsDuoSettingsGet, facade.Args{}, opts, new(GetGuardianFactorDuoSettingsResponseContent))
+func (s *GuardianFactorsDuoSettingsService) Get(ctx context.Context, opts ...Option) (*GetGuardianFactorDuoSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsDuoSettingsGet, facade.Args{}, opts, new(GetGuardianFactorDuoSettingsResponse))
 }
 
 // Set sends PUT /guardian/factors/duo/settings (operation put_factor_duo_settings).
@@ -4256,13 +4256,13 @@ func (s *GuardianFactorsDuoSettingsService) Get(ctx context.Context, opts ...Opt
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorDuoSettingsRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorDuoSettingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factor-duo-settings
-func (s *GuardianFactorsDuoSettingsService) Set(ctx context.Context, body SetGuardianFactorDuoSettingsRequestContent, opts ...Option) (*SetGuardianFactorDuoSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsDuoSettingsSet, facade.Args{Body: body}, opts, new(SetGuardianFactorDuoSettingsResponseContent))
+func (s *GuardianFactorsDuoSettingsService) Set(ctx context.Context, body SetGuardianFactorDuoSettingsRequest, opts ...Option) (*SetGuardianFactorDuoSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsDuoSettingsSet, facade.Args{Body: body}, opts, new(SetGuardianFactorDuoSettingsResponse))
 }
 
 // Update sends PATCH /guardian/factors/duo/settings (operation patch_factor_duo_settings).
@@ -4270,13 +4270,13 @@ func (s *GuardianFactorsDuoSettingsService) Set(ctx context.Context, body SetGua
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: UpdateGuardianFactorDuoSettingsRequestContent, sent as application/json (optional).
+//   - body: UpdateGuardianFactorDuoSettingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-factor-duo-settings
-func (s *GuardianFactorsDuoSettingsService) Update(ctx context.Context, body UpdateGuardianFactorDuoSettingsRequestContent, opts ...Option) (*UpdateGuardianFactorDuoSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsDuoSettingsUpdate, facade.Args{Body: body}, opts, new(UpdateGuardianFactorDuoSettingsResponseContent))
+func (s *GuardianFactorsDuoSettingsService) Update(ctx context.Context, body UpdateGuardianFactorDuoSettingsRequest, opts ...Option) (*UpdateGuardianFactorDuoSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsDuoSettingsUpdate, facade.Args{Body: body}, opts, new(UpdateGuardianFactorDuoSettingsResponse))
 }
 
 // GuardianFactorsPhoneService holds the Guardian.Factors.Phone operations of Auth0 Management API. It is a field of
@@ -4292,8 +4292,8 @@ type GuardianFactorsPhoneService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-message-types
-func (s *GuardianFactorsPhoneService) GetMessageTypes(ctx context.Context, opts ...Option) (*GetGuardianFactorPhoneMessageTypesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetMessageTypes, facade.Args{}, opts, new(GetGuardianFactorPhoneMessageTypesResponseContent))
+func (s *GuardianFactorsPhoneService) GetMessageTypes(ctx context.Context, opts ...Option) (*GetGuardianFactorPhoneMessageTypesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetMessageTypes, facade.Args{}, opts, new(GetGuardianFactorPhoneMessageTypesResponse))
 }
 
 // GetSelectedProvider sends GET /guardian/factors/phone/selected-provider (operation get_guardian_phone_providers).
@@ -4303,8 +4303,8 @@ func (s *GuardianFactorsPhoneService) GetMessageTypes(ctx context.Context, opts 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-guardian-phone-providers
-func (s *GuardianFactorsPhoneService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderPhoneResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetSelectedProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderPhoneResponseContent))
+func (s *GuardianFactorsPhoneService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderPhoneResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetSelectedProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderPhoneResponse))
 }
 
 // GetTemplates sends GET /guardian/factors/phone/templates (operation get_factor_phone_templates).
@@ -4314,8 +4314,8 @@ func (s *GuardianFactorsPhoneService) GetSelectedProvider(ctx context.Context, o
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-factor-phone-templates
-func (s *GuardianFactorsPhoneService) GetTemplates(ctx context.Context, opts ...Option) (*GetGuardianFactorPhoneTemplatesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetTemplates, facade.Args{}, opts, new(GetGuardianFactorPhoneTemplatesResponseContent))
+func (s *GuardianFactorsPhoneService) GetTemplates(ctx context.Context, opts ...Option) (*GetGuardianFactorPhoneTemplatesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetTemplates, facade.Args{}, opts, new(GetGuardianFactorPhoneTemplatesResponse))
 }
 
 // GetTwilioProvider sends GET /guardian/factors/phone/providers/twilio (operation get_phone_twilio_factor_provider).
@@ -4325,8 +4325,8 @@ func (s *GuardianFactorsPhoneService) GetTemplates(ctx context.Context, opts ...
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-phone-twilio-factor-provider
-func (s *GuardianFactorsPhoneService) GetTwilioProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetTwilioProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderPhoneTwilioResponseContent))
+func (s *GuardianFactorsPhoneService) GetTwilioProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderPhoneTwilioResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetTwilioProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderPhoneTwilioResponse))
 }
 
 // SetMessageTypes sends PUT /guardian/factors/phone/message-types (operation put_message-types).
@@ -4334,13 +4334,13 @@ func (s *GuardianFactorsPhoneService) GetTwilioProvider(ctx context.Context, opt
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorPhoneMessageTypesRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorPhoneMessageTypesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-message-types
-func (s *GuardianFactorsPhoneService) SetMessageTypes(ctx context.Context, body SetGuardianFactorPhoneMessageTypesRequestContent, opts ...Option) (*SetGuardianFactorPhoneMessageTypesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetMessageTypes, facade.Args{Body: body}, opts, new(SetGuardianFactorPhoneMessageTypesResponseContent))
+func (s *GuardianFactorsPhoneService) SetMessageTypes(ctx context.Context, body SetGuardianFactorPhoneMessageTypesRequest, opts ...Option) (*SetGuardianFactorPhoneMessageTypesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetMessageTypes, facade.Args{Body: body}, opts, new(SetGuardianFactorPhoneMessageTypesResponse))
 }
 
 // SetProvider sends PUT /guardian/factors/phone/selected-provider (operation put_phone_providers).
@@ -4348,13 +4348,13 @@ func (s *GuardianFactorsPhoneService) SetMessageTypes(ctx context.Context, body 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPhoneRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPhoneRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-phone-providers
-func (s *GuardianFactorsPhoneService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderPhoneRequestContent, opts ...Option) (*SetGuardianFactorsProviderPhoneResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPhoneResponseContent))
+func (s *GuardianFactorsPhoneService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderPhoneRequest, opts ...Option) (*SetGuardianFactorsProviderPhoneResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPhoneResponse))
 }
 
 // SetTemplates sends PUT /guardian/factors/phone/templates (operation put_factor_phone_templates).
@@ -4362,13 +4362,13 @@ func (s *GuardianFactorsPhoneService) SetProvider(ctx context.Context, body SetG
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorPhoneTemplatesRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorPhoneTemplatesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factor-phone-templates
-func (s *GuardianFactorsPhoneService) SetTemplates(ctx context.Context, body SetGuardianFactorPhoneTemplatesRequestContent, opts ...Option) (*SetGuardianFactorPhoneTemplatesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetTemplates, facade.Args{Body: body}, opts, new(SetGuardianFactorPhoneTemplatesResponseContent))
+func (s *GuardianFactorsPhoneService) SetTemplates(ctx context.Context, body SetGuardianFactorPhoneTemplatesRequest, opts ...Option) (*SetGuardianFactorPhoneTemplatesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetTemplates, facade.Args{Body: body}, opts, new(SetGuardianFactorPhoneTemplatesResponse))
 }
 
 // SetTwilioProvider sends PUT /guardian/factors/phone/providers/twilio (operation put_twilio).
@@ -4376,13 +4376,13 @@ func (s *GuardianFactorsPhoneService) SetTemplates(ctx context.Context, body Set
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPhoneTwilioRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPhoneTwilioRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-twilio
-func (s *GuardianFactorsPhoneService) SetTwilioProvider(ctx context.Context, body SetGuardianFactorsProviderPhoneTwilioRequestContent, opts ...Option) (*SetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetTwilioProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPhoneTwilioResponseContent))
+func (s *GuardianFactorsPhoneService) SetTwilioProvider(ctx context.Context, body SetGuardianFactorsProviderPhoneTwilioRequest, opts ...Option) (*SetGuardianFactorsProviderPhoneTwilioResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetTwilioProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPhoneTwilioResponse))
 }
 
 // GuardianFactorsPushNotificationService holds the Guardian.Factors.PushNotification operations of Auth0 Management API. It is a field of
@@ -4398,8 +4398,8 @@ type GuardianFactorsPushNotificationService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-apns
-func (s *GuardianFactorsPushNotificationService) GetAPNSProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderAPNSResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationGetAPNSProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderAPNSResponseContent))
+func (s *GuardianFactorsPushNotificationService) GetAPNSProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderAPNSResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationGetAPNSProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderAPNSResponse))
 }
 
 // GetSNSProvider sends GET /guardian/factors/push-notification/providers/sns (operation get_sns).
@@ -4409,8 +4409,8 @@ func (s *GuardianFactorsPushNotificationService) GetAPNSProvider(ctx context.Con
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-sns
-func (s *GuardianFactorsPushNotificationService) GetSNSProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSNSResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationGetSNSProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderSNSResponseContent))
+func (s *GuardianFactorsPushNotificationService) GetSNSProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSNSResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationGetSNSProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderSNSResponse))
 }
 
 // GetSelectedProvider sends GET /guardian/factors/push-notification/selected-provider (operation get_pn_providers).
@@ -4420,8 +4420,8 @@ func (s *GuardianFactorsPushNotificationService) GetSNSProvider(ctx context.Cont
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-pn-providers
-func (s *GuardianFactorsPushNotificationService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderPushNotificationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationGetSelectedProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderPushNotificationResponseContent))
+func (s *GuardianFactorsPushNotificationService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderPushNotificationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationGetSelectedProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderPushNotificationResponse))
 }
 
 // SetAPNSProvider sends PUT /guardian/factors/push-notification/providers/apns (operation put_apns).
@@ -4429,13 +4429,13 @@ func (s *GuardianFactorsPushNotificationService) GetSelectedProvider(ctx context
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPushNotificationAPNSRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPushNotificationAPNSRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-apns
-func (s *GuardianFactorsPushNotificationService) SetAPNSProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationAPNSRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationAPNSResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetAPNSProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationAPNSResponseContent))
+func (s *GuardianFactorsPushNotificationService) SetAPNSProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationAPNSRequest, opts ...Option) (*SetGuardianFactorsProviderPushNotificationAPNSResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetAPNSProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationAPNSResponse))
 }
 
 // SetFCMProvider sends PUT /guardian/factors/push-notification/providers/fcm (operation put_fcm).
@@ -4443,13 +4443,13 @@ func (s *GuardianFactorsPushNotificationService) SetAPNSProvider(ctx context.Con
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPushNotificationFCMRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPushNotificationFCMRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-fcm
-func (s *GuardianFactorsPushNotificationService) SetFCMProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFCMRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFCMResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetFCMProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationFCMResponseContent))
+func (s *GuardianFactorsPushNotificationService) SetFCMProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFCMRequest, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFCMResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetFCMProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationFCMResponse))
 }
 
 // SetFcmv1Provider sends PUT /guardian/factors/push-notification/providers/fcmv1 (operation put_fcmv1).
@@ -4457,13 +4457,13 @@ func (s *GuardianFactorsPushNotificationService) SetFCMProvider(ctx context.Cont
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPushNotificationFcmv1RequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPushNotificationFcmv1Request, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-fcmv1
-func (s *GuardianFactorsPushNotificationService) SetFcmv1Provider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFcmv1RequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetFcmv1Provider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent))
+func (s *GuardianFactorsPushNotificationService) SetFcmv1Provider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFcmv1Request, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFcmv1Response, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetFcmv1Provider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationFcmv1Response))
 }
 
 // SetProvider sends PUT /guardian/factors/push-notification/selected-provider (operation put_pn_providers).
@@ -4471,13 +4471,13 @@ func (s *GuardianFactorsPushNotificationService) SetFcmv1Provider(ctx context.Co
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPushNotificationRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPushNotificationRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-pn-providers
-func (s *GuardianFactorsPushNotificationService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationResponseContent))
+func (s *GuardianFactorsPushNotificationService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationRequest, opts ...Option) (*SetGuardianFactorsProviderPushNotificationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationResponse))
 }
 
 // SetSNSProvider sends PUT /guardian/factors/push-notification/providers/sns (operation put_sns).
@@ -4485,13 +4485,13 @@ func (s *GuardianFactorsPushNotificationService) SetProvider(ctx context.Context
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPushNotificationSNSRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPushNotificationSNSRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-sns
-func (s *GuardianFactorsPushNotificationService) SetSNSProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationSNSRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationSNSResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetSNSProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationSNSResponseContent))
+func (s *GuardianFactorsPushNotificationService) SetSNSProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationSNSRequest, opts ...Option) (*SetGuardianFactorsProviderPushNotificationSNSResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetSNSProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationSNSResponse))
 }
 
 // UpdateAPNSProvider sends PATCH /guardian/factors/push-notification/providers/apns (operation patch_apns).
@@ -4499,13 +4499,13 @@ func (s *GuardianFactorsPushNotificationService) SetSNSProvider(ctx context.Cont
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: UpdateGuardianFactorsProviderPushNotificationAPNSRequestContent, sent as application/json (optional).
+//   - body: UpdateGuardianFactorsProviderPushNotificationAPNSRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-apns
-func (s *GuardianFactorsPushNotificationService) UpdateAPNSProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationAPNSRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationAPNSResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateAPNSProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationAPNSResponseContent))
+func (s *GuardianFactorsPushNotificationService) UpdateAPNSProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationAPNSRequest, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationAPNSResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateAPNSProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationAPNSResponse))
 }
 
 // UpdateFCMProvider sends PATCH /guardian/factors/push-notification/providers/fcm (operation patch_fcm).
@@ -4513,13 +4513,13 @@ func (s *GuardianFactorsPushNotificationService) UpdateAPNSProvider(ctx context.
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: UpdateGuardianFactorsProviderPushNotificationFCMRequestContent, sent as application/json (optional).
+//   - body: UpdateGuardianFactorsProviderPushNotificationFCMRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-fcm
-func (s *GuardianFactorsPushNotificationService) UpdateFCMProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFCMRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFCMResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateFCMProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationFCMResponseContent))
+func (s *GuardianFactorsPushNotificationService) UpdateFCMProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFCMRequest, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFCMResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateFCMProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationFCMResponse))
 }
 
 // UpdateFcmv1Provider sends PATCH /guardian/factors/push-notification/providers/fcmv1 (operation patch_fcmv1).
@@ -4527,13 +4527,13 @@ func (s *GuardianFactorsPushNotificationService) UpdateFCMProvider(ctx context.C
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent, sent as application/json (optional).
+//   - body: UpdateGuardianFactorsProviderPushNotificationFcmv1Request, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-fcmv1
-func (s *GuardianFactorsPushNotificationService) UpdateFcmv1Provider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateFcmv1Provider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent))
+func (s *GuardianFactorsPushNotificationService) UpdateFcmv1Provider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFcmv1Request, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFcmv1Response, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateFcmv1Provider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationFcmv1Response))
 }
 
 // UpdateSNSProvider sends PATCH /guardian/factors/push-notification/providers/sns (operation patch_sns).
@@ -4541,13 +4541,13 @@ func (s *GuardianFactorsPushNotificationService) UpdateFcmv1Provider(ctx context
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: UpdateGuardianFactorsProviderPushNotificationSNSRequestContent, sent as application/json (optional).
+//   - body: UpdateGuardianFactorsProviderPushNotificationSNSRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-sns
-func (s *GuardianFactorsPushNotificationService) UpdateSNSProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationSNSRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationSNSResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateSNSProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationSNSResponseContent))
+func (s *GuardianFactorsPushNotificationService) UpdateSNSProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationSNSRequest, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationSNSResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateSNSProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationSNSResponse))
 }
 
 // GuardianFactorsSMSService holds the Guardian.Factors.SMS operations of Auth0 Management API. It is a field of
@@ -4563,8 +4563,8 @@ type GuardianFactorsSMSService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-sms-providers
-func (s *GuardianFactorsSMSService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSMSResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSGetSelectedProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderSMSResponseContent))
+func (s *GuardianFactorsSMSService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSMSResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSGetSelectedProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderSMSResponse))
 }
 
 // GetTemplates sends GET /guardian/factors/sms/templates (operation get_factor_sms_templates).
@@ -4574,8 +4574,8 @@ func (s *GuardianFactorsSMSService) GetSelectedProvider(ctx context.Context, opt
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-factor-sms-templates
-func (s *GuardianFactorsSMSService) GetTemplates(ctx context.Context, opts ...Option) (*GetGuardianFactorSMSTemplatesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSGetTemplates, facade.Args{}, opts, new(GetGuardianFactorSMSTemplatesResponseContent))
+func (s *GuardianFactorsSMSService) GetTemplates(ctx context.Context, opts ...Option) (*GetGuardianFactorSMSTemplatesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSGetTemplates, facade.Args{}, opts, new(GetGuardianFactorSMSTemplatesResponse))
 }
 
 // GetTwilioProvider sends GET /guardian/factors/sms/providers/twilio (operation get_sms_twilio_factor_provider).
@@ -4585,8 +4585,8 @@ func (s *GuardianFactorsSMSService) GetTemplates(ctx context.Context, opts ...Op
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-sms-twilio-factor-provider
-func (s *GuardianFactorsSMSService) GetTwilioProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSMSTwilioResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSGetTwilioProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderSMSTwilioResponseContent))
+func (s *GuardianFactorsSMSService) GetTwilioProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSMSTwilioResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSGetTwilioProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderSMSTwilioResponse))
 }
 
 // SetProvider sends PUT /guardian/factors/sms/selected-provider (operation put_sms_providers).
@@ -4594,13 +4594,13 @@ func (s *GuardianFactorsSMSService) GetTwilioProvider(ctx context.Context, opts 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderSMSRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderSMSRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-sms-providers
-func (s *GuardianFactorsSMSService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderSMSRequestContent, opts ...Option) (*SetGuardianFactorsProviderSMSResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSSetProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderSMSResponseContent))
+func (s *GuardianFactorsSMSService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderSMSRequest, opts ...Option) (*SetGuardianFactorsProviderSMSResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSSetProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderSMSResponse))
 }
 
 // SetTemplates sends PUT /guardian/factors/sms/templates (operation put_factor_sms_templates).
@@ -4608,13 +4608,13 @@ func (s *GuardianFactorsSMSService) SetProvider(ctx context.Context, body SetGua
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorSMSTemplatesRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorSMSTemplatesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factor-sms-templates
-func (s *GuardianFactorsSMSService) SetTemplates(ctx context.Context, body SetGuardianFactorSMSTemplatesRequestContent, opts ...Option) (*SetGuardianFactorSMSTemplatesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSSetTemplates, facade.Args{Body: body}, opts, new(SetGuardianFactorSMSTemplatesResponseContent))
+func (s *GuardianFactorsSMSService) SetTemplates(ctx context.Context, body SetGuardianFactorSMSTemplatesRequest, opts ...Option) (*SetGuardianFactorSMSTemplatesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSSetTemplates, facade.Args{Body: body}, opts, new(SetGuardianFactorSMSTemplatesResponse))
 }
 
 // SetTwilioProvider sends PUT /guardian/factors/sms/providers/twilio (operation put_sms_twilio_factor_provider).
@@ -4622,13 +4622,13 @@ func (s *GuardianFactorsSMSService) SetTemplates(ctx context.Context, body SetGu
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderSMSTwilioRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderSMSTwilioRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-sms-twilio-factor-provider
-func (s *GuardianFactorsSMSService) SetTwilioProvider(ctx context.Context, body SetGuardianFactorsProviderSMSTwilioRequestContent, opts ...Option) (*SetGuardianFactorsProviderSMSTwilioResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSSetTwilioProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderSMSTwilioResponseContent))
+func (s *GuardianFactorsSMSService) SetTwilioProvider(ctx context.Context, body SetGuardianFactorsProviderSMSTwilioRequest, opts ...Option) (*SetGuardianFactorsProviderSMSTwilioResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSSetTwilioProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderSMSTwilioResponse))
 }
 
 // GuardianPoliciesService holds the Guardian.Policies operations of Auth0 Management API. It is a field of
@@ -4644,8 +4644,8 @@ type GuardianPoliciesService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-policies
-func (s *GuardianPoliciesService) List(ctx context.Context, opts ...Option) (*ListGuardianPoliciesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianPoliciesList, facade.Args{}, opts, new(ListGuardianPoliciesResponseContent))
+func (s *GuardianPoliciesService) List(ctx context.Context, opts ...Option) (*ListGuardianPoliciesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianPoliciesList, facade.Args{}, opts, new(ListGuardianPoliciesResponse))
 }
 
 // Set sends PUT /guardian/policies (operation put_policies).
@@ -4653,13 +4653,13 @@ func (s *GuardianPoliciesService) List(ctx context.Context, opts ...Option) (*Li
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:mfa_policies.
 //
 // Arguments:
-//   - body: SetGuardianPoliciesRequestContent, sent as application/json (optional).
+//   - body: SetGuardianPoliciesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-policies
-func (s *GuardianPoliciesService) Set(ctx context.Context, body SetGuardianPoliciesRequestContent, opts ...Option) (*SetGuardianPoliciesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianPoliciesSet, facade.Args{Body: body}, opts, new(SetGuardianPoliciesResponseContent))
+func (s *GuardianPoliciesService) Set(ctx context.Context, body SetGuardianPoliciesRequest, opts ...Option) (*SetGuardianPoliciesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianPoliciesSet, facade.Args{Body: body}, opts, new(SetGuardianPoliciesResponse))
 }
 
 // HooksService holds the Hooks operations of Auth0 Management API. It is a field of
@@ -4675,13 +4675,13 @@ type HooksService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:hooks.
 //
 // Arguments:
-//   - body: CreateHookRequestContent, sent as application/json (optional).
+//   - body: CreateHookRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/post-hooks
-func (s *HooksService) Create(ctx context.Context, body CreateHookRequestContent, opts ...Option) (*CreateHookResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opHooksCreate, facade.Args{Body: body}, opts, new(CreateHookResponseContent))
+func (s *HooksService) Create(ctx context.Context, body CreateHookRequest, opts ...Option) (*CreateHookResponse, error) {
+	return facade.Fetch(ctx, s.rt, opHooksCreate, facade.Args{Body: body}, opts, new(CreateHookResponse))
 }
 
 // Delete sends DELETE /hooks/{id} (operation delete_hooks_by_id).
@@ -4709,8 +4709,8 @@ func (s *HooksService) Delete(ctx context.Context, id string, opts ...Option) er
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/get-hooks-by-id
-func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParams, opts ...Option) (*GetHookResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opHooksGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetHookResponseContent))
+func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParams, opts ...Option) (*GetHookResponse, error) {
+	return facade.Fetch(ctx, s.rt, opHooksGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetHookResponse))
 }
 
 // List sends GET /hooks (operation get_hooks).
@@ -4723,7 +4723,7 @@ func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParam
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Enabled: query parameter "enabled", boolean.
 //   - params.Fields: query parameter "fields", string.
-//   - params.TriggerID: query parameter "triggerId", string (HookTriggerIdEnum), one of "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message".
+//   - params.TriggerID: query parameter "triggerId", string (schema "HookTriggerIdEnum"), one of "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message".
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -4731,8 +4731,8 @@ func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParam
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/get-hooks
-func (s *HooksService) List(ctx context.Context, params *HooksListParams, opts ...Option) (*ListHooksResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opHooksList, facade.Args{Query: params}, opts, new(ListHooksResponseContent))
+func (s *HooksService) List(ctx context.Context, params *HooksListParams, opts ...Option) (*ListHooksResponse, error) {
+	return facade.Fetch(ctx, s.rt, opHooksList, facade.Args{Query: params}, opts, new(ListHooksResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -4748,13 +4748,13 @@ func (s *HooksService) All(ctx context.Context, params *HooksListParams, opts ..
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateHookRequestContent, sent as application/json (optional).
+//   - body: UpdateHookRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/patch-hooks-by-id
-func (s *HooksService) Update(ctx context.Context, id string, body UpdateHookRequestContent, opts ...Option) (*UpdateHookResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opHooksUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateHookResponseContent))
+func (s *HooksService) Update(ctx context.Context, id string, body UpdateHookRequest, opts ...Option) (*UpdateHookResponse, error) {
+	return facade.Fetch(ctx, s.rt, opHooksUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateHookResponse))
 }
 
 // HooksSecretsService holds the Hooks.Secrets operations of Auth0 Management API. It is a field of
@@ -4769,12 +4769,12 @@ type HooksSecretsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateHookSecretRequestContent, sent as application/json (optional).
+//   - body: CreateHookSecretRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/post-secrets
-func (s *HooksSecretsService) Create(ctx context.Context, id string, body CreateHookSecretRequestContent, opts ...Option) error {
+func (s *HooksSecretsService) Create(ctx context.Context, id string, body CreateHookSecretRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opHooksSecretsCreate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -4784,12 +4784,12 @@ func (s *HooksSecretsService) Create(ctx context.Context, id string, body Create
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: DeleteHookSecretRequestContent, sent as application/json (optional).
+//   - body: DeleteHookSecretRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/delete-secrets
-func (s *HooksSecretsService) Delete(ctx context.Context, id string, body DeleteHookSecretRequestContent, opts ...Option) error {
+func (s *HooksSecretsService) Delete(ctx context.Context, id string, body DeleteHookSecretRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opHooksSecretsDelete, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -4803,8 +4803,8 @@ func (s *HooksSecretsService) Delete(ctx context.Context, id string, body Delete
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/get-secrets
-func (s *HooksSecretsService) Get(ctx context.Context, id string, opts ...Option) (*GetHookSecretResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opHooksSecretsGet, facade.Args{Path: []any{id}}, opts, new(GetHookSecretResponseContent))
+func (s *HooksSecretsService) Get(ctx context.Context, id string, opts ...Option) (*GetHookSecretResponse, error) {
+	return facade.Fetch(ctx, s.rt, opHooksSecretsGet, facade.Args{Path: []any{id}}, opts, new(GetHookSecretResponse))
 }
 
 // Update sends PATCH /hooks/{id}/secrets (operation patch_secrets).
@@ -4813,12 +4813,12 @@ func (s *HooksSecretsService) Get(ctx context.Context, id string, opts ...Option
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateHookSecretRequestContent, sent as application/json (optional).
+//   - body: UpdateHookSecretRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/patch-secrets
-func (s *HooksSecretsService) Update(ctx context.Context, id string, body UpdateHookSecretRequestContent, opts ...Option) error {
+func (s *HooksSecretsService) Update(ctx context.Context, id string, body UpdateHookSecretRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opHooksSecretsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -4846,8 +4846,8 @@ type JobsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/jobs/get-jobs-by-id
-func (s *JobsService) Get(ctx context.Context, id string, opts ...Option) (*GetJobResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opJobsGet, facade.Args{Path: []any{id}}, opts, new(GetJobResponseContent))
+func (s *JobsService) Get(ctx context.Context, id string, opts ...Option) (*GetJobResponse, error) {
+	return facade.Fetch(ctx, s.rt, opJobsGet, facade.Args{Path: []any{id}}, opts, new(GetJobResponse))
 }
 
 // JobsErrorsService holds the Jobs.Errors operations of Auth0 Management API. It is a field of
@@ -4881,13 +4881,13 @@ type JobsUsersExportsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:users.
 //
 // Arguments:
-//   - body: CreateExportUsersRequestContent, sent as application/json (optional).
+//   - body: CreateExportUsersRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/jobs/post-users-exports
-func (s *JobsUsersExportsService) Create(ctx context.Context, body CreateExportUsersRequestContent, opts ...Option) (*CreateExportUsersResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opJobsUsersExportsCreate, facade.Args{Body: body}, opts, new(CreateExportUsersResponseContent))
+func (s *JobsUsersExportsService) Create(ctx context.Context, body CreateExportUsersRequest, opts ...Option) (*CreateExportUsersResponse, error) {
+	return facade.Fetch(ctx, s.rt, opJobsUsersExportsCreate, facade.Args{Body: body}, opts, new(CreateExportUsersResponse))
 }
 
 // JobsUsersImportsService holds the Jobs.UsersImports operations of Auth0 Management API. It is a field of
@@ -4906,8 +4906,8 @@ type JobsUsersImportsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 413, 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/jobs/post-users-imports
-func (s *JobsUsersImportsService) Create(ctx context.Context, contentType string, body io.Reader, opts ...Option) (*CreateImportUsersResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opJobsUsersImportsCreate, facade.Args{Reader: body, ContentType: contentType}, opts, new(CreateImportUsersResponseContent))
+func (s *JobsUsersImportsService) Create(ctx context.Context, contentType string, body io.Reader, opts ...Option) (*CreateImportUsersResponse, error) {
+	return facade.Fetch(ctx, s.rt, opJobsUsersImportsCreate, facade.Args{Reader: body, ContentType: contentType}, opts, new(CreateImportUsersResponse))
 }
 
 // JobsVerificationEmailService holds the Jobs.VerificationEmail operations of Auth0 Management API. It is a field of
@@ -4921,14 +4921,14 @@ type JobsVerificationEmailService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:users.
 //
 // Arguments:
-//   - body: CreateVerificationEmailRequestContent, sent as application/json (optional).
+//   - body: CreateVerificationEmailRequest, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/jobs/post-verification-email
-func (s *JobsVerificationEmailService) Create(ctx context.Context, body CreateVerificationEmailRequestContent, opts ...Option) (*CreateVerificationEmailResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opJobsVerificationEmailCreate, facade.Args{Body: body}, opts, new(CreateVerificationEmailResponseContent))
+func (s *JobsVerificationEmailService) Create(ctx context.Context, body CreateVerificationEmailRequest, opts ...Option) (*CreateVerificationEmailResponse, error) {
+	return facade.Fetch(ctx, s.rt, opJobsVerificationEmailCreate, facade.Args{Body: body}, opts, new(CreateVerificationEmailResponse))
 }
 
 // KeysService holds the Keys operations of Auth0 Management API. It is a field of
@@ -4966,8 +4966,8 @@ func (s *KeysCustomSigningService) Delete(ctx context.Context, opts ...Option) e
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/get-custom-signing-keys
-func (s *KeysCustomSigningService) Get(ctx context.Context, opts ...Option) (*GetCustomSigningKeysResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opKeysCustomSigningGet, facade.Args{}, opts, new(GetCustomSigningKeysResponseContent))
+func (s *KeysCustomSigningService) Get(ctx context.Context, opts ...Option) (*GetCustomSigningKeysResponse, error) {
+	return facade.Fetch(ctx, s.rt, opKeysCustomSigningGet, facade.Args{}, opts, new(GetCustomSigningKeysResponse))
 }
 
 // Set sends PUT /keys/custom-signing (operation put_custom_signing_keys).
@@ -4975,13 +4975,13 @@ func (s *KeysCustomSigningService) Get(ctx context.Context, opts ...Option) (*Ge
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scopes create:custom_signing_keys, update:custom_signing_keys.
 //
 // Arguments:
-//   - body: SetCustomSigningKeysRequestContent, sent as application/json (optional).
+//   - body: SetCustomSigningKeysRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/put-custom-signing-keys
-func (s *KeysCustomSigningService) Set(ctx context.Context, body SetCustomSigningKeysRequestContent, opts ...Option) (*SetCustomSigningKeysResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opKeysCustomSigningSet, facade.Args{Body: body}, opts, new(SetCustomSigningKeysResponseContent))
+func (s *KeysCustomSigningService) Set(ctx context.Context, body SetCustomSigningKeysRequest, opts ...Option) (*SetCustomSigningKeysResponse, error) {
+	return facade.Fetch(ctx, s.rt, opKeysCustomSigningSet, facade.Args{Body: body}, opts, new(SetCustomSigningKeysResponse))
 }
 
 // KeysEncryptionService holds the Keys.Encryption operations of Auth0 Management API. It is a field of
@@ -4995,13 +4995,13 @@ type KeysEncryptionService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:encryption_keys.
 //
 // Arguments:
-//   - body: CreateEncryptionKeyRequestContent, sent as application/json (optional).
+//   - body: CreateEncryptionKeyRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/post-encryption
-func (s *KeysEncryptionService) Create(ctx context.Context, body CreateEncryptionKeyRequestContent, opts ...Option) (*CreateEncryptionKeyResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opKeysEncryptionCreate, facade.Args{Body: body}, opts, new(CreateEncryptionKeyResponseContent))
+func (s *KeysEncryptionService) Create(ctx context.Context, body CreateEncryptionKeyRequest, opts ...Option) (*CreateEncryptionKeyResponse, error) {
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionCreate, facade.Args{Body: body}, opts, new(CreateEncryptionKeyResponse))
 }
 
 // CreatePublicWrappingKey sends POST /keys/encryption/{kid}/wrapping-key (operation post_encryption_wrapping_key).
@@ -5014,8 +5014,8 @@ func (s *KeysEncryptionService) Create(ctx context.Context, body CreateEncryptio
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/post-encryption-wrapping-key
-func (s *KeysEncryptionService) CreatePublicWrappingKey(ctx context.Context, kid string, opts ...Option) (*CreateEncryptionKeyPublicWrappingResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opKeysEncryptionCreatePublicWrappingKey, facade.Args{Path: []any{kid}}, opts, new(CreateEncryptionKeyPublicWrappingResponseContent))
+func (s *KeysEncryptionService) CreatePublicWrappingKey(ctx context.Context, kid string, opts ...Option) (*CreateEncryptionKeyPublicWrappingResponse, error) {
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionCreatePublicWrappingKey, facade.Args{Path: []any{kid}}, opts, new(CreateEncryptionKeyPublicWrappingResponse))
 }
 
 // Delete sends DELETE /keys/encryption/{kid} (operation delete_encryption_key).
@@ -5042,8 +5042,8 @@ func (s *KeysEncryptionService) Delete(ctx context.Context, kid string, opts ...
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/get-encryption-key
-func (s *KeysEncryptionService) Get(ctx context.Context, kid string, opts ...Option) (*GetEncryptionKeyResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opKeysEncryptionGet, facade.Args{Path: []any{kid}}, opts, new(GetEncryptionKeyResponseContent))
+func (s *KeysEncryptionService) Get(ctx context.Context, kid string, opts ...Option) (*GetEncryptionKeyResponse, error) {
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionGet, facade.Args{Path: []any{kid}}, opts, new(GetEncryptionKeyResponse))
 }
 
 // Import sends POST /keys/encryption/{kid} (operation post_encryption_key).
@@ -5052,13 +5052,13 @@ func (s *KeysEncryptionService) Get(ctx context.Context, kid string, opts ...Opt
 //
 // Arguments:
 //   - kid: path parameter, string.
-//   - body: ImportEncryptionKeyRequestContent, sent as application/json (optional).
+//   - body: ImportEncryptionKeyRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/post-encryption-key
-func (s *KeysEncryptionService) Import(ctx context.Context, kid string, body ImportEncryptionKeyRequestContent, opts ...Option) (*ImportEncryptionKeyResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opKeysEncryptionImport, facade.Args{Path: []any{kid}, Body: body}, opts, new(ImportEncryptionKeyResponseContent))
+func (s *KeysEncryptionService) Import(ctx context.Context, kid string, body ImportEncryptionKeyRequest, opts ...Option) (*ImportEncryptionKeyResponse, error) {
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionImport, facade.Args{Path: []any{kid}, Body: body}, opts, new(ImportEncryptionKeyResponse))
 }
 
 // List sends GET /keys/encryption (operation get_encryption_keys).
@@ -5075,8 +5075,8 @@ func (s *KeysEncryptionService) Import(ctx context.Context, kid string, body Imp
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/get-encryption-keys
-func (s *KeysEncryptionService) List(ctx context.Context, params *KeysEncryptionListParams, opts ...Option) (*ListEncryptionKeysResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opKeysEncryptionList, facade.Args{Query: params}, opts, new(ListEncryptionKeysResponseContent))
+func (s *KeysEncryptionService) List(ctx context.Context, params *KeysEncryptionListParams, opts ...Option) (*ListEncryptionKeysResponse, error) {
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionList, facade.Args{Query: params}, opts, new(ListEncryptionKeysResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5113,8 +5113,8 @@ type KeysSigningService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/get-signing-key
-func (s *KeysSigningService) Get(ctx context.Context, kid string, opts ...Option) (*GetSigningKeysResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opKeysSigningGet, facade.Args{Path: []any{kid}}, opts, new(GetSigningKeysResponseContent))
+func (s *KeysSigningService) Get(ctx context.Context, kid string, opts ...Option) (*GetSigningKeysResponse, error) {
+	return facade.Fetch(ctx, s.rt, opKeysSigningGet, facade.Args{Path: []any{kid}}, opts, new(GetSigningKeysResponse))
 }
 
 // List sends GET /keys/signing (operation get_signing_keys).
@@ -5164,13 +5164,13 @@ type LogStreamsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:log_streams.
 //
 // Arguments:
-//   - body: CreateLogStreamRequestContent, sent as application/json (optional).
+//   - body: CreateLogStreamRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/log-streams/post-log-streams
-func (s *LogStreamsService) Create(ctx context.Context, body CreateLogStreamRequestContent, opts ...Option) (*CreateLogStreamResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opLogStreamsCreate, facade.Args{Body: body}, opts, new(CreateLogStreamResponseContent))
+func (s *LogStreamsService) Create(ctx context.Context, body CreateLogStreamRequest, opts ...Option) (*CreateLogStreamResponse, error) {
+	return facade.Fetch(ctx, s.rt, opLogStreamsCreate, facade.Args{Body: body}, opts, new(CreateLogStreamResponse))
 }
 
 // Delete sends DELETE /log-streams/{id} (operation delete_log-streams_by_id).
@@ -5197,8 +5197,8 @@ func (s *LogStreamsService) Delete(ctx context.Context, id string, opts ...Optio
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/log-streams/get-log-streams-by-id
-func (s *LogStreamsService) Get(ctx context.Context, id string, opts ...Option) (*GetLogStreamResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opLogStreamsGet, facade.Args{Path: []any{id}}, opts, new(GetLogStreamResponseContent))
+func (s *LogStreamsService) Get(ctx context.Context, id string, opts ...Option) (*GetLogStreamResponse, error) {
+	return facade.Fetch(ctx, s.rt, opLogStreamsGet, facade.Args{Path: []any{id}}, opts, new(GetLogStreamResponse))
 }
 
 // List sends GET /log-streams (operation get_log-streams).
@@ -5218,13 +5218,13 @@ func (s *LogStreamsService) List(ctx context.Context, opts ...Option) ([]LogStre
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateLogStreamRequestContent, sent as application/json (optional).
+//   - body: UpdateLogStreamRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/log-streams/patch-log-streams-by-id
-func (s *LogStreamsService) Update(ctx context.Context, id string, body UpdateLogStreamRequestContent, opts ...Option) (*UpdateLogStreamResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opLogStreamsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateLogStreamResponseContent))
+func (s *LogStreamsService) Update(ctx context.Context, id string, body UpdateLogStreamRequest, opts ...Option) (*UpdateLogStreamResponse, error) {
+	return facade.Fetch(ctx, s.rt, opLogStreamsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateLogStreamResponse))
 }
 
 // LogsService holds the Logs operations of Auth0 Management API. It is a field of
@@ -5243,8 +5243,8 @@ type LogsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/logs/get-logs-by-id
-func (s *LogsService) Get(ctx context.Context, id string, opts ...Option) (*GetLogResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opLogsGet, facade.Args{Path: []any{id}}, opts, new(GetLogResponseContent))
+func (s *LogsService) Get(ctx context.Context, id string, opts ...Option) (*GetLogResponse, error) {
+	return facade.Fetch(ctx, s.rt, opLogsGet, facade.Args{Path: []any{id}}, opts, new(GetLogResponse))
 }
 
 // List sends GET /logs (operation get_logs).
@@ -5268,8 +5268,8 @@ func (s *LogsService) Get(ctx context.Context, id string, opts ...Option) (*GetL
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/logs/get-logs
-func (s *LogsService) List(ctx context.Context, params *LogsListParams, opts ...Option) (*ListLogResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opLogsList, facade.Args{Query: params}, opts, new(ListLogResponseContent))
+func (s *LogsService) List(ctx context.Context, params *LogsListParams, opts ...Option) (*ListLogResponse, error) {
+	return facade.Fetch(ctx, s.rt, opLogsList, facade.Args{Query: params}, opts, new(ListLogResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5290,12 +5290,12 @@ type NetworkACLsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:network_acls.
 //
 // Arguments:
-//   - body: CreateNetworkACLRequestContent, sent as application/json (optional).
+//   - body: CreateNetworkACLRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/post-network-acls
-func (s *NetworkACLsService) Create(ctx context.Context, body CreateNetworkACLRequestContent, opts ...Option) error {
+func (s *NetworkACLsService) Create(ctx context.Context, body CreateNetworkACLRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opNetworkACLsCreate, facade.Args{Body: body}, opts)
 }
 
@@ -5323,8 +5323,8 @@ func (s *NetworkACLsService) Delete(ctx context.Context, id string, opts ...Opti
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/get-network-acls-by-id
-func (s *NetworkACLsService) Get(ctx context.Context, id string, opts ...Option) (*GetNetworkACLsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opNetworkACLsGet, facade.Args{Path: []any{id}}, opts, new(GetNetworkACLsResponseContent))
+func (s *NetworkACLsService) Get(ctx context.Context, id string, opts ...Option) (*GetNetworkACLsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opNetworkACLsGet, facade.Args{Path: []any{id}}, opts, new(GetNetworkACLsResponse))
 }
 
 // List sends GET /network-acls (operation get_network-acls).
@@ -5341,15 +5341,15 @@ func (s *NetworkACLsService) Get(ctx context.Context, id string, opts ...Option)
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/get-network-acls
-func (s *NetworkACLsService) List(ctx context.Context, params *NetworkACLsListParams, opts ...Option) (*ListNetworkACLsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opNetworkACLsList, facade.Args{Query: params}, opts, new(ListNetworkACLsResponseContent))
+func (s *NetworkACLsService) List(ctx context.Context, params *NetworkACLsListParams, opts ...Option) (*ListNetworkACLsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opNetworkACLsList, facade.Args{Query: params}, opts, new(ListNetworkACLsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /network-acls (operation get_network-acls).
-func (s *NetworkACLsService) All(ctx context.Context, params *NetworkACLsListParams, opts ...Option) iter.Seq2[NetworkACLsResponseContent, error] {
-	return facade.List[NetworkACLsResponseContent](ctx, s.rt, opNetworkACLsList, pagesNetworkACLsList, facade.Args{Query: params}, opts)
+func (s *NetworkACLsService) All(ctx context.Context, params *NetworkACLsListParams, opts ...Option) iter.Seq2[NetworkACLsResponse, error] {
+	return facade.List[NetworkACLsResponse](ctx, s.rt, opNetworkACLsList, pagesNetworkACLsList, facade.Args{Query: params}, opts)
 }
 
 // Set sends PUT /network-acls/{id} (operation put_network-acls_by_id).
@@ -5358,13 +5358,13 @@ func (s *NetworkACLsService) All(ctx context.Context, params *NetworkACLsListPar
 //
 // Arguments:
 //   - id: path parameter, string, at most 36 characters.
-//   - body: SetNetworkACLRequestContent, sent as application/json (optional).
+//   - body: SetNetworkACLRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/put-network-acls-by-id
-func (s *NetworkACLsService) Set(ctx context.Context, id string, body SetNetworkACLRequestContent, opts ...Option) (*SetNetworkACLsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opNetworkACLsSet, facade.Args{Path: []any{id}, Body: body}, opts, new(SetNetworkACLsResponseContent))
+func (s *NetworkACLsService) Set(ctx context.Context, id string, body SetNetworkACLRequest, opts ...Option) (*SetNetworkACLsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opNetworkACLsSet, facade.Args{Path: []any{id}, Body: body}, opts, new(SetNetworkACLsResponse))
 }
 
 // Update sends PATCH /network-acls/{id} (operation patch_network-acls_by_id).
@@ -5373,13 +5373,13 @@ func (s *NetworkACLsService) Set(ctx context.Context, id string, body SetNetwork
 //
 // Arguments:
 //   - id: path parameter, string, at most 36 characters.
-//   - body: UpdateNetworkACLRequestContent, sent as application/json (optional).
+//   - body: UpdateNetworkACLRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/patch-network-acls-by-id
-func (s *NetworkACLsService) Update(ctx context.Context, id string, body UpdateNetworkACLRequestContent, opts ...Option) (*UpdateNetworkACLResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opNetworkACLsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateNetworkACLResponseContent))
+func (s *NetworkACLsService) Update(ctx context.Context, id string, body UpdateNetworkACLRequest, opts ...Option) (*UpdateNetworkACLResponse, error) {
+	return facade.Fetch(ctx, s.rt, opNetworkACLsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateNetworkACLResponse))
 }
 
 // OrganizationsService holds the Organizations operations of Auth0 Management API. It is a field of
@@ -5407,13 +5407,13 @@ type OrganizationsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scopes create:organizations, create:organization_connections.
 //
 // Arguments:
-//   - body: CreateOrganizationRequestContent, sent as application/json (optional).
+//   - body: CreateOrganizationRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-organizations
-func (s *OrganizationsService) Create(ctx context.Context, body CreateOrganizationRequestContent, opts ...Option) (*CreateOrganizationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsCreate, facade.Args{Body: body}, opts, new(CreateOrganizationResponseContent))
+func (s *OrganizationsService) Create(ctx context.Context, body CreateOrganizationRequest, opts ...Option) (*CreateOrganizationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsCreate, facade.Args{Body: body}, opts, new(CreateOrganizationResponse))
 }
 
 // Delete sends DELETE /organizations/{id} (operation delete_organizations_by_id).
@@ -5440,8 +5440,8 @@ func (s *OrganizationsService) Delete(ctx context.Context, id string, opts ...Op
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organizations-by-id
-func (s *OrganizationsService) Get(ctx context.Context, id string, opts ...Option) (*GetOrganizationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsGet, facade.Args{Path: []any{id}}, opts, new(GetOrganizationResponseContent))
+func (s *OrganizationsService) Get(ctx context.Context, id string, opts ...Option) (*GetOrganizationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsGet, facade.Args{Path: []any{id}}, opts, new(GetOrganizationResponse))
 }
 
 // GetByName sends GET /organizations/name/{name} (operation get_name_by_name).
@@ -5454,8 +5454,8 @@ func (s *OrganizationsService) Get(ctx context.Context, id string, opts ...Optio
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-name-by-name
-func (s *OrganizationsService) GetByName(ctx context.Context, name string, opts ...Option) (*GetOrganizationByNameResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsGetByName, facade.Args{Path: []any{name}}, opts, new(GetOrganizationByNameResponseContent))
+func (s *OrganizationsService) GetByName(ctx context.Context, name string, opts ...Option) (*GetOrganizationByNameResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsGetByName, facade.Args{Path: []any{name}}, opts, new(GetOrganizationByNameResponse))
 }
 
 // List sends GET /organizations (operation get_organizations).
@@ -5475,8 +5475,8 @@ func (s *OrganizationsService) GetByName(ctx context.Context, name string, opts 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organizations
-func (s *OrganizationsService) List(ctx context.Context, params *OrganizationsListParams, opts ...Option) (*ListOrganizationsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsList, facade.Args{Query: params}, opts, new(ListOrganizationsResponseContent))
+func (s *OrganizationsService) List(ctx context.Context, params *OrganizationsListParams, opts ...Option) (*ListOrganizationsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsList, facade.Args{Query: params}, opts, new(ListOrganizationsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5492,13 +5492,13 @@ func (s *OrganizationsService) All(ctx context.Context, params *OrganizationsLis
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateOrganizationRequestContent, sent as application/json (optional).
+//   - body: UpdateOrganizationRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-organizations-by-id
-func (s *OrganizationsService) Update(ctx context.Context, id string, body UpdateOrganizationRequestContent, opts ...Option) (*UpdateOrganizationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateOrganizationResponseContent))
+func (s *OrganizationsService) Update(ctx context.Context, id string, body UpdateOrganizationRequest, opts ...Option) (*UpdateOrganizationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateOrganizationResponse))
 }
 
 // OrganizationsClientGrantsService holds the Organizations.ClientGrants operations of Auth0 Management API. It is a field of
@@ -5513,13 +5513,13 @@ type OrganizationsClientGrantsService struct {
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - body: AssociateOrganizationClientGrantRequestContent, sent as application/json (optional).
+//   - body: AssociateOrganizationClientGrantRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/create-organization-client-grants
-func (s *OrganizationsClientGrantsService) Create(ctx context.Context, id string, body AssociateOrganizationClientGrantRequestContent, opts ...Option) (*AssociateOrganizationClientGrantResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsClientGrantsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(AssociateOrganizationClientGrantResponseContent))
+func (s *OrganizationsClientGrantsService) Create(ctx context.Context, id string, body AssociateOrganizationClientGrantRequest, opts ...Option) (*AssociateOrganizationClientGrantResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsClientGrantsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(AssociateOrganizationClientGrantResponse))
 }
 
 // Delete sends DELETE /organizations/{id}/client-grants/{grant_id} (operation delete_client-grants_by_grant_id).
@@ -5533,7 +5533,7 @@ func (s *OrganizationsClientGrantsService) Create(ctx context.Context, id string
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-client-grants-by-grant-id
-func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id string, grantID string, opts ...Option) error {
+func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id, grantID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsClientGrantsDelete, facade.Args{Path: []any{id, grantID}}, opts)
 }
 
@@ -5555,8 +5555,8 @@ func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id string
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-client-grants
-func (s *OrganizationsClientGrantsService) List(ctx context.Context, id string, params *OrganizationsClientGrantsListParams, opts ...Option) (*ListOrganizationClientGrantsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsClientGrantsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationClientGrantsResponseContent))
+func (s *OrganizationsClientGrantsService) List(ctx context.Context, id string, params *OrganizationsClientGrantsListParams, opts ...Option) (*ListOrganizationClientGrantsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsClientGrantsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationClientGrantsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5578,13 +5578,13 @@ type OrganizationsConnectionsService struct {
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - body: CreateOrganizationAllConnectionRequestContent, sent as application/json (optional).
+//   - body: CreateOrganizationAllConnectionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-organization-connection
-func (s *OrganizationsConnectionsService) Create(ctx context.Context, id string, body CreateOrganizationAllConnectionRequestContent, opts ...Option) (*CreateOrganizationAllConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateOrganizationAllConnectionResponseContent))
+func (s *OrganizationsConnectionsService) Create(ctx context.Context, id string, body CreateOrganizationAllConnectionRequest, opts ...Option) (*CreateOrganizationAllConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateOrganizationAllConnectionResponse))
 }
 
 // Delete sends DELETE /organizations/{id}/connections/{connection_id} (operation delete_organization_connection).
@@ -5598,7 +5598,7 @@ func (s *OrganizationsConnectionsService) Create(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-organization-connection
-func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id string, connectionID string, opts ...Option) error {
+func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id, connectionID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsConnectionsDelete, facade.Args{Path: []any{id, connectionID}}, opts)
 }
 
@@ -5613,8 +5613,8 @@ func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-connection
-func (s *OrganizationsConnectionsService) Get(ctx context.Context, id string, connectionID string, opts ...Option) (*GetOrganizationAllConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts, new(GetOrganizationAllConnectionResponseContent))
+func (s *OrganizationsConnectionsService) Get(ctx context.Context, id, connectionID string, opts ...Option) (*GetOrganizationAllConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts, new(GetOrganizationAllConnectionResponse))
 }
 
 // List sends GET /organizations/{id}/connections (operation get_organization_connections).
@@ -5633,8 +5633,8 @@ func (s *OrganizationsConnectionsService) Get(ctx context.Context, id string, co
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-connections
-func (s *OrganizationsConnectionsService) List(ctx context.Context, id string, params *OrganizationsConnectionsListParams, opts ...Option) (*ListOrganizationAllConnectionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationAllConnectionsResponseContent))
+func (s *OrganizationsConnectionsService) List(ctx context.Context, id string, params *OrganizationsConnectionsListParams, opts ...Option) (*ListOrganizationAllConnectionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationAllConnectionsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5651,13 +5651,13 @@ func (s *OrganizationsConnectionsService) All(ctx context.Context, id string, pa
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
 //   - connectionID: path parameter "connection_id", string, 1 to 50 characters.
-//   - body: UpdateOrganizationAllConnectionRequestContent, sent as application/json (optional).
+//   - body: UpdateOrganizationAllConnectionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-organization-connection
-func (s *OrganizationsConnectionsService) Update(ctx context.Context, id string, connectionID string, body UpdateOrganizationAllConnectionRequestContent, opts ...Option) (*UpdateOrganizationAllConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts, new(UpdateOrganizationAllConnectionResponseContent))
+func (s *OrganizationsConnectionsService) Update(ctx context.Context, id, connectionID string, body UpdateOrganizationAllConnectionRequest, opts ...Option) (*UpdateOrganizationAllConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts, new(UpdateOrganizationAllConnectionResponse))
 }
 
 // OrganizationsDiscoveryDomainsService holds the Organizations.DiscoveryDomains operations of Auth0 Management API. It is a field of
@@ -5672,13 +5672,13 @@ type OrganizationsDiscoveryDomainsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateOrganizationDiscoveryDomainRequestContent, sent as application/json (optional).
+//   - body: CreateOrganizationDiscoveryDomainRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-discovery-domains
-func (s *OrganizationsDiscoveryDomainsService) Create(ctx context.Context, id string, body CreateOrganizationDiscoveryDomainRequestContent, opts ...Option) (*CreateOrganizationDiscoveryDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateOrganizationDiscoveryDomainResponseContent))
+func (s *OrganizationsDiscoveryDomainsService) Create(ctx context.Context, id string, body CreateOrganizationDiscoveryDomainRequest, opts ...Option) (*CreateOrganizationDiscoveryDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateOrganizationDiscoveryDomainResponse))
 }
 
 // Delete sends DELETE /organizations/{id}/discovery-domains/{discovery_domain_id} (operation delete_discovery-domains_by_discovery_domain_id).
@@ -5692,7 +5692,7 @@ func (s *OrganizationsDiscoveryDomainsService) Create(ctx context.Context, id st
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-discovery-domains-by-discovery-domain-id
-func (s *OrganizationsDiscoveryDomainsService) Delete(ctx context.Context, id string, discoveryDomainID string, opts ...Option) error {
+func (s *OrganizationsDiscoveryDomainsService) Delete(ctx context.Context, id, discoveryDomainID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsDiscoveryDomainsDelete, facade.Args{Path: []any{id, discoveryDomainID}}, opts)
 }
 
@@ -5707,8 +5707,8 @@ func (s *OrganizationsDiscoveryDomainsService) Delete(ctx context.Context, id st
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-discovery-domains-by-discovery-domain-id
-func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id string, discoveryDomainID string, opts ...Option) (*GetOrganizationDiscoveryDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsGet, facade.Args{Path: []any{id, discoveryDomainID}}, opts, new(GetOrganizationDiscoveryDomainResponseContent))
+func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id, discoveryDomainID string, opts ...Option) (*GetOrganizationDiscoveryDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsGet, facade.Args{Path: []any{id, discoveryDomainID}}, opts, new(GetOrganizationDiscoveryDomainResponse))
 }
 
 // GetByName sends GET /organizations/{id}/discovery-domains/name/{discovery_domain} (operation get_name_by_discovery_domain).
@@ -5722,8 +5722,8 @@ func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id strin
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-name-by-discovery-domain
-func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id string, discoveryDomain string, opts ...Option) (*GetOrganizationDiscoveryDomainByNameResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsGetByName, facade.Args{Path: []any{id, discoveryDomain}}, opts, new(GetOrganizationDiscoveryDomainByNameResponseContent))
+func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id, discoveryDomain string, opts ...Option) (*GetOrganizationDiscoveryDomainByNameResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsGetByName, facade.Args{Path: []any{id, discoveryDomain}}, opts, new(GetOrganizationDiscoveryDomainByNameResponse))
 }
 
 // List sends GET /organizations/{id}/discovery-domains (operation get_discovery-domains).
@@ -5740,8 +5740,8 @@ func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-discovery-domains
-func (s *OrganizationsDiscoveryDomainsService) List(ctx context.Context, id string, params *OrganizationsDiscoveryDomainsListParams, opts ...Option) (*ListOrganizationDiscoveryDomainsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationDiscoveryDomainsResponseContent))
+func (s *OrganizationsDiscoveryDomainsService) List(ctx context.Context, id string, params *OrganizationsDiscoveryDomainsListParams, opts ...Option) (*ListOrganizationDiscoveryDomainsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationDiscoveryDomainsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5758,13 +5758,13 @@ func (s *OrganizationsDiscoveryDomainsService) All(ctx context.Context, id strin
 // Arguments:
 //   - id: path parameter, string.
 //   - discoveryDomainID: path parameter "discovery_domain_id", string.
-//   - body: UpdateOrganizationDiscoveryDomainRequestContent, sent as application/json (optional).
+//   - body: UpdateOrganizationDiscoveryDomainRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-discovery-domains-by-discovery-domain-id
-func (s *OrganizationsDiscoveryDomainsService) Update(ctx context.Context, id string, discoveryDomainID string, body UpdateOrganizationDiscoveryDomainRequestContent, opts ...Option) (*UpdateOrganizationDiscoveryDomainResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsUpdate, facade.Args{Path: []any{id, discoveryDomainID}, Body: body}, opts, new(UpdateOrganizationDiscoveryDomainResponseContent))
+func (s *OrganizationsDiscoveryDomainsService) Update(ctx context.Context, id, discoveryDomainID string, body UpdateOrganizationDiscoveryDomainRequest, opts ...Option) (*UpdateOrganizationDiscoveryDomainResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsUpdate, facade.Args{Path: []any{id, discoveryDomainID}, Body: body}, opts, new(UpdateOrganizationDiscoveryDomainResponse))
 }
 
 // OrganizationsEnabledConnectionsService holds the Organizations.EnabledConnections operations of Auth0 Management API. It is a field of
@@ -5779,13 +5779,13 @@ type OrganizationsEnabledConnectionsService struct {
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - body: AddOrganizationConnectionRequestContent, sent as application/json (optional).
+//   - body: AddOrganizationConnectionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-enabled-connections
-func (s *OrganizationsEnabledConnectionsService) Add(ctx context.Context, id string, body AddOrganizationConnectionRequestContent, opts ...Option) (*AddOrganizationConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsAdd, facade.Args{Path: []any{id}, Body: body}, opts, new(AddOrganizationConnectionResponseContent))
+func (s *OrganizationsEnabledConnectionsService) Add(ctx context.Context, id string, body AddOrganizationConnectionRequest, opts ...Option) (*AddOrganizationConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsAdd, facade.Args{Path: []any{id}, Body: body}, opts, new(AddOrganizationConnectionResponse))
 }
 
 // Delete sends DELETE /organizations/{id}/enabled_connections/{connectionId} (operation delete_enabled_connections_by_connectionId).
@@ -5799,7 +5799,7 @@ func (s *OrganizationsEnabledConnectionsService) Add(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-enabled-connections-by-connectionId
-func (s *OrganizationsEnabledConnectionsService) Delete(ctx context.Context, id string, connectionID string, opts ...Option) error {
+func (s *OrganizationsEnabledConnectionsService) Delete(ctx context.Context, id, connectionID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsEnabledConnectionsDelete, facade.Args{Path: []any{id, connectionID}}, opts)
 }
 
@@ -5814,8 +5814,8 @@ func (s *OrganizationsEnabledConnectionsService) Delete(ctx context.Context, id 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-enabled-connections-by-connectionId
-func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id string, connectionID string, opts ...Option) (*GetOrganizationConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts, new(GetOrganizationConnectionResponseContent))
+func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id, connectionID string, opts ...Option) (*GetOrganizationConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts, new(GetOrganizationConnectionResponse))
 }
 
 // List sends GET /organizations/{id}/enabled_connections (operation get_enabled_connections).
@@ -5833,8 +5833,8 @@ func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-enabled-connections
-func (s *OrganizationsEnabledConnectionsService) List(ctx context.Context, id string, params *OrganizationsEnabledConnectionsListParams, opts ...Option) (*ListOrganizationConnectionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationConnectionsResponseContent))
+func (s *OrganizationsEnabledConnectionsService) List(ctx context.Context, id string, params *OrganizationsEnabledConnectionsListParams, opts ...Option) (*ListOrganizationConnectionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationConnectionsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5851,13 +5851,13 @@ func (s *OrganizationsEnabledConnectionsService) All(ctx context.Context, id str
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
 //   - connectionID: path parameter "connectionId", string, 1 to 50 characters.
-//   - body: UpdateOrganizationConnectionRequestContent, sent as application/json (optional).
+//   - body: UpdateOrganizationConnectionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-enabled-connections-by-connectionId
-func (s *OrganizationsEnabledConnectionsService) Update(ctx context.Context, id string, connectionID string, body UpdateOrganizationConnectionRequestContent, opts ...Option) (*UpdateOrganizationConnectionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts, new(UpdateOrganizationConnectionResponseContent))
+func (s *OrganizationsEnabledConnectionsService) Update(ctx context.Context, id, connectionID string, body UpdateOrganizationConnectionRequest, opts ...Option) (*UpdateOrganizationConnectionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts, new(UpdateOrganizationConnectionResponse))
 }
 
 // OrganizationsGroupsService holds the Organizations.Groups operations of Auth0 Management API. It is a field of
@@ -5882,8 +5882,8 @@ type OrganizationsGroupsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-groups
-func (s *OrganizationsGroupsService) List(ctx context.Context, organizationID string, params *OrganizationsGroupsListParams, opts ...Option) (*ListOrganizationGroupsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsGroupsList, facade.Args{Path: []any{organizationID}, Query: params}, opts, new(ListOrganizationGroupsResponseContent))
+func (s *OrganizationsGroupsService) List(ctx context.Context, organizationID string, params *OrganizationsGroupsListParams, opts ...Option) (*ListOrganizationGroupsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsGroupsList, facade.Args{Path: []any{organizationID}, Query: params}, opts, new(ListOrganizationGroupsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5906,12 +5906,12 @@ type OrganizationsGroupsRolesService struct {
 // Arguments:
 //   - organizationID: path parameter "organization_id", string.
 //   - groupID: path parameter "group_id", string.
-//   - body: CreateOrganizationGroupRolesRequestContent, sent as application/json (optional).
+//   - body: CreateOrganizationGroupRolesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-organization-group-roles
-func (s *OrganizationsGroupsRolesService) Create(ctx context.Context, organizationID string, groupID string, body CreateOrganizationGroupRolesRequestContent, opts ...Option) error {
+func (s *OrganizationsGroupsRolesService) Create(ctx context.Context, organizationID, groupID string, body CreateOrganizationGroupRolesRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsGroupsRolesCreate, facade.Args{Path: []any{organizationID, groupID}, Body: body}, opts)
 }
 
@@ -5922,12 +5922,12 @@ func (s *OrganizationsGroupsRolesService) Create(ctx context.Context, organizati
 // Arguments:
 //   - organizationID: path parameter "organization_id", string.
 //   - groupID: path parameter "group_id", string.
-//   - body: DeleteOrganizationGroupRolesRequestContent, sent as application/json (optional).
+//   - body: DeleteOrganizationGroupRolesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-organization-group-roles
-func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizationID string, groupID string, body DeleteOrganizationGroupRolesRequestContent, opts ...Option) error {
+func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizationID, groupID string, body DeleteOrganizationGroupRolesRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsGroupsRolesDelete, facade.Args{Path: []any{organizationID, groupID}, Body: body}, opts)
 }
 
@@ -5946,14 +5946,14 @@ func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizati
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-group-roles
-func (s *OrganizationsGroupsRolesService) List(ctx context.Context, organizationID string, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) (*ListOrganizationGroupRolesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsGroupsRolesList, facade.Args{Path: []any{organizationID, groupID}, Query: params}, opts, new(ListOrganizationGroupRolesResponseContent))
+func (s *OrganizationsGroupsRolesService) List(ctx context.Context, organizationID, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) (*ListOrganizationGroupRolesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsGroupsRolesList, facade.Args{Path: []any{organizationID, groupID}, Query: params}, opts, new(ListOrganizationGroupRolesResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{organization_id}/groups/{group_id}/roles (operation get_organization_group_roles).
-func (s *OrganizationsGroupsRolesService) All(ctx context.Context, organizationID string, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) iter.Seq2[Role, error] {
+func (s *OrganizationsGroupsRolesService) All(ctx context.Context, organizationID, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) iter.Seq2[Role, error] {
 	return facade.List[Role](ctx, s.rt, opOrganizationsGroupsRolesList, pagesOrganizationsGroupsRolesList, facade.Args{Path: []any{organizationID, groupID}, Query: params}, opts)
 }
 
@@ -5969,14 +5969,14 @@ type OrganizationsInvitationsService struct {
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - body: CreateOrganizationInvitationRequestContent, sent as application/json (optional).
+//   - body: CreateOrganizationInvitationRequest, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-invitations
-func (s *OrganizationsInvitationsService) Create(ctx context.Context, id string, body CreateOrganizationInvitationRequestContent, opts ...Option) (*CreateOrganizationInvitationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateOrganizationInvitationResponseContent))
+func (s *OrganizationsInvitationsService) Create(ctx context.Context, id string, body CreateOrganizationInvitationRequest, opts ...Option) (*CreateOrganizationInvitationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateOrganizationInvitationResponse))
 }
 
 // Delete sends DELETE /organizations/{id}/invitations/{invitation_id} (operation delete_invitations_by_invitation_id).
@@ -5990,7 +5990,7 @@ func (s *OrganizationsInvitationsService) Create(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-invitations-by-invitation-id
-func (s *OrganizationsInvitationsService) Delete(ctx context.Context, id string, invitationID string, opts ...Option) error {
+func (s *OrganizationsInvitationsService) Delete(ctx context.Context, id, invitationID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsInvitationsDelete, facade.Args{Path: []any{id, invitationID}}, opts)
 }
 
@@ -6007,8 +6007,8 @@ func (s *OrganizationsInvitationsService) Delete(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-invitations-by-invitation-id
-func (s *OrganizationsInvitationsService) Get(ctx context.Context, id string, invitationID string, params *OrganizationsInvitationsGetParams, opts ...Option) (*GetOrganizationInvitationResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsGet, facade.Args{Path: []any{id, invitationID}, Query: params}, opts, new(GetOrganizationInvitationResponseContent))
+func (s *OrganizationsInvitationsService) Get(ctx context.Context, id, invitationID string, params *OrganizationsInvitationsGetParams, opts ...Option) (*GetOrganizationInvitationResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsGet, facade.Args{Path: []any{id, invitationID}, Query: params}, opts, new(GetOrganizationInvitationResponse))
 }
 
 // List sends GET /organizations/{id}/invitations (operation get_invitations).
@@ -6029,8 +6029,8 @@ func (s *OrganizationsInvitationsService) Get(ctx context.Context, id string, in
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-invitations
-func (s *OrganizationsInvitationsService) List(ctx context.Context, id string, params *OrganizationsInvitationsListParams, opts ...Option) (*ListOrganizationInvitationsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationInvitationsResponseContent))
+func (s *OrganizationsInvitationsService) List(ctx context.Context, id string, params *OrganizationsInvitationsListParams, opts ...Option) (*ListOrganizationInvitationsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationInvitationsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6056,12 +6056,12 @@ type OrganizationsMembersService struct {
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - body: CreateOrganizationMemberRequestContent, sent as application/json (optional).
+//   - body: CreateOrganizationMemberRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-members
-func (s *OrganizationsMembersService) Create(ctx context.Context, id string, body CreateOrganizationMemberRequestContent, opts ...Option) error {
+func (s *OrganizationsMembersService) Create(ctx context.Context, id string, body CreateOrganizationMemberRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsMembersCreate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -6071,12 +6071,12 @@ func (s *OrganizationsMembersService) Create(ctx context.Context, id string, bod
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - body: DeleteOrganizationMembersRequestContent, sent as application/json (optional).
+//   - body: DeleteOrganizationMembersRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-members
-func (s *OrganizationsMembersService) Delete(ctx context.Context, id string, body DeleteOrganizationMembersRequestContent, opts ...Option) error {
+func (s *OrganizationsMembersService) Delete(ctx context.Context, id string, body DeleteOrganizationMembersRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsMembersDelete, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -6099,8 +6099,8 @@ func (s *OrganizationsMembersService) Delete(ctx context.Context, id string, bod
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-members
-func (s *OrganizationsMembersService) List(ctx context.Context, id string, params *OrganizationsMembersListParams, opts ...Option) (*ListOrganizationMembersResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsMembersList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationMembersResponseContent))
+func (s *OrganizationsMembersService) List(ctx context.Context, id string, params *OrganizationsMembersListParams, opts ...Option) (*ListOrganizationMembersResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsMembersList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationMembersResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6133,14 +6133,14 @@ type OrganizationsMembersEffectiveRolesService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-member-effective-roles
-func (s *OrganizationsMembersEffectiveRolesService) List(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) (*ListOrganizationMemberEffectiveRolesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberEffectiveRolesResponseContent))
+func (s *OrganizationsMembersEffectiveRolesService) List(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) (*ListOrganizationMemberEffectiveRolesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberEffectiveRolesResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/members/{user_id}/effective-roles (operation get_organization_member_effective_roles).
-func (s *OrganizationsMembersEffectiveRolesService) All(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) iter.Seq2[OrganizationMemberEffectiveRole, error] {
+func (s *OrganizationsMembersEffectiveRolesService) All(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) iter.Seq2[OrganizationMemberEffectiveRole, error] {
 	return facade.List[OrganizationMemberEffectiveRole](ctx, s.rt, opOrganizationsMembersEffectiveRolesList, pagesOrganizationsMembersEffectiveRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts)
 }
 
@@ -6173,14 +6173,14 @@ type OrganizationsMembersEffectiveRolesSourcesGroupsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-member-role-source-groups
-func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) (*ListOrganizationMemberRoleSourceGroupsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberRoleSourceGroupsResponseContent))
+func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) (*ListOrganizationMemberRoleSourceGroupsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberRoleSourceGroupsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups (operation get_organization_member_role_source_groups).
-func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) All(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) iter.Seq2[Group, error] {
+func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) All(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) iter.Seq2[Group, error] {
 	return facade.List[Group](ctx, s.rt, opOrganizationsMembersEffectiveRolesSourcesGroupsList, pagesOrganizationsMembersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id, userID}, Query: params}, opts)
 }
 
@@ -6197,12 +6197,12 @@ type OrganizationsMembersRolesService struct {
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
 //   - userID: path parameter "user_id", string.
-//   - body: AssignOrganizationMemberRolesRequestContent, sent as application/json (optional).
+//   - body: AssignOrganizationMemberRolesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-organization-member-roles
-func (s *OrganizationsMembersRolesService) Assign(ctx context.Context, id string, userID string, body AssignOrganizationMemberRolesRequestContent, opts ...Option) error {
+func (s *OrganizationsMembersRolesService) Assign(ctx context.Context, id, userID string, body AssignOrganizationMemberRolesRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsMembersRolesAssign, facade.Args{Path: []any{id, userID}, Body: body}, opts)
 }
 
@@ -6213,12 +6213,12 @@ func (s *OrganizationsMembersRolesService) Assign(ctx context.Context, id string
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
 //   - userID: path parameter "user_id", string.
-//   - body: DeleteOrganizationMemberRolesRequestContent, sent as application/json (optional).
+//   - body: DeleteOrganizationMemberRolesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-organization-member-roles
-func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id string, userID string, body DeleteOrganizationMemberRolesRequestContent, opts ...Option) error {
+func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id, userID string, body DeleteOrganizationMemberRolesRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsMembersRolesDelete, facade.Args{Path: []any{id, userID}, Body: body}, opts)
 }
 
@@ -6238,14 +6238,14 @@ func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id string
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-member-roles
-func (s *OrganizationsMembersRolesService) List(ctx context.Context, id string, userID string, params *OrganizationsMembersRolesListParams, opts ...Option) (*ListOrganizationMemberRolesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opOrganizationsMembersRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberRolesResponseContent))
+func (s *OrganizationsMembersRolesService) List(ctx context.Context, id, userID string, params *OrganizationsMembersRolesListParams, opts ...Option) (*ListOrganizationMemberRolesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opOrganizationsMembersRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberRolesResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/members/{user_id}/roles (operation get_organization_member_roles).
-func (s *OrganizationsMembersRolesService) All(ctx context.Context, id string, userID string, params *OrganizationsMembersRolesListParams, opts ...Option) iter.Seq2[Role, error] {
+func (s *OrganizationsMembersRolesService) All(ctx context.Context, id, userID string, params *OrganizationsMembersRolesListParams, opts ...Option) iter.Seq2[Role, error] {
 	return facade.List[Role](ctx, s.rt, opOrganizationsMembersRolesList, pagesOrganizationsMembersRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts)
 }
 
@@ -6268,8 +6268,8 @@ type PromptsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-prompts
-func (s *PromptsService) GetSettings(ctx context.Context, opts ...Option) (*GetSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opPromptsGetSettings, facade.Args{}, opts, new(GetSettingsResponseContent))
+func (s *PromptsService) GetSettings(ctx context.Context, opts ...Option) (*GetSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opPromptsGetSettings, facade.Args{}, opts, new(GetSettingsResponse))
 }
 
 // UpdateSettings sends PATCH /prompts (operation patch_prompts).
@@ -6277,13 +6277,13 @@ func (s *PromptsService) GetSettings(ctx context.Context, opts ...Option) (*GetS
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - body: UpdateSettingsRequestContent, sent as application/json (optional).
+//   - body: UpdateSettingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/patch-prompts
-func (s *PromptsService) UpdateSettings(ctx context.Context, body UpdateSettingsRequestContent, opts ...Option) (*UpdateSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opPromptsUpdateSettings, facade.Args{Body: body}, opts, new(UpdateSettingsResponseContent))
+func (s *PromptsService) UpdateSettings(ctx context.Context, body UpdateSettingsRequest, opts ...Option) (*UpdateSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opPromptsUpdateSettings, facade.Args{Body: body}, opts, new(UpdateSettingsResponse))
 }
 
 // PromptsCustomTextService holds the Prompts.CustomText operations of Auth0 Management API. It is a field of
@@ -6297,14 +6297,14 @@ type PromptsCustomTextService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
-//   - language: path parameter, string (PromptLanguageEnum), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
+//   - prompt: path parameter, string (schema "PromptGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - language: path parameter, string (schema "PromptLanguageEnum"), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-custom-text-by-language
-func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, opts ...Option) (*GetCustomTextsByLanguageResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opPromptsCustomTextGet, facade.Args{Path: []any{prompt, language}}, opts, new(GetCustomTextsByLanguageResponseContent))
+func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupName, language PromptLanguage, opts ...Option) (*GetCustomTextsByLanguageResponse, error) {
+	return facade.Fetch(ctx, s.rt, opPromptsCustomTextGet, facade.Args{Path: []any{prompt, language}}, opts, new(GetCustomTextsByLanguageResponse))
 }
 
 // Set sends PUT /prompts/{prompt}/custom-text/{language} (operation put_custom-text_by_language).
@@ -6312,14 +6312,14 @@ func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupNa
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
-//   - language: path parameter, string (PromptLanguageEnum), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
-//   - body: SetsCustomTextsByLanguageRequestContent, sent as application/json (optional).
+//   - prompt: path parameter, string (schema "PromptGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - language: path parameter, string (schema "PromptLanguageEnum"), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
+//   - body: SetsCustomTextsByLanguageRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/put-custom-text-by-language
-func (s *PromptsCustomTextService) Set(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, body SetsCustomTextsByLanguageRequestContent, opts ...Option) error {
+func (s *PromptsCustomTextService) Set(ctx context.Context, prompt PromptGroupName, language PromptLanguage, body SetsCustomTextsByLanguageRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opPromptsCustomTextSet, facade.Args{Path: []any{prompt, language}, Body: body}, opts)
 }
 
@@ -6334,13 +6334,13 @@ type PromptsPartialsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PartialGroupsEnum), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
+//   - prompt: path parameter, string (schema "PartialGroupsEnum"), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-partials
-func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroupsEnum, opts ...Option) (*GetPartialsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opPromptsPartialsGet, facade.Args{Path: []any{prompt}}, opts, new(GetPartialsResponseContent))
+func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroups, opts ...Option) (*GetPartialsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opPromptsPartialsGet, facade.Args{Path: []any{prompt}}, opts, new(GetPartialsResponse))
 }
 
 // Set sends PUT /prompts/{prompt}/partials (operation put_partials).
@@ -6348,13 +6348,13 @@ func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroupsEn
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PartialGroupsEnum), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
-//   - body: SetPartialsRequestContent, sent as application/json (optional).
+//   - prompt: path parameter, string (schema "PartialGroupsEnum"), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
+//   - body: SetPartialsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/put-partials
-func (s *PromptsPartialsService) Set(ctx context.Context, prompt PartialGroupsEnum, body SetPartialsRequestContent, opts ...Option) error {
+func (s *PromptsPartialsService) Set(ctx context.Context, prompt PartialGroups, body SetPartialsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opPromptsPartialsSet, facade.Args{Path: []any{prompt}, Body: body}, opts)
 }
 
@@ -6369,13 +6369,13 @@ type PromptsRenderingService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - body: BulkUpdateACULRequestContent, sent as application/json (optional).
+//   - body: BulkUpdateACULRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/patch-bulk-rendering
-func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdateACULRequestContent, opts ...Option) (*BulkUpdateACULResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opPromptsRenderingBulkUpdate, facade.Args{Body: body}, opts, new(BulkUpdateACULResponseContent))
+func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdateACULRequest, opts ...Option) (*BulkUpdateACULResponse, error) {
+	return facade.Fetch(ctx, s.rt, opPromptsRenderingBulkUpdate, facade.Args{Body: body}, opts, new(BulkUpdateACULResponse))
 }
 
 // Get sends GET /prompts/{prompt}/screen/{screen}/rendering (operation get_rendering).
@@ -6383,14 +6383,14 @@ func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdat
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
-//   - screen: path parameter, string (ScreenGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
+//   - prompt: path parameter, string (schema "PromptGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - screen: path parameter, string (schema "ScreenGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-rendering
-func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, opts ...Option) (*GetACULResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opPromptsRenderingGet, facade.Args{Path: []any{prompt, screen}}, opts, new(GetACULResponseContent))
+func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupName, screen ScreenGroupName, opts ...Option) (*GetACULResponse, error) {
+	return facade.Fetch(ctx, s.rt, opPromptsRenderingGet, facade.Args{Path: []any{prompt, screen}}, opts, new(GetACULResponse))
 }
 
 // List sends GET /prompts/rendering (operation get_all_rendering).
@@ -6405,22 +6405,22 @@ func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNam
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Prompt: query parameter "prompt", string.
 //   - params.Screen: query parameter "screen", string.
-//   - params.RenderingMode: query parameter "rendering_mode", string (AculRenderingModeEnum), one of "advanced", "standard".
+//   - params.RenderingMode: query parameter "rendering_mode", string (schema "AculRenderingModeEnum"), one of "advanced", "standard".
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-all-rendering
-func (s *PromptsRenderingService) List(ctx context.Context, params *PromptsRenderingListParams, opts ...Option) (*ListAculsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opPromptsRenderingList, facade.Args{Query: params}, opts, new(ListAculsResponseContent))
+func (s *PromptsRenderingService) List(ctx context.Context, params *PromptsRenderingListParams, opts ...Option) (*ListAculsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opPromptsRenderingList, facade.Args{Query: params}, opts, new(ListAculsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /prompts/rendering (operation get_all_rendering).
-func (s *PromptsRenderingService) All(ctx context.Context, params *PromptsRenderingListParams, opts ...Option) iter.Seq2[ListAculsResponseContentItem, error] {
-	return facade.List[ListAculsResponseContentItem](ctx, s.rt, opPromptsRenderingList, pagesPromptsRenderingList, facade.Args{Query: params}, opts)
+func (s *PromptsRenderingService) All(ctx context.Context, params *PromptsRenderingListParams, opts ...Option) iter.Seq2[ListAculsResponseItem, error] {
+	return facade.List[ListAculsResponseItem](ctx, s.rt, opPromptsRenderingList, pagesPromptsRenderingList, facade.Args{Query: params}, opts)
 }
 
 // Update sends PATCH /prompts/{prompt}/screen/{screen}/rendering (operation patch_rendering).
@@ -6428,15 +6428,15 @@ func (s *PromptsRenderingService) All(ctx context.Context, params *PromptsRender
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
-//   - screen: path parameter, string (ScreenGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
-//   - body: UpdateACULRequestContent, sent as application/json (optional).
+//   - prompt: path parameter, string (schema "PromptGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - screen: path parameter, string (schema "ScreenGroupNameEnum"), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
+//   - body: UpdateACULRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/patch-rendering
-func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, body UpdateACULRequestContent, opts ...Option) (*UpdateACULResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opPromptsRenderingUpdate, facade.Args{Path: []any{prompt, screen}, Body: body}, opts, new(UpdateACULResponseContent))
+func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroupName, screen ScreenGroupName, body UpdateACULRequest, opts ...Option) (*UpdateACULResponse, error) {
+	return facade.Fetch(ctx, s.rt, opPromptsRenderingUpdate, facade.Args{Path: []any{prompt, screen}, Body: body}, opts, new(UpdateACULResponse))
 }
 
 // RateLimitPoliciesService holds the RateLimitPolicies operations of Auth0 Management API. It is a field of
@@ -6450,13 +6450,13 @@ type RateLimitPoliciesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:rate_limit_policies.
 //
 // Arguments:
-//   - body: CreateRateLimitPolicyRequestContent, sent as application/json (optional).
+//   - body: CreateRateLimitPolicyRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/rate-limit-policies/post-rate-limit-policies
-func (s *RateLimitPoliciesService) Create(ctx context.Context, body CreateRateLimitPolicyRequestContent, opts ...Option) (*CreateRateLimitPolicyResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesCreate, facade.Args{Body: body}, opts, new(CreateRateLimitPolicyResponseContent))
+func (s *RateLimitPoliciesService) Create(ctx context.Context, body CreateRateLimitPolicyRequest, opts ...Option) (*CreateRateLimitPolicyResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesCreate, facade.Args{Body: body}, opts, new(CreateRateLimitPolicyResponse))
 }
 
 // Delete sends DELETE /rate-limit-policies/{id} (operation delete_rate-limit-policies_by_id).
@@ -6483,8 +6483,8 @@ func (s *RateLimitPoliciesService) Delete(ctx context.Context, id string, opts .
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/rate-limit-policies/get-rate-limit-policies-by-id
-func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...Option) (*GetRateLimitPolicyResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesGet, facade.Args{Path: []any{id}}, opts, new(GetRateLimitPolicyResponseContent))
+func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...Option) (*GetRateLimitPolicyResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesGet, facade.Args{Path: []any{id}}, opts, new(GetRateLimitPolicyResponse))
 }
 
 // List sends GET /rate-limit-policies (operation get_rate-limit-policies).
@@ -6492,8 +6492,8 @@ func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...O
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:rate_limit_policies.
 //
 // Arguments:
-//   - params.Resource: query parameter "resource", string (RateLimitPolicyResourceEnum), one of "oauth_authentication_api".
-//   - params.Consumer: query parameter "consumer", string (RateLimitPolicyConsumerEnum), one of "client".
+//   - params.Resource: query parameter "resource", string (schema "RateLimitPolicyResourceEnum"), one of "oauth_authentication_api".
+//   - params.Consumer: query parameter "consumer", string (schema "RateLimitPolicyConsumerEnum"), one of "client".
 //   - params.ConsumerSelector: query parameter "consumer_selector", string, at most 255 characters.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.From: query parameter "from", string, at most 1000 characters.
@@ -6503,8 +6503,8 @@ func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...O
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/rate-limit-policies/get-rate-limit-policies
-func (s *RateLimitPoliciesService) List(ctx context.Context, params *RateLimitPoliciesListParams, opts ...Option) (*ListRateLimitPoliciesPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesList, facade.Args{Query: params}, opts, new(ListRateLimitPoliciesPaginatedResponseContent))
+func (s *RateLimitPoliciesService) List(ctx context.Context, params *RateLimitPoliciesListParams, opts ...Option) (*ListRateLimitPoliciesPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesList, facade.Args{Query: params}, opts, new(ListRateLimitPoliciesPaginatedResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6520,13 +6520,13 @@ func (s *RateLimitPoliciesService) All(ctx context.Context, params *RateLimitPol
 //
 // Arguments:
 //   - id: path parameter, string, at most 26 characters.
-//   - body: PatchRateLimitPolicyRequestContent, sent as application/json (optional).
+//   - body: PatchRateLimitPolicyRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/rate-limit-policies/patch-rate-limit-policies-by-id
-func (s *RateLimitPoliciesService) Update(ctx context.Context, id string, body PatchRateLimitPolicyRequestContent, opts ...Option) (*UpdateRateLimitPolicyResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRateLimitPolicyResponseContent))
+func (s *RateLimitPoliciesService) Update(ctx context.Context, id string, body PatchRateLimitPolicyRequest, opts ...Option) (*UpdateRateLimitPolicyResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRateLimitPolicyResponse))
 }
 
 // RefreshTokensService holds the RefreshTokens operations of Auth0 Management API. It is a field of
@@ -6559,8 +6559,8 @@ func (s *RefreshTokensService) Delete(ctx context.Context, id string, opts ...Op
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/refresh-tokens/get-refresh-token
-func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...Option) (*GetRefreshTokenResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRefreshTokensGet, facade.Args{Path: []any{id}}, opts, new(GetRefreshTokenResponseContent))
+func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...Option) (*GetRefreshTokenResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRefreshTokensGet, facade.Args{Path: []any{id}}, opts, new(GetRefreshTokenResponse))
 }
 
 // List sends GET /refresh-tokens (operation get_refresh_tokens).
@@ -6580,15 +6580,15 @@ func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...Optio
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/refresh-tokens/get-refresh-tokens
-func (s *RefreshTokensService) List(ctx context.Context, params *RefreshTokensListParams, opts ...Option) (*GetRefreshTokensPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRefreshTokensList, facade.Args{Query: params}, opts, new(GetRefreshTokensPaginatedResponseContent))
+func (s *RefreshTokensService) List(ctx context.Context, params *RefreshTokensListParams, opts ...Option) (*GetRefreshTokensPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRefreshTokensList, facade.Args{Query: params}, opts, new(GetRefreshTokensPaginatedResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /refresh-tokens (operation get_refresh_tokens).
-func (s *RefreshTokensService) All(ctx context.Context, params *RefreshTokensListParams, opts ...Option) iter.Seq2[RefreshTokenResponseContent, error] {
-	return facade.List[RefreshTokenResponseContent](ctx, s.rt, opRefreshTokensList, pagesRefreshTokensList, facade.Args{Query: params}, opts)
+func (s *RefreshTokensService) All(ctx context.Context, params *RefreshTokensListParams, opts ...Option) iter.Seq2[RefreshTokenResponse, error] {
+	return facade.List[RefreshTokenResponse](ctx, s.rt, opRefreshTokensList, pagesRefreshTokensList, facade.Args{Query: params}, opts)
 }
 
 // Revoke sends POST /refresh-tokens/revoke (operation revoke_refresh_tokens).
@@ -6596,12 +6596,12 @@ func (s *RefreshTokensService) All(ctx context.Context, params *RefreshTokensLis
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:refresh_tokens.
 //
 // Arguments:
-//   - body: RevokeRefreshTokensRequestContent, sent as application/json (optional).
+//   - body: RevokeRefreshTokensRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/refresh-tokens/revoke-refresh-tokens
-func (s *RefreshTokensService) Revoke(ctx context.Context, body RevokeRefreshTokensRequestContent, opts ...Option) error {
+func (s *RefreshTokensService) Revoke(ctx context.Context, body RevokeRefreshTokensRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opRefreshTokensRevoke, facade.Args{Body: body}, opts)
 }
 
@@ -6611,13 +6611,13 @@ func (s *RefreshTokensService) Revoke(ctx context.Context, body RevokeRefreshTok
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateRefreshTokenRequestContent, sent as application/json (optional).
+//   - body: UpdateRefreshTokenRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/refresh-tokens/patch-refresh-tokens-by-id
-func (s *RefreshTokensService) Update(ctx context.Context, id string, body UpdateRefreshTokenRequestContent, opts ...Option) (*UpdateRefreshTokenResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRefreshTokensUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRefreshTokenResponseContent))
+func (s *RefreshTokensService) Update(ctx context.Context, id string, body UpdateRefreshTokenRequest, opts ...Option) (*UpdateRefreshTokenResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRefreshTokensUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRefreshTokenResponse))
 }
 
 // ResourceServersService holds the ResourceServers operations of Auth0 Management API. It is a field of
@@ -6631,13 +6631,13 @@ type ResourceServersService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:resource_servers.
 //
 // Arguments:
-//   - body: CreateResourceServerRequestContent, sent as application/json (optional).
+//   - body: CreateResourceServerRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/resource-servers/post-resource-servers
-func (s *ResourceServersService) Create(ctx context.Context, body CreateResourceServerRequestContent, opts ...Option) (*CreateResourceServerResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opResourceServersCreate, facade.Args{Body: body}, opts, new(CreateResourceServerResponseContent))
+func (s *ResourceServersService) Create(ctx context.Context, body CreateResourceServerRequest, opts ...Option) (*CreateResourceServerResponse, error) {
+	return facade.Fetch(ctx, s.rt, opResourceServersCreate, facade.Args{Body: body}, opts, new(CreateResourceServerResponse))
 }
 
 // Delete sends DELETE /resource-servers/{id} (operation delete_resource-servers_by_id).
@@ -6665,8 +6665,8 @@ func (s *ResourceServersService) Delete(ctx context.Context, id string, opts ...
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/resource-servers/get-resource-servers-by-id
-func (s *ResourceServersService) Get(ctx context.Context, id string, params *ResourceServersGetParams, opts ...Option) (*GetResourceServerResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opResourceServersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetResourceServerResponseContent))
+func (s *ResourceServersService) Get(ctx context.Context, id string, params *ResourceServersGetParams, opts ...Option) (*GetResourceServerResponse, error) {
+	return facade.Fetch(ctx, s.rt, opResourceServersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetResourceServerResponse))
 }
 
 // List sends GET /resource-servers (operation get_resource-servers).
@@ -6686,8 +6686,8 @@ func (s *ResourceServersService) Get(ctx context.Context, id string, params *Res
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/resource-servers/get-resource-servers
-func (s *ResourceServersService) List(ctx context.Context, params *ResourceServersListParams, opts ...Option) (*ListResourceServerResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opResourceServersList, facade.Args{Query: params}, opts, new(ListResourceServerResponseContent))
+func (s *ResourceServersService) List(ctx context.Context, params *ResourceServersListParams, opts ...Option) (*ListResourceServerResponse, error) {
+	return facade.Fetch(ctx, s.rt, opResourceServersList, facade.Args{Query: params}, opts, new(ListResourceServerResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6703,13 +6703,13 @@ func (s *ResourceServersService) All(ctx context.Context, params *ResourceServer
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateResourceServerRequestContent, sent as application/json (optional).
+//   - body: UpdateResourceServerRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/resource-servers/patch-resource-servers-by-id
-func (s *ResourceServersService) Update(ctx context.Context, id string, body UpdateResourceServerRequestContent, opts ...Option) (*UpdateResourceServerResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opResourceServersUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateResourceServerResponseContent))
+func (s *ResourceServersService) Update(ctx context.Context, id string, body UpdateResourceServerRequest, opts ...Option) (*UpdateResourceServerResponse, error) {
+	return facade.Fetch(ctx, s.rt, opResourceServersUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateResourceServerResponse))
 }
 
 // RiskAssessmentsService holds the RiskAssessments operations of Auth0 Management API. It is a field of
@@ -6734,8 +6734,8 @@ type RiskAssessmentsSettingsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/risk-assessments/get-risk-assessments-settings
-func (s *RiskAssessmentsSettingsService) Get(ctx context.Context, opts ...Option) (*GetRiskAssessmentsSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsGet, facade.Args{}, opts, new(GetRiskAssessmentsSettingsResponseContent))
+func (s *RiskAssessmentsSettingsService) Get(ctx context.Context, opts ...Option) (*GetRiskAssessmentsSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsGet, facade.Args{}, opts, new(GetRiskAssessmentsSettingsResponse))
 }
 
 // Update sends PATCH /risk-assessments/settings (operation patch_risk_assessments_settings).
@@ -6743,13 +6743,13 @@ func (s *RiskAssessmentsSettingsService) Get(ctx context.Context, opts ...Option
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:attack_protection.
 //
 // Arguments:
-//   - body: UpdateRiskAssessmentsSettingsRequestContent, sent as application/json (optional).
+//   - body: UpdateRiskAssessmentsSettingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/risk-assessments/patch-risk-assessments-settings
-func (s *RiskAssessmentsSettingsService) Update(ctx context.Context, body UpdateRiskAssessmentsSettingsRequestContent, opts ...Option) (*UpdateRiskAssessmentsSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsUpdate, facade.Args{Body: body}, opts, new(UpdateRiskAssessmentsSettingsResponseContent))
+func (s *RiskAssessmentsSettingsService) Update(ctx context.Context, body UpdateRiskAssessmentsSettingsRequest, opts ...Option) (*UpdateRiskAssessmentsSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsUpdate, facade.Args{Body: body}, opts, new(UpdateRiskAssessmentsSettingsResponse))
 }
 
 // RiskAssessmentsSettingsNewDeviceService holds the RiskAssessments.Settings.NewDevice operations of Auth0 Management API. It is a field of
@@ -6765,8 +6765,8 @@ type RiskAssessmentsSettingsNewDeviceService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/risk-assessments/get-new-device
-func (s *RiskAssessmentsSettingsNewDeviceService) Get(ctx context.Context, opts ...Option) (*GetRiskAssessmentsSettingsNewDeviceResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsNewDeviceGet, facade.Args{}, opts, new(GetRiskAssessmentsSettingsNewDeviceResponseContent))
+func (s *RiskAssessmentsSettingsNewDeviceService) Get(ctx context.Context, opts ...Option) (*GetRiskAssessmentsSettingsNewDeviceResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsNewDeviceGet, facade.Args{}, opts, new(GetRiskAssessmentsSettingsNewDeviceResponse))
 }
 
 // Update sends PATCH /risk-assessments/settings/new-device (operation patch_new-device).
@@ -6774,13 +6774,13 @@ func (s *RiskAssessmentsSettingsNewDeviceService) Get(ctx context.Context, opts 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:attack_protection.
 //
 // Arguments:
-//   - body: UpdateRiskAssessmentsSettingsNewDeviceRequestContent, sent as application/json (optional).
+//   - body: UpdateRiskAssessmentsSettingsNewDeviceRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/risk-assessments/patch-new-device
-func (s *RiskAssessmentsSettingsNewDeviceService) Update(ctx context.Context, body UpdateRiskAssessmentsSettingsNewDeviceRequestContent, opts ...Option) (*UpdateRiskAssessmentsSettingsNewDeviceResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsNewDeviceUpdate, facade.Args{Body: body}, opts, new(UpdateRiskAssessmentsSettingsNewDeviceResponseContent))
+func (s *RiskAssessmentsSettingsNewDeviceService) Update(ctx context.Context, body UpdateRiskAssessmentsSettingsNewDeviceRequest, opts ...Option) (*UpdateRiskAssessmentsSettingsNewDeviceResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsNewDeviceUpdate, facade.Args{Body: body}, opts, new(UpdateRiskAssessmentsSettingsNewDeviceResponse))
 }
 
 // RolesService holds the Roles operations of Auth0 Management API. It is a field of
@@ -6800,13 +6800,13 @@ type RolesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:roles.
 //
 // Arguments:
-//   - body: CreateRoleRequestContent, sent as application/json (optional).
+//   - body: CreateRoleRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/post-roles
-func (s *RolesService) Create(ctx context.Context, body CreateRoleRequestContent, opts ...Option) (*CreateRoleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRolesCreate, facade.Args{Body: body}, opts, new(CreateRoleResponseContent))
+func (s *RolesService) Create(ctx context.Context, body CreateRoleRequest, opts ...Option) (*CreateRoleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRolesCreate, facade.Args{Body: body}, opts, new(CreateRoleResponse))
 }
 
 // Delete sends DELETE /roles/{id} (operation delete_roles_by_id).
@@ -6833,8 +6833,8 @@ func (s *RolesService) Delete(ctx context.Context, id string, opts ...Option) er
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-roles-by-id
-func (s *RolesService) Get(ctx context.Context, id string, opts ...Option) (*GetRoleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRolesGet, facade.Args{Path: []any{id}}, opts, new(GetRoleResponseContent))
+func (s *RolesService) Get(ctx context.Context, id string, opts ...Option) (*GetRoleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRolesGet, facade.Args{Path: []any{id}}, opts, new(GetRoleResponse))
 }
 
 // List sends GET /roles (operation get_roles).
@@ -6852,8 +6852,8 @@ func (s *RolesService) Get(ctx context.Context, id string, opts ...Option) (*Get
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-roles
-func (s *RolesService) List(ctx context.Context, params *RolesListParams, opts ...Option) (*ListRolesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRolesList, facade.Args{Query: params}, opts, new(ListRolesResponseContent))
+func (s *RolesService) List(ctx context.Context, params *RolesListParams, opts ...Option) (*ListRolesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRolesList, facade.Args{Query: params}, opts, new(ListRolesResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6869,13 +6869,13 @@ func (s *RolesService) All(ctx context.Context, params *RolesListParams, opts ..
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateRoleRequestContent, sent as application/json (optional).
+//   - body: UpdateRoleRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/patch-roles-by-id
-func (s *RolesService) Update(ctx context.Context, id string, body UpdateRoleRequestContent, opts ...Option) (*UpdateRoleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRolesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRoleResponseContent))
+func (s *RolesService) Update(ctx context.Context, id string, body UpdateRoleRequest, opts ...Option) (*UpdateRoleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRolesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRoleResponse))
 }
 
 // RolesGroupsService holds the Roles.Groups operations of Auth0 Management API. It is a field of
@@ -6890,12 +6890,12 @@ type RolesGroupsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: AssignRoleGroupsRequestContent, sent as application/json (optional).
+//   - body: AssignRoleGroupsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/post-role-groups
-func (s *RolesGroupsService) Create(ctx context.Context, id string, body AssignRoleGroupsRequestContent, opts ...Option) error {
+func (s *RolesGroupsService) Create(ctx context.Context, id string, body AssignRoleGroupsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opRolesGroupsCreate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -6905,12 +6905,12 @@ func (s *RolesGroupsService) Create(ctx context.Context, id string, body AssignR
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: DeleteRoleGroupsRequestContent, sent as application/json (optional).
+//   - body: DeleteRoleGroupsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/delete-role-groups
-func (s *RolesGroupsService) Delete(ctx context.Context, id string, body DeleteRoleGroupsRequestContent, opts ...Option) error {
+func (s *RolesGroupsService) Delete(ctx context.Context, id string, body DeleteRoleGroupsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opRolesGroupsDelete, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -6928,8 +6928,8 @@ func (s *RolesGroupsService) Delete(ctx context.Context, id string, body DeleteR
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-role-groups
-func (s *RolesGroupsService) Get(ctx context.Context, id string, params *RolesGroupsGetParams, opts ...Option) (*ListRoleGroupsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRolesGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRoleGroupsResponseContent))
+func (s *RolesGroupsService) Get(ctx context.Context, id string, params *RolesGroupsGetParams, opts ...Option) (*ListRoleGroupsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRolesGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRoleGroupsResponse))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6951,12 +6951,12 @@ type RolesPermissionsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: AddRolePermissionsRequestContent, sent as application/json (optional).
+//   - body: AddRolePermissionsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/post-role-permission-assignment
-func (s *RolesPermissionsService) Add(ctx context.Context, id string, body AddRolePermissionsRequestContent, opts ...Option) error {
+func (s *RolesPermissionsService) Add(ctx context.Context, id string, body AddRolePermissionsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opRolesPermissionsAdd, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -6966,12 +6966,12 @@ func (s *RolesPermissionsService) Add(ctx context.Context, id string, body AddRo
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: DeleteRolePermissionsRequestContent, sent as application/json (optional).
+//   - body: DeleteRolePermissionsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/delete-role-permission-assignment
-func (s *RolesPermissionsService) Delete(ctx context.Context, id string, body DeleteRolePermissionsRequestContent, opts ...Option) error {
+func (s *RolesPermissionsService) Delete(ctx context.Context, id string, body DeleteRolePermissionsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opRolesPermissionsDelete, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -6990,8 +6990,8 @@ func (s *RolesPermissionsService) Delete(ctx context.Context, id string, body De
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-role-permission
-func (s *RolesPermissionsService) List(ctx context.Context, id string, params *RolesPermissionsListParams, opts ...Option) (*ListRolePermissionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRolesPermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRolePermissionsResponseContent))
+func (s *RolesPermissionsService) List(ctx context.Context, id string, params *RolesPermissionsListParams, opts ...Option) (*ListRolePermissionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRolesPermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRolePermissionsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7013,12 +7013,12 @@ type RolesUsersService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: AssignRoleUsersRequestContent, sent as application/json (optional).
+//   - body: AssignRoleUsersRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/post-role-users
-func (s *RolesUsersService) Assign(ctx context.Context, id string, body AssignRoleUsersRequestContent, opts ...Option) error {
+func (s *RolesUsersService) Assign(ctx context.Context, id string, body AssignRoleUsersRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opRolesUsersAssign, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -7039,8 +7039,8 @@ func (s *RolesUsersService) Assign(ctx context.Context, id string, body AssignRo
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-role-user
-func (s *RolesUsersService) List(ctx context.Context, id string, params *RolesUsersListParams, opts ...Option) (*ListRoleUsersResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRolesUsersList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRoleUsersResponseContent))
+func (s *RolesUsersService) List(ctx context.Context, id string, params *RolesUsersListParams, opts ...Option) (*ListRoleUsersResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRolesUsersList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRoleUsersResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7061,13 +7061,13 @@ type RulesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:rules.
 //
 // Arguments:
-//   - body: CreateRuleRequestContent, sent as application/json (optional).
+//   - body: CreateRuleRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules/post-rules
-func (s *RulesService) Create(ctx context.Context, body CreateRuleRequestContent, opts ...Option) (*CreateRuleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRulesCreate, facade.Args{Body: body}, opts, new(CreateRuleResponseContent))
+func (s *RulesService) Create(ctx context.Context, body CreateRuleRequest, opts ...Option) (*CreateRuleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRulesCreate, facade.Args{Body: body}, opts, new(CreateRuleResponse))
 }
 
 // Delete sends DELETE /rules/{id} (operation delete_rules_by_id).
@@ -7096,8 +7096,8 @@ func (s *RulesService) Delete(ctx context.Context, id string, opts ...Option) er
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules/get-rules-by-id
-func (s *RulesService) Get(ctx context.Context, id string, params *RulesGetParams, opts ...Option) (*GetRuleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRulesGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetRuleResponseContent))
+func (s *RulesService) Get(ctx context.Context, id string, params *RulesGetParams, opts ...Option) (*GetRuleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRulesGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetRuleResponse))
 }
 
 // List sends GET /rules (operation get_rules).
@@ -7117,8 +7117,8 @@ func (s *RulesService) Get(ctx context.Context, id string, params *RulesGetParam
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules/get-rules
-func (s *RulesService) List(ctx context.Context, params *RulesListParams, opts ...Option) (*ListRulesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRulesList, facade.Args{Query: params}, opts, new(ListRulesResponseContent))
+func (s *RulesService) List(ctx context.Context, params *RulesListParams, opts ...Option) (*ListRulesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRulesList, facade.Args{Query: params}, opts, new(ListRulesResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7134,13 +7134,13 @@ func (s *RulesService) All(ctx context.Context, params *RulesListParams, opts ..
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateRuleRequestContent, sent as application/json (optional).
+//   - body: UpdateRuleRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules/patch-rules-by-id
-func (s *RulesService) Update(ctx context.Context, id string, body UpdateRuleRequestContent, opts ...Option) (*UpdateRuleResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRulesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRuleResponseContent))
+func (s *RulesService) Update(ctx context.Context, id string, body UpdateRuleRequest, opts ...Option) (*UpdateRuleResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRulesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRuleResponse))
 }
 
 // RulesConfigsService holds the RulesConfigs operations of Auth0 Management API. It is a field of
@@ -7180,13 +7180,13 @@ func (s *RulesConfigsService) List(ctx context.Context, opts ...Option) ([]Rules
 //
 // Arguments:
 //   - key: path parameter, string, 1 to 127 characters.
-//   - body: SetRulesConfigRequestContent, sent as application/json (optional).
+//   - body: SetRulesConfigRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules-configs/put-rules-configs-by-key
-func (s *RulesConfigsService) Set(ctx context.Context, key string, body SetRulesConfigRequestContent, opts ...Option) (*SetRulesConfigResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opRulesConfigsSet, facade.Args{Path: []any{key}, Body: body}, opts, new(SetRulesConfigResponseContent))
+func (s *RulesConfigsService) Set(ctx context.Context, key string, body SetRulesConfigRequest, opts ...Option) (*SetRulesConfigResponse, error) {
+	return facade.Fetch(ctx, s.rt, opRulesConfigsSet, facade.Args{Path: []any{key}, Body: body}, opts, new(SetRulesConfigResponse))
 }
 
 // SelfServiceProfilesService holds the SelfServiceProfiles operations of Auth0 Management API. It is a field of
@@ -7204,13 +7204,13 @@ type SelfServiceProfilesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:self_service_profiles.
 //
 // Arguments:
-//   - body: CreateSelfServiceProfileRequestContent, sent as application/json (optional).
+//   - body: CreateSelfServiceProfileRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/post-self-service-profiles
-func (s *SelfServiceProfilesService) Create(ctx context.Context, body CreateSelfServiceProfileRequestContent, opts ...Option) (*CreateSelfServiceProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCreate, facade.Args{Body: body}, opts, new(CreateSelfServiceProfileResponseContent))
+func (s *SelfServiceProfilesService) Create(ctx context.Context, body CreateSelfServiceProfileRequest, opts ...Option) (*CreateSelfServiceProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCreate, facade.Args{Body: body}, opts, new(CreateSelfServiceProfileResponse))
 }
 
 // Delete sends DELETE /self-service-profiles/{id} (operation delete_self-service-profiles_by_id).
@@ -7237,8 +7237,8 @@ func (s *SelfServiceProfilesService) Delete(ctx context.Context, id string, opts
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/get-self-service-profiles-by-id
-func (s *SelfServiceProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetSelfServiceProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetSelfServiceProfileResponseContent))
+func (s *SelfServiceProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetSelfServiceProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetSelfServiceProfileResponse))
 }
 
 // List sends GET /self-service-profiles (operation get_self-service-profiles).
@@ -7255,8 +7255,8 @@ func (s *SelfServiceProfilesService) Get(ctx context.Context, id string, opts ..
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/get-self-service-profiles
-func (s *SelfServiceProfilesService) List(ctx context.Context, params *SelfServiceProfilesListParams, opts ...Option) (*ListSelfServiceProfilesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesList, facade.Args{Query: params}, opts, new(ListSelfServiceProfilesResponseContent))
+func (s *SelfServiceProfilesService) List(ctx context.Context, params *SelfServiceProfilesListParams, opts ...Option) (*ListSelfServiceProfilesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesList, facade.Args{Query: params}, opts, new(ListSelfServiceProfilesResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7272,13 +7272,13 @@ func (s *SelfServiceProfilesService) All(ctx context.Context, params *SelfServic
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateSelfServiceProfileRequestContent, sent as application/json (optional).
+//   - body: UpdateSelfServiceProfileRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/patch-self-service-profiles-by-id
-func (s *SelfServiceProfilesService) Update(ctx context.Context, id string, body UpdateSelfServiceProfileRequestContent, opts ...Option) (*UpdateSelfServiceProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSelfServiceProfileResponseContent))
+func (s *SelfServiceProfilesService) Update(ctx context.Context, id string, body UpdateSelfServiceProfileRequest, opts ...Option) (*UpdateSelfServiceProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSelfServiceProfileResponse))
 }
 
 // SelfServiceProfilesCustomTextService holds the SelfServiceProfiles.CustomText operations of Auth0 Management API. It is a field of
@@ -7293,14 +7293,14 @@ type SelfServiceProfilesCustomTextService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - language: path parameter, string (SelfServiceProfileCustomTextLanguageEnum), one of "en".
-//   - pageParam: path parameter "page", string (SelfServiceProfileCustomTextPageEnum), one of "get-started".
+//   - language: path parameter, string (schema "SelfServiceProfileCustomTextLanguageEnum"), one of "en".
+//   - pageParam: path parameter "page", string (schema "SelfServiceProfileCustomTextPageEnum"), one of "get-started".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/get-self-service-profile-custom-text
-func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, pageParam SelfServiceProfileCustomTextPageEnum, opts ...Option) (*ListSelfServiceProfileCustomTextResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCustomTextList, facade.Args{Path: []any{id, language, pageParam}}, opts, new(ListSelfServiceProfileCustomTextResponseContent))
+func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguage, pageParam SelfServiceProfileCustomTextPage, opts ...Option) (*ListSelfServiceProfileCustomTextResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCustomTextList, facade.Args{Path: []any{id, language, pageParam}}, opts, new(ListSelfServiceProfileCustomTextResponse))
 }
 
 // Set sends PUT /self-service-profiles/{id}/custom-text/{language}/{page} (operation put_self_service_profile_custom_text).
@@ -7309,15 +7309,15 @@ func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id stri
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - language: path parameter, string (SelfServiceProfileCustomTextLanguageEnum), one of "en".
-//   - pageParam: path parameter "page", string (SelfServiceProfileCustomTextPageEnum), one of "get-started".
-//   - body: SetSelfServiceProfileCustomTextRequestContent, sent as application/json (optional).
+//   - language: path parameter, string (schema "SelfServiceProfileCustomTextLanguageEnum"), one of "en".
+//   - pageParam: path parameter "page", string (schema "SelfServiceProfileCustomTextPageEnum"), one of "get-started".
+//   - body: SetSelfServiceProfileCustomTextRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/put-self-service-profile-custom-text
-func (s *SelfServiceProfilesCustomTextService) Set(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, pageParam SelfServiceProfileCustomTextPageEnum, body SetSelfServiceProfileCustomTextRequestContent, opts ...Option) (*SetSelfServiceProfileCustomTextResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCustomTextSet, facade.Args{Path: []any{id, language, pageParam}, Body: body}, opts, new(SetSelfServiceProfileCustomTextResponseContent))
+func (s *SelfServiceProfilesCustomTextService) Set(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguage, pageParam SelfServiceProfileCustomTextPage, body SetSelfServiceProfileCustomTextRequest, opts ...Option) (*SetSelfServiceProfileCustomTextResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCustomTextSet, facade.Args{Path: []any{id, language, pageParam}, Body: body}, opts, new(SetSelfServiceProfileCustomTextResponse))
 }
 
 // SelfServiceProfilesSSOTicketService holds the SelfServiceProfiles.SSOTicket operations of Auth0 Management API. It is a field of
@@ -7332,14 +7332,14 @@ type SelfServiceProfilesSSOTicketService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateSelfServiceProfileSSOTicketRequestContent, sent as application/json (optional).
+//   - body: CreateSelfServiceProfileSSOTicketRequest, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/post-sso-ticket
-func (s *SelfServiceProfilesSSOTicketService) Create(ctx context.Context, id string, body CreateSelfServiceProfileSSOTicketRequestContent, opts ...Option) (*CreateSelfServiceProfileSSOTicketResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesSSOTicketCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateSelfServiceProfileSSOTicketResponseContent))
+func (s *SelfServiceProfilesSSOTicketService) Create(ctx context.Context, id string, body CreateSelfServiceProfileSSOTicketRequest, opts ...Option) (*CreateSelfServiceProfileSSOTicketResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesSSOTicketCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateSelfServiceProfileSSOTicketResponse))
 }
 
 // Revoke sends POST /self-service-profiles/{profileId}/sso-ticket/{id}/revoke (operation post_revoke).
@@ -7353,7 +7353,7 @@ func (s *SelfServiceProfilesSSOTicketService) Create(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/post-revoke
-func (s *SelfServiceProfilesSSOTicketService) Revoke(ctx context.Context, profileID string, id string, opts ...Option) error {
+func (s *SelfServiceProfilesSSOTicketService) Revoke(ctx context.Context, profileID, id string, opts ...Option) error {
 	return s.rt.Exec(ctx, opSelfServiceProfilesSSOTicketRevoke, facade.Args{Path: []any{profileID, id}}, opts)
 }
 
@@ -7387,8 +7387,8 @@ func (s *SessionsService) Delete(ctx context.Context, id string, opts ...Option)
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/sessions/get-session
-func (s *SessionsService) Get(ctx context.Context, id string, opts ...Option) (*GetSessionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSessionsGet, facade.Args{Path: []any{id}}, opts, new(GetSessionResponseContent))
+func (s *SessionsService) Get(ctx context.Context, id string, opts ...Option) (*GetSessionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSessionsGet, facade.Args{Path: []any{id}}, opts, new(GetSessionResponse))
 }
 
 // Revoke sends POST /sessions/{id}/revoke (operation revoke_session).
@@ -7411,13 +7411,13 @@ func (s *SessionsService) Revoke(ctx context.Context, id string, opts ...Option)
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateSessionRequestContent, sent as application/json (optional).
+//   - body: UpdateSessionRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/sessions/patch-sessions-by-id
-func (s *SessionsService) Update(ctx context.Context, id string, body UpdateSessionRequestContent, opts ...Option) (*UpdateSessionResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSessionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSessionResponseContent))
+func (s *SessionsService) Update(ctx context.Context, id string, body UpdateSessionRequest, opts ...Option) (*UpdateSessionResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSessionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSessionResponse))
 }
 
 // StatsService holds the Stats operations of Auth0 Management API. It is a field of
@@ -7433,8 +7433,8 @@ type StatsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/stats/get-active-users
-func (s *StatsService) GetActiveUsersCount(ctx context.Context, opts ...Option) (*GetActiveUsersCountStatsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opStatsGetActiveUsersCount, facade.Args{}, opts, new(GetActiveUsersCountStatsResponseContent))
+func (s *StatsService) GetActiveUsersCount(ctx context.Context, opts ...Option) (*GetActiveUsersCountStatsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opStatsGetActiveUsersCount, facade.Args{}, opts, new(GetActiveUsersCountStatsResponse))
 }
 
 // GetDaily sends GET /stats/daily (operation get_daily).
@@ -7465,8 +7465,8 @@ type SupplementalSignalsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/supplemental-signals/get-supplemental-signals
-func (s *SupplementalSignalsService) Get(ctx context.Context, opts ...Option) (*GetSupplementalSignalsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSupplementalSignalsGet, facade.Args{}, opts, new(GetSupplementalSignalsResponseContent))
+func (s *SupplementalSignalsService) Get(ctx context.Context, opts ...Option) (*GetSupplementalSignalsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSupplementalSignalsGet, facade.Args{}, opts, new(GetSupplementalSignalsResponse))
 }
 
 // Patch sends PATCH /supplemental-signals (operation patch_supplemental-signals).
@@ -7474,13 +7474,13 @@ func (s *SupplementalSignalsService) Get(ctx context.Context, opts ...Option) (*
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:attack_protection.
 //
 // Arguments:
-//   - body: UpdateSupplementalSignalsRequestContent, sent as application/json (optional).
+//   - body: UpdateSupplementalSignalsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/supplemental-signals/patch-supplemental-signals
-func (s *SupplementalSignalsService) Patch(ctx context.Context, body UpdateSupplementalSignalsRequestContent, opts ...Option) (*PatchSupplementalSignalsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opSupplementalSignalsPatch, facade.Args{Body: body}, opts, new(PatchSupplementalSignalsResponseContent))
+func (s *SupplementalSignalsService) Patch(ctx context.Context, body UpdateSupplementalSignalsRequest, opts ...Option) (*PatchSupplementalSignalsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opSupplementalSignalsPatch, facade.Args{Body: body}, opts, new(PatchSupplementalSignalsResponse))
 }
 
 // TenantsService holds the Tenants operations of Auth0 Management API. It is a field of
@@ -7507,8 +7507,8 @@ type TenantsSettingsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/tenants/tenant-settings-route
-func (s *TenantsSettingsService) Get(ctx context.Context, params *TenantsSettingsGetParams, opts ...Option) (*GetTenantSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opTenantsSettingsGet, facade.Args{Query: params}, opts, new(GetTenantSettingsResponseContent))
+func (s *TenantsSettingsService) Get(ctx context.Context, params *TenantsSettingsGetParams, opts ...Option) (*GetTenantSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opTenantsSettingsGet, facade.Args{Query: params}, opts, new(GetTenantSettingsResponse))
 }
 
 // Update sends PATCH /tenants/settings (operation patch_settings).
@@ -7516,13 +7516,13 @@ func (s *TenantsSettingsService) Get(ctx context.Context, params *TenantsSetting
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:tenant_settings.
 //
 // Arguments:
-//   - body: UpdateTenantSettingsRequestContent, sent as application/json (optional).
+//   - body: UpdateTenantSettingsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/tenants/patch-settings
-func (s *TenantsSettingsService) Update(ctx context.Context, body UpdateTenantSettingsRequestContent, opts ...Option) (*UpdateTenantSettingsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opTenantsSettingsUpdate, facade.Args{Body: body}, opts, new(UpdateTenantSettingsResponseContent))
+func (s *TenantsSettingsService) Update(ctx context.Context, body UpdateTenantSettingsRequest, opts ...Option) (*UpdateTenantSettingsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opTenantsSettingsUpdate, facade.Args{Body: body}, opts, new(UpdateTenantSettingsResponse))
 }
 
 // TicketsService holds the Tickets operations of Auth0 Management API. It is a field of
@@ -7536,14 +7536,14 @@ type TicketsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:user_tickets.
 //
 // Arguments:
-//   - body: ChangePasswordTicketRequestContent, sent as application/json (optional).
+//   - body: ChangePasswordTicketRequest, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/tickets/post-password-change
-func (s *TicketsService) ChangePassword(ctx context.Context, body ChangePasswordTicketRequestContent, opts ...Option) (*ChangePasswordTicketResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opTicketsChangePassword, facade.Args{Body: body}, opts, new(ChangePasswordTicketResponseContent))
+func (s *TicketsService) ChangePassword(ctx context.Context, body ChangePasswordTicketRequest, opts ...Option) (*ChangePasswordTicketResponse, error) {
+	return facade.Fetch(ctx, s.rt, opTicketsChangePassword, facade.Args{Body: body}, opts, new(ChangePasswordTicketResponse))
 }
 
 // VerifyEmail sends POST /tickets/email-verification (operation post_email-verification).
@@ -7551,14 +7551,14 @@ func (s *TicketsService) ChangePassword(ctx context.Context, body ChangePassword
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:user_tickets.
 //
 // Arguments:
-//   - body: VerifyEmailTicketRequestContent, sent as application/json (optional).
+//   - body: VerifyEmailTicketRequest, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/tickets/post-email-verification
-func (s *TicketsService) VerifyEmail(ctx context.Context, body VerifyEmailTicketRequestContent, opts ...Option) (*VerifyEmailTicketResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opTicketsVerifyEmail, facade.Args{Body: body}, opts, new(VerifyEmailTicketResponseContent))
+func (s *TicketsService) VerifyEmail(ctx context.Context, body VerifyEmailTicketRequest, opts ...Option) (*VerifyEmailTicketResponse, error) {
+	return facade.Fetch(ctx, s.rt, opTicketsVerifyEmail, facade.Args{Body: body}, opts, new(VerifyEmailTicketResponse))
 }
 
 // TokenExchangeProfilesService holds the TokenExchangeProfiles operations of Auth0 Management API. It is a field of
@@ -7572,13 +7572,13 @@ type TokenExchangeProfilesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:token_exchange_profiles.
 //
 // Arguments:
-//   - body: CreateTokenExchangeProfileRequestContent, sent as application/json (optional).
+//   - body: CreateTokenExchangeProfileRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/token-exchange-profiles/post-token-exchange-profiles
-func (s *TokenExchangeProfilesService) Create(ctx context.Context, body CreateTokenExchangeProfileRequestContent, opts ...Option) (*CreateTokenExchangeProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesCreate, facade.Args{Body: body}, opts, new(CreateTokenExchangeProfileResponseContent))
+func (s *TokenExchangeProfilesService) Create(ctx context.Context, body CreateTokenExchangeProfileRequest, opts ...Option) (*CreateTokenExchangeProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesCreate, facade.Args{Body: body}, opts, new(CreateTokenExchangeProfileResponse))
 }
 
 // Delete sends DELETE /token-exchange-profiles/{id} (operation delete_token-exchange-profiles_by_id).
@@ -7605,8 +7605,8 @@ func (s *TokenExchangeProfilesService) Delete(ctx context.Context, id string, op
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/token-exchange-profiles/get-token-exchange-profiles-by-id
-func (s *TokenExchangeProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetTokenExchangeProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetTokenExchangeProfileResponseContent))
+func (s *TokenExchangeProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetTokenExchangeProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetTokenExchangeProfileResponse))
 }
 
 // List sends GET /token-exchange-profiles (operation get_token-exchange-profiles).
@@ -7622,15 +7622,15 @@ func (s *TokenExchangeProfilesService) Get(ctx context.Context, id string, opts 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/token-exchange-profiles/get-token-exchange-profiles
-func (s *TokenExchangeProfilesService) List(ctx context.Context, params *TokenExchangeProfilesListParams, opts ...Option) (*ListTokenExchangeProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesList, facade.Args{Query: params}, opts, new(ListTokenExchangeProfileResponseContent))
+func (s *TokenExchangeProfilesService) List(ctx context.Context, params *TokenExchangeProfilesListParams, opts ...Option) (*ListTokenExchangeProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesList, facade.Args{Query: params}, opts, new(ListTokenExchangeProfileResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /token-exchange-profiles (operation get_token-exchange-profiles).
-func (s *TokenExchangeProfilesService) All(ctx context.Context, params *TokenExchangeProfilesListParams, opts ...Option) iter.Seq2[TokenExchangeProfileResponseContent, error] {
-	return facade.List[TokenExchangeProfileResponseContent](ctx, s.rt, opTokenExchangeProfilesList, pagesTokenExchangeProfilesList, facade.Args{Query: params}, opts)
+func (s *TokenExchangeProfilesService) All(ctx context.Context, params *TokenExchangeProfilesListParams, opts ...Option) iter.Seq2[TokenExchangeProfileResponse, error] {
+	return facade.List[TokenExchangeProfileResponse](ctx, s.rt, opTokenExchangeProfilesList, pagesTokenExchangeProfilesList, facade.Args{Query: params}, opts)
 }
 
 // Update sends PATCH /token-exchange-profiles/{id} (operation patch_token-exchange-profiles_by_id).
@@ -7639,12 +7639,12 @@ func (s *TokenExchangeProfilesService) All(ctx context.Context, params *TokenExc
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateTokenExchangeProfileRequestContent, sent as application/json (optional).
+//   - body: UpdateTokenExchangeProfileRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/token-exchange-profiles/patch-token-exchange-profiles-by-id
-func (s *TokenExchangeProfilesService) Update(ctx context.Context, id string, body UpdateTokenExchangeProfileRequestContent, opts ...Option) error {
+func (s *TokenExchangeProfilesService) Update(ctx context.Context, id string, body UpdateTokenExchangeProfileRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opTokenExchangeProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -7659,13 +7659,13 @@ type UserAttributeProfilesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:user_attribute_profiles.
 //
 // Arguments:
-//   - body: CreateUserAttributeProfileRequestContent, sent as application/json (optional).
+//   - body: CreateUserAttributeProfileRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/post-user-attribute-profiles
-func (s *UserAttributeProfilesService) Create(ctx context.Context, body CreateUserAttributeProfileRequestContent, opts ...Option) (*CreateUserAttributeProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesCreate, facade.Args{Body: body}, opts, new(CreateUserAttributeProfileResponseContent))
+func (s *UserAttributeProfilesService) Create(ctx context.Context, body CreateUserAttributeProfileRequest, opts ...Option) (*CreateUserAttributeProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesCreate, facade.Args{Body: body}, opts, new(CreateUserAttributeProfileResponse))
 }
 
 // Delete sends DELETE /user-attribute-profiles/{id} (operation delete_user-attribute-profiles_by_id).
@@ -7692,8 +7692,8 @@ func (s *UserAttributeProfilesService) Delete(ctx context.Context, id string, op
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/get-user-attribute-profiles-by-id
-func (s *UserAttributeProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetUserAttributeProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetUserAttributeProfileResponseContent))
+func (s *UserAttributeProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetUserAttributeProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetUserAttributeProfileResponse))
 }
 
 // GetTemplate sends GET /user-attribute-profiles/templates/{id} (operation get_user_attribute_profile_template).
@@ -7706,8 +7706,8 @@ func (s *UserAttributeProfilesService) Get(ctx context.Context, id string, opts 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/get-user-attribute-profile-template
-func (s *UserAttributeProfilesService) GetTemplate(ctx context.Context, id string, opts ...Option) (*GetUserAttributeProfileTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesGetTemplate, facade.Args{Path: []any{id}}, opts, new(GetUserAttributeProfileTemplateResponseContent))
+func (s *UserAttributeProfilesService) GetTemplate(ctx context.Context, id string, opts ...Option) (*GetUserAttributeProfileTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesGetTemplate, facade.Args{Path: []any{id}}, opts, new(GetUserAttributeProfileTemplateResponse))
 }
 
 // List sends GET /user-attribute-profiles (operation get_user-attribute-profiles).
@@ -7723,8 +7723,8 @@ func (s *UserAttributeProfilesService) GetTemplate(ctx context.Context, id strin
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/get-user-attribute-profiles
-func (s *UserAttributeProfilesService) List(ctx context.Context, params *UserAttributeProfilesListParams, opts ...Option) (*ListUserAttributeProfilesPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesList, facade.Args{Query: params}, opts, new(ListUserAttributeProfilesPaginatedResponseContent))
+func (s *UserAttributeProfilesService) List(ctx context.Context, params *UserAttributeProfilesListParams, opts ...Option) (*ListUserAttributeProfilesPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesList, facade.Args{Query: params}, opts, new(ListUserAttributeProfilesPaginatedResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7741,8 +7741,8 @@ func (s *UserAttributeProfilesService) All(ctx context.Context, params *UserAttr
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/get-user-attribute-profile-templates
-func (s *UserAttributeProfilesService) ListTemplates(ctx context.Context, opts ...Option) (*ListUserAttributeProfileTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesListTemplates, facade.Args{}, opts, new(ListUserAttributeProfileTemplateResponseContent))
+func (s *UserAttributeProfilesService) ListTemplates(ctx context.Context, opts ...Option) (*ListUserAttributeProfileTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesListTemplates, facade.Args{}, opts, new(ListUserAttributeProfileTemplateResponse))
 }
 
 // Update sends PATCH /user-attribute-profiles/{id} (operation patch_user-attribute-profiles_by_id).
@@ -7751,13 +7751,13 @@ func (s *UserAttributeProfilesService) ListTemplates(ctx context.Context, opts .
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateUserAttributeProfileRequestContent, sent as application/json (optional).
+//   - body: UpdateUserAttributeProfileRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/patch-user-attribute-profiles-by-id
-func (s *UserAttributeProfilesService) Update(ctx context.Context, id string, body UpdateUserAttributeProfileRequestContent, opts ...Option) (*UpdateUserAttributeProfileResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateUserAttributeProfileResponseContent))
+func (s *UserAttributeProfilesService) Update(ctx context.Context, id string, body UpdateUserAttributeProfileRequest, opts ...Option) (*UpdateUserAttributeProfileResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateUserAttributeProfileResponse))
 }
 
 // UserBlocksService holds the UserBlocks operations of Auth0 Management API. It is a field of
@@ -7805,8 +7805,8 @@ func (s *UserBlocksService) DeleteByIdentifier(ctx context.Context, params *User
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-blocks/get-user-blocks-by-id
-func (s *UserBlocksService) List(ctx context.Context, id string, params *UserBlocksListParams, opts ...Option) (*ListUserBlocksResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUserBlocksList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserBlocksResponseContent))
+func (s *UserBlocksService) List(ctx context.Context, id string, params *UserBlocksListParams, opts ...Option) (*ListUserBlocksResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUserBlocksList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserBlocksResponse))
 }
 
 // ListByIdentifier sends GET /user-blocks (operation get_user-blocks).
@@ -7820,8 +7820,8 @@ func (s *UserBlocksService) List(ctx context.Context, id string, params *UserBlo
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-blocks/get-user-blocks
-func (s *UserBlocksService) ListByIdentifier(ctx context.Context, params *UserBlocksListByIdentifierParams, opts ...Option) (*ListUserBlocksByIdentifierResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUserBlocksListByIdentifier, facade.Args{Query: params}, opts, new(ListUserBlocksByIdentifierResponseContent))
+func (s *UserBlocksService) ListByIdentifier(ctx context.Context, params *UserBlocksListByIdentifierParams, opts ...Option) (*ListUserBlocksByIdentifierResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUserBlocksListByIdentifier, facade.Args{Query: params}, opts, new(ListUserBlocksByIdentifierResponse))
 }
 
 // UserGrantsService holds the UserGrants operations of Auth0 Management API. It is a field of
@@ -7875,8 +7875,8 @@ func (s *UserGrantsService) DeleteByUserID(ctx context.Context, params *UserGran
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/grants/get-grants
-func (s *UserGrantsService) List(ctx context.Context, params *UserGrantsListParams, opts ...Option) (*ListUserGrantsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUserGrantsList, facade.Args{Query: params}, opts, new(ListUserGrantsResponseContent))
+func (s *UserGrantsService) List(ctx context.Context, params *UserGrantsListParams, opts ...Option) (*ListUserGrantsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUserGrantsList, facade.Args{Query: params}, opts, new(ListUserGrantsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7931,14 +7931,14 @@ type UsersService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:users.
 //
 // Arguments:
-//   - body: CreateUserRequestContent, sent as application/json (optional).
+//   - body: CreateUserRequest, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-users
-func (s *UsersService) Create(ctx context.Context, body CreateUserRequestContent, opts ...Option) (*CreateUserResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersCreate, facade.Args{Body: body}, opts, new(CreateUserResponseContent))
+func (s *UsersService) Create(ctx context.Context, body CreateUserRequest, opts ...Option) (*CreateUserResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersCreate, facade.Args{Body: body}, opts, new(CreateUserResponse))
 }
 
 // Delete sends DELETE /users/{id} (operation delete_users_by_id).
@@ -7967,8 +7967,8 @@ func (s *UsersService) Delete(ctx context.Context, id string, opts ...Option) er
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-users-by-id
-func (s *UsersService) Get(ctx context.Context, id string, params *UsersGetParams, opts ...Option) (*GetUserResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetUserResponseContent))
+func (s *UsersService) Get(ctx context.Context, id string, params *UsersGetParams, opts ...Option) (*GetUserResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetUserResponse))
 }
 
 // List sends GET /users (operation get_users).
@@ -7984,7 +7984,7 @@ func (s *UsersService) Get(ctx context.Context, id string, params *UsersGetParam
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.Q: query parameter "q", string.
-//   - params.SearchEngine: query parameter "search_engine", string (SearchEngineVersionsEnum), one of "v1", "v2", "v3".
+//   - params.SearchEngine: query parameter "search_engine", string (schema "SearchEngineVersionsEnum"), one of "v1", "v2", "v3".
 //   - params.PrimaryOrder: query parameter "primary_order", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -7992,8 +7992,8 @@ func (s *UsersService) Get(ctx context.Context, id string, params *UsersGetParam
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited), 503 (ErrUnavailable, ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-users
-func (s *UsersService) List(ctx context.Context, params *UsersListParams, opts ...Option) (*ListUsersResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersList, facade.Args{Query: params}, opts, new(ListUsersResponseContent))
+func (s *UsersService) List(ctx context.Context, params *UsersListParams, opts ...Option) (*ListUsersResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersList, facade.Args{Query: params}, opts, new(ListUsersResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8029,8 +8029,8 @@ func (s *UsersService) ListByEmail(ctx context.Context, params *UsersListByEmail
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-recovery-code-regeneration
-func (s *UsersService) RegenerateRecoveryCode(ctx context.Context, id string, opts ...Option) (*RegenerateUsersRecoveryCodeResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersRegenerateRecoveryCode, facade.Args{Path: []any{id}}, opts, new(RegenerateUsersRecoveryCodeResponseContent))
+func (s *UsersService) RegenerateRecoveryCode(ctx context.Context, id string, opts ...Option) (*RegenerateUsersRecoveryCodeResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersRegenerateRecoveryCode, facade.Args{Path: []any{id}}, opts, new(RegenerateUsersRecoveryCodeResponse))
 }
 
 // RevokeAccess sends POST /users/{id}/revoke-access (operation user_revoke_access).
@@ -8039,12 +8039,12 @@ func (s *UsersService) RegenerateRecoveryCode(ctx context.Context, id string, op
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: RevokeUserAccessRequestContent, sent as application/json (optional).
+//   - body: RevokeUserAccessRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/user-revoke-access
-func (s *UsersService) RevokeAccess(ctx context.Context, id string, body RevokeUserAccessRequestContent, opts ...Option) error {
+func (s *UsersService) RevokeAccess(ctx context.Context, id string, body RevokeUserAccessRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersRevokeAccess, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -8054,14 +8054,14 @@ func (s *UsersService) RevokeAccess(ctx context.Context, id string, body RevokeU
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateUserRequestContent, sent as application/json (optional).
+//   - body: UpdateUserRequest, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/patch-users-by-id
-func (s *UsersService) Update(ctx context.Context, id string, body UpdateUserRequestContent, opts ...Option) (*UpdateUserResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateUserResponseContent))
+func (s *UsersService) Update(ctx context.Context, id string, body UpdateUserRequest, opts ...Option) (*UpdateUserResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateUserResponse))
 }
 
 // UsersAuthenticationMethodsService holds the Users.AuthenticationMethods operations of Auth0 Management API. It is a field of
@@ -8076,13 +8076,13 @@ type UsersAuthenticationMethodsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateUserAuthenticationMethodRequestContent, sent as application/json (optional).
+//   - body: CreateUserAuthenticationMethodRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-authentication-methods
-func (s *UsersAuthenticationMethodsService) Create(ctx context.Context, id string, body CreateUserAuthenticationMethodRequestContent, opts ...Option) (*CreateUserAuthenticationMethodResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateUserAuthenticationMethodResponseContent))
+func (s *UsersAuthenticationMethodsService) Create(ctx context.Context, id string, body CreateUserAuthenticationMethodRequest, opts ...Option) (*CreateUserAuthenticationMethodResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateUserAuthenticationMethodResponse))
 }
 
 // Delete sends DELETE /users/{id}/authentication-methods/{authentication_method_id} (operation delete_authentication-methods_by_authentication_method_id).
@@ -8096,7 +8096,7 @@ func (s *UsersAuthenticationMethodsService) Create(ctx context.Context, id strin
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-authentication-methods-by-authentication-method-id
-func (s *UsersAuthenticationMethodsService) Delete(ctx context.Context, id string, authenticationMethodID string, opts ...Option) error {
+func (s *UsersAuthenticationMethodsService) Delete(ctx context.Context, id, authenticationMethodID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersAuthenticationMethodsDelete, facade.Args{Path: []any{id, authenticationMethodID}}, opts)
 }
 
@@ -8125,8 +8125,8 @@ func (s *UsersAuthenticationMethodsService) DeleteAll(ctx context.Context, id st
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-authentication-methods-by-authentication-method-id
-func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id string, authenticationMethodID string, opts ...Option) (*GetUserAuthenticationMethodResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsGet, facade.Args{Path: []any{id, authenticationMethodID}}, opts, new(GetUserAuthenticationMethodResponseContent))
+func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id, authenticationMethodID string, opts ...Option) (*GetUserAuthenticationMethodResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsGet, facade.Args{Path: []any{id, authenticationMethodID}}, opts, new(GetUserAuthenticationMethodResponse))
 }
 
 // List sends GET /users/{id}/authentication-methods (operation get_authentication-methods).
@@ -8144,8 +8144,8 @@ func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id string, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-authentication-methods
-func (s *UsersAuthenticationMethodsService) List(ctx context.Context, id string, params *UsersAuthenticationMethodsListParams, opts ...Option) (*ListUserAuthenticationMethodsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserAuthenticationMethodsResponseContent))
+func (s *UsersAuthenticationMethodsService) List(ctx context.Context, id string, params *UsersAuthenticationMethodsListParams, opts ...Option) (*ListUserAuthenticationMethodsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserAuthenticationMethodsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8161,13 +8161,13 @@ func (s *UsersAuthenticationMethodsService) All(ctx context.Context, id string, 
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: SetUserAuthenticationMethodsRequestContent, sent as application/json (optional).
+//   - body: SetUserAuthenticationMethodsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/put-authentication-methods
-func (s *UsersAuthenticationMethodsService) Set(ctx context.Context, id string, body SetUserAuthenticationMethodsRequestContent, opts ...Option) ([]SetUserAuthenticationMethodResponseContent, error) {
-	return facade.FetchValue[[]SetUserAuthenticationMethodResponseContent](ctx, s.rt, opUsersAuthenticationMethodsSet, facade.Args{Path: []any{id}, Body: body}, opts)
+func (s *UsersAuthenticationMethodsService) Set(ctx context.Context, id string, body SetUserAuthenticationMethodsRequest, opts ...Option) ([]SetUserAuthenticationMethodResponse, error) {
+	return facade.FetchValue[[]SetUserAuthenticationMethodResponse](ctx, s.rt, opUsersAuthenticationMethodsSet, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
 // Update sends PATCH /users/{id}/authentication-methods/{authentication_method_id} (operation patch_authentication-methods_by_authentication_method_id).
@@ -8177,13 +8177,13 @@ func (s *UsersAuthenticationMethodsService) Set(ctx context.Context, id string, 
 // Arguments:
 //   - id: path parameter, string.
 //   - authenticationMethodID: path parameter "authentication_method_id", string.
-//   - body: UpdateUserAuthenticationMethodRequestContent, sent as application/json (optional).
+//   - body: UpdateUserAuthenticationMethodRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/patch-authentication-methods-by-authentication-method-id
-func (s *UsersAuthenticationMethodsService) Update(ctx context.Context, id string, authenticationMethodID string, body UpdateUserAuthenticationMethodRequestContent, opts ...Option) (*UpdateUserAuthenticationMethodResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsUpdate, facade.Args{Path: []any{id, authenticationMethodID}, Body: body}, opts, new(UpdateUserAuthenticationMethodResponseContent))
+func (s *UsersAuthenticationMethodsService) Update(ctx context.Context, id, authenticationMethodID string, body UpdateUserAuthenticationMethodRequest, opts ...Option) (*UpdateUserAuthenticationMethodResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsUpdate, facade.Args{Path: []any{id, authenticationMethodID}, Body: body}, opts, new(UpdateUserAuthenticationMethodResponse))
 }
 
 // UsersAuthenticatorsService holds the Users.Authenticators operations of Auth0 Management API. It is a field of
@@ -8226,8 +8226,8 @@ type UsersConnectedAccountsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-connected-accounts
-func (s *UsersConnectedAccountsService) List(ctx context.Context, id string, params *UsersConnectedAccountsListParams, opts ...Option) (*ListUserConnectedAccountsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersConnectedAccountsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserConnectedAccountsResponseContent))
+func (s *UsersConnectedAccountsService) List(ctx context.Context, id string, params *UsersConnectedAccountsListParams, opts ...Option) (*ListUserConnectedAccountsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersConnectedAccountsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserConnectedAccountsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8260,15 +8260,15 @@ type UsersEffectivePermissionsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-effective-permissions
-func (s *UsersEffectivePermissionsService) List(ctx context.Context, id string, params *UsersEffectivePermissionsListParams, opts ...Option) (*ListUserEffectivePermissionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersEffectivePermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectivePermissionsResponseContent))
+func (s *UsersEffectivePermissionsService) List(ctx context.Context, id string, params *UsersEffectivePermissionsListParams, opts ...Option) (*ListUserEffectivePermissionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersEffectivePermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectivePermissionsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{id}/effective-permissions (operation get_user_effective_permissions).
-func (s *UsersEffectivePermissionsService) All(ctx context.Context, id string, params *UsersEffectivePermissionsListParams, opts ...Option) iter.Seq2[UserEffectivePermissionResponseContent, error] {
-	return facade.List[UserEffectivePermissionResponseContent](ctx, s.rt, opUsersEffectivePermissionsList, pagesUsersEffectivePermissionsList, facade.Args{Path: []any{id}, Query: params}, opts)
+func (s *UsersEffectivePermissionsService) All(ctx context.Context, id string, params *UsersEffectivePermissionsListParams, opts ...Option) iter.Seq2[UserEffectivePermissionResponse, error] {
+	return facade.List[UserEffectivePermissionResponse](ctx, s.rt, opUsersEffectivePermissionsList, pagesUsersEffectivePermissionsList, facade.Args{Path: []any{id}, Query: params}, opts)
 }
 
 // UsersEffectivePermissionsSourcesService holds the Users.EffectivePermissions.Sources operations of Auth0 Management API. It is a field of
@@ -8300,15 +8300,15 @@ type UsersEffectivePermissionsSourcesRolesService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-effective-permission-role-sources
-func (s *UsersEffectivePermissionsSourcesRolesService) List(ctx context.Context, id string, params *UsersEffectivePermissionsSourcesRolesListParams, opts ...Option) (*ListUserEffectivePermissionRoleSourcesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersEffectivePermissionsSourcesRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectivePermissionRoleSourcesResponseContent))
+func (s *UsersEffectivePermissionsSourcesRolesService) List(ctx context.Context, id string, params *UsersEffectivePermissionsSourcesRolesListParams, opts ...Option) (*ListUserEffectivePermissionRoleSourcesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersEffectivePermissionsSourcesRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectivePermissionRoleSourcesResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{id}/effective-permissions/sources/effective-roles (operation get_user_effective_permission_role_sources).
-func (s *UsersEffectivePermissionsSourcesRolesService) All(ctx context.Context, id string, params *UsersEffectivePermissionsSourcesRolesListParams, opts ...Option) iter.Seq2[UserEffectivePermissionRoleSourceResponseContent, error] {
-	return facade.List[UserEffectivePermissionRoleSourceResponseContent](ctx, s.rt, opUsersEffectivePermissionsSourcesRolesList, pagesUsersEffectivePermissionsSourcesRolesList, facade.Args{Path: []any{id}, Query: params}, opts)
+func (s *UsersEffectivePermissionsSourcesRolesService) All(ctx context.Context, id string, params *UsersEffectivePermissionsSourcesRolesListParams, opts ...Option) iter.Seq2[UserEffectivePermissionRoleSourceResponse, error] {
+	return facade.List[UserEffectivePermissionRoleSourceResponse](ctx, s.rt, opUsersEffectivePermissionsSourcesRolesList, pagesUsersEffectivePermissionsSourcesRolesList, facade.Args{Path: []any{id}, Query: params}, opts)
 }
 
 // UsersEffectiveRolesService holds the Users.EffectiveRoles operations of Auth0 Management API. It is a field of
@@ -8333,8 +8333,8 @@ type UsersEffectiveRolesService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-effective-roles
-func (s *UsersEffectiveRolesService) List(ctx context.Context, id string, params *UsersEffectiveRolesListParams, opts ...Option) (*ListUserEffectiveRolesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersEffectiveRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectiveRolesResponseContent))
+func (s *UsersEffectiveRolesService) List(ctx context.Context, id string, params *UsersEffectiveRolesListParams, opts ...Option) (*ListUserEffectiveRolesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersEffectiveRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectiveRolesResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8372,8 +8372,8 @@ type UsersEffectiveRolesSourcesGroupsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-role-source-groups
-func (s *UsersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id string, params *UsersEffectiveRolesSourcesGroupsListParams, opts ...Option) (*ListUserRoleSourceGroupsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserRoleSourceGroupsResponseContent))
+func (s *UsersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id string, params *UsersEffectiveRolesSourcesGroupsListParams, opts ...Option) (*ListUserRoleSourceGroupsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserRoleSourceGroupsResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8420,7 +8420,7 @@ type UsersFederatedConnectionsTokensetsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-federated-connections-tokensets-by-tokenset-id
-func (s *UsersFederatedConnectionsTokensetsService) Delete(ctx context.Context, id string, tokensetID string, opts ...Option) error {
+func (s *UsersFederatedConnectionsTokensetsService) Delete(ctx context.Context, id, tokensetID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersFederatedConnectionsTokensetsDelete, facade.Args{Path: []any{id, tokensetID}}, opts)
 }
 
@@ -8463,8 +8463,8 @@ type UsersGroupsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-groups
-func (s *UsersGroupsService) Get(ctx context.Context, id string, params *UsersGroupsGetParams, opts ...Option) (*GetUserGroupsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetUserGroupsResponseContent))
+func (s *UsersGroupsService) Get(ctx context.Context, id string, params *UsersGroupsGetParams, opts ...Option) (*GetUserGroupsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetUserGroupsResponse))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8486,14 +8486,14 @@ type UsersIdentitiesService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - provider: path parameter, string (UserIdentityProviderEnum), one of "ad", "adfs", "amazon", "apple", "dropbox", "bitbucket", "auth0-oidc", "auth0", and 47 more.
+//   - provider: path parameter, string (schema "UserIdentityProviderEnum"), one of "ad", "adfs", "amazon", "apple", "dropbox", "bitbucket", "auth0-oidc", "auth0", and 47 more.
 //   - userID: path parameter "user_id", string.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-user-identity-by-user-id
-func (s *UsersIdentitiesService) Delete(ctx context.Context, id string, provider UserIdentityProviderEnum, userID string, opts ...Option) (*DeleteUserIdentityResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersIdentitiesDelete, facade.Args{Path: []any{id, provider, userID}}, opts, new(DeleteUserIdentityResponseContent))
+func (s *UsersIdentitiesService) Delete(ctx context.Context, id string, provider UserIdentityProvider, userID string, opts ...Option) (*DeleteUserIdentityResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersIdentitiesDelete, facade.Args{Path: []any{id, provider, userID}}, opts, new(DeleteUserIdentityResponse))
 }
 
 // Link sends POST /users/{id}/identities (operation post_identities).
@@ -8502,12 +8502,12 @@ func (s *UsersIdentitiesService) Delete(ctx context.Context, id string, provider
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: LinkUserIdentityRequestContent, sent as application/json (optional).
+//   - body: LinkUserIdentityRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-identities
-func (s *UsersIdentitiesService) Link(ctx context.Context, id string, body LinkUserIdentityRequestContent, opts ...Option) ([]UserIdentity, error) {
+func (s *UsersIdentitiesService) Link(ctx context.Context, id string, body LinkUserIdentityRequest, opts ...Option) ([]UserIdentity, error) {
 	return facade.FetchValue[[]UserIdentity](ctx, s.rt, opUsersIdentitiesLink, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -8533,8 +8533,8 @@ type UsersLogsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-logs-by-user
-func (s *UsersLogsService) List(ctx context.Context, id string, params *UsersLogsListParams, opts ...Option) (*UserListLogResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersLogsList, facade.Args{Path: []any{id}, Query: params}, opts, new(UserListLogResponseContent))
+func (s *UsersLogsService) List(ctx context.Context, id string, params *UsersLogsListParams, opts ...Option) (*UserListLogResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersLogsList, facade.Args{Path: []any{id}, Query: params}, opts, new(UserListLogResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8556,12 +8556,12 @@ type UsersMultifactorService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - provider: path parameter, string (UserMultifactorProviderEnum), one of "duo", "google-authenticator".
+//   - provider: path parameter, string (schema "UserMultifactorProviderEnum"), one of "duo", "google-authenticator".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-multifactor-by-provider
-func (s *UsersMultifactorService) DeleteProvider(ctx context.Context, id string, provider UserMultifactorProviderEnum, opts ...Option) error {
+func (s *UsersMultifactorService) DeleteProvider(ctx context.Context, id string, provider UserMultifactorProvider, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersMultifactorDeleteProvider, facade.Args{Path: []any{id, provider}}, opts)
 }
 
@@ -8600,8 +8600,8 @@ type UsersOrganizationsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-organizations
-func (s *UsersOrganizationsService) List(ctx context.Context, id string, params *UsersOrganizationsListParams, opts ...Option) (*ListUserOrganizationsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersOrganizationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserOrganizationsResponseContent))
+func (s *UsersOrganizationsService) List(ctx context.Context, id string, params *UsersOrganizationsListParams, opts ...Option) (*ListUserOrganizationsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersOrganizationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserOrganizationsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8623,12 +8623,12 @@ type UsersPermissionsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateUserPermissionsRequestContent, sent as application/json (optional).
+//   - body: CreateUserPermissionsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-permissions
-func (s *UsersPermissionsService) Create(ctx context.Context, id string, body CreateUserPermissionsRequestContent, opts ...Option) error {
+func (s *UsersPermissionsService) Create(ctx context.Context, id string, body CreateUserPermissionsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersPermissionsCreate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -8638,12 +8638,12 @@ func (s *UsersPermissionsService) Create(ctx context.Context, id string, body Cr
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: DeleteUserPermissionsRequestContent, sent as application/json (optional).
+//   - body: DeleteUserPermissionsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-permissions
-func (s *UsersPermissionsService) Delete(ctx context.Context, id string, body DeleteUserPermissionsRequestContent, opts ...Option) error {
+func (s *UsersPermissionsService) Delete(ctx context.Context, id string, body DeleteUserPermissionsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersPermissionsDelete, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -8662,8 +8662,8 @@ func (s *UsersPermissionsService) Delete(ctx context.Context, id string, body De
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-permissions
-func (s *UsersPermissionsService) List(ctx context.Context, id string, params *UsersPermissionsListParams, opts ...Option) (*ListUserPermissionsResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersPermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserPermissionsResponseContent))
+func (s *UsersPermissionsService) List(ctx context.Context, id string, params *UsersPermissionsListParams, opts ...Option) (*ListUserPermissionsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersPermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserPermissionsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8708,15 +8708,15 @@ func (s *UsersRefreshTokenService) Delete(ctx context.Context, userID string, op
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-refresh-tokens-for-user
-func (s *UsersRefreshTokenService) List(ctx context.Context, userID string, params *UsersRefreshTokenListParams, opts ...Option) (*ListRefreshTokensPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersRefreshTokenList, facade.Args{Path: []any{userID}, Query: params}, opts, new(ListRefreshTokensPaginatedResponseContent))
+func (s *UsersRefreshTokenService) List(ctx context.Context, userID string, params *UsersRefreshTokenListParams, opts ...Option) (*ListRefreshTokensPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersRefreshTokenList, facade.Args{Path: []any{userID}, Query: params}, opts, new(ListRefreshTokensPaginatedResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{user_id}/refresh-tokens (operation get_refresh_tokens_for_user).
-func (s *UsersRefreshTokenService) All(ctx context.Context, userID string, params *UsersRefreshTokenListParams, opts ...Option) iter.Seq2[RefreshTokenResponseContent, error] {
-	return facade.List[RefreshTokenResponseContent](ctx, s.rt, opUsersRefreshTokenList, pagesUsersRefreshTokenList, facade.Args{Path: []any{userID}, Query: params}, opts)
+func (s *UsersRefreshTokenService) All(ctx context.Context, userID string, params *UsersRefreshTokenListParams, opts ...Option) iter.Seq2[RefreshTokenResponse, error] {
+	return facade.List[RefreshTokenResponse](ctx, s.rt, opUsersRefreshTokenList, pagesUsersRefreshTokenList, facade.Args{Path: []any{userID}, Query: params}, opts)
 }
 
 // UsersRiskAssessmentsService holds the Users.RiskAssessments operations of Auth0 Management API. It is a field of
@@ -8731,12 +8731,12 @@ type UsersRiskAssessmentsService struct {
 //
 // Arguments:
 //   - id: path parameter, string, at most 1024 characters.
-//   - body: ClearAssessorsRequestContent, sent as application/json (optional).
+//   - body: ClearAssessorsRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-clear-assessors
-func (s *UsersRiskAssessmentsService) Clear(ctx context.Context, id string, body ClearAssessorsRequestContent, opts ...Option) error {
+func (s *UsersRiskAssessmentsService) Clear(ctx context.Context, id string, body ClearAssessorsRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersRiskAssessmentsClear, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -8752,12 +8752,12 @@ type UsersRolesService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: AssignUserRolesRequestContent, sent as application/json (optional).
+//   - body: AssignUserRolesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-user-roles
-func (s *UsersRolesService) Assign(ctx context.Context, id string, body AssignUserRolesRequestContent, opts ...Option) error {
+func (s *UsersRolesService) Assign(ctx context.Context, id string, body AssignUserRolesRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersRolesAssign, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -8767,12 +8767,12 @@ func (s *UsersRolesService) Assign(ctx context.Context, id string, body AssignUs
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: DeleteUserRolesRequestContent, sent as application/json (optional).
+//   - body: DeleteUserRolesRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-user-roles
-func (s *UsersRolesService) Delete(ctx context.Context, id string, body DeleteUserRolesRequestContent, opts ...Option) error {
+func (s *UsersRolesService) Delete(ctx context.Context, id string, body DeleteUserRolesRequest, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersRolesDelete, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
@@ -8791,8 +8791,8 @@ func (s *UsersRolesService) Delete(ctx context.Context, id string, body DeleteUs
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-roles
-func (s *UsersRolesService) List(ctx context.Context, id string, params *UsersRolesListParams, opts ...Option) (*ListUserRolesResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserRolesResponseContent))
+func (s *UsersRolesService) List(ctx context.Context, id string, params *UsersRolesListParams, opts ...Option) (*ListUserRolesResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserRolesResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8837,15 +8837,15 @@ func (s *UsersSessionsService) Delete(ctx context.Context, userID string, opts .
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-sessions-for-user
-func (s *UsersSessionsService) List(ctx context.Context, userID string, params *UsersSessionsListParams, opts ...Option) (*ListUserSessionsPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opUsersSessionsList, facade.Args{Path: []any{userID}, Query: params}, opts, new(ListUserSessionsPaginatedResponseContent))
+func (s *UsersSessionsService) List(ctx context.Context, userID string, params *UsersSessionsListParams, opts ...Option) (*ListUserSessionsPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opUsersSessionsList, facade.Args{Path: []any{userID}, Query: params}, opts, new(ListUserSessionsPaginatedResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{user_id}/sessions (operation get_sessions_for_user).
-func (s *UsersSessionsService) All(ctx context.Context, userID string, params *UsersSessionsListParams, opts ...Option) iter.Seq2[SessionResponseContent, error] {
-	return facade.List[SessionResponseContent](ctx, s.rt, opUsersSessionsList, pagesUsersSessionsList, facade.Args{Path: []any{userID}, Query: params}, opts)
+func (s *UsersSessionsService) All(ctx context.Context, userID string, params *UsersSessionsListParams, opts ...Option) iter.Seq2[SessionResponse, error] {
+	return facade.List[SessionResponse](ctx, s.rt, opUsersSessionsList, pagesUsersSessionsList, facade.Args{Path: []any{userID}, Query: params}, opts)
 }
 
 // VerifiableCredentialsService holds the VerifiableCredentials operations of Auth0 Management API. It is a field of
@@ -8873,13 +8873,13 @@ type VerifiableCredentialsVerificationTemplatesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:vdcs_templates.
 //
 // Arguments:
-//   - body: CreateVerifiableCredentialTemplateRequestContent, sent as application/json (optional).
+//   - body: CreateVerifiableCredentialTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/verifiable-credentials/post-vc-templates
-func (s *VerifiableCredentialsVerificationTemplatesService) Create(ctx context.Context, body CreateVerifiableCredentialTemplateRequestContent, opts ...Option) (*CreateVerifiableCredentialTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesCreate, facade.Args{Body: body}, opts, new(CreateVerifiableCredentialTemplateResponseContent))
+func (s *VerifiableCredentialsVerificationTemplatesService) Create(ctx context.Context, body CreateVerifiableCredentialTemplateRequest, opts ...Option) (*CreateVerifiableCredentialTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesCreate, facade.Args{Body: body}, opts, new(CreateVerifiableCredentialTemplateResponse))
 }
 
 // Delete sends DELETE /verifiable-credentials/verification/templates/{id} (operation delete_vc_templates_by_id).
@@ -8906,8 +8906,8 @@ func (s *VerifiableCredentialsVerificationTemplatesService) Delete(ctx context.C
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/verifiable-credentials/get-vc-templates-by-id
-func (s *VerifiableCredentialsVerificationTemplatesService) Get(ctx context.Context, id string, opts ...Option) (*GetVerifiableCredentialTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesGet, facade.Args{Path: []any{id}}, opts, new(GetVerifiableCredentialTemplateResponseContent))
+func (s *VerifiableCredentialsVerificationTemplatesService) Get(ctx context.Context, id string, opts ...Option) (*GetVerifiableCredentialTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesGet, facade.Args{Path: []any{id}}, opts, new(GetVerifiableCredentialTemplateResponse))
 }
 
 // List sends GET /verifiable-credentials/verification/templates (operation get_vc_templates).
@@ -8923,8 +8923,8 @@ func (s *VerifiableCredentialsVerificationTemplatesService) Get(ctx context.Cont
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/verifiable-credentials/get-vc-templates
-func (s *VerifiableCredentialsVerificationTemplatesService) List(ctx context.Context, params *VerifiableCredentialsVerificationTemplatesListParams, opts ...Option) (*ListVerifiableCredentialTemplatesPaginatedResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesList, facade.Args{Query: params}, opts, new(ListVerifiableCredentialTemplatesPaginatedResponseContent))
+func (s *VerifiableCredentialsVerificationTemplatesService) List(ctx context.Context, params *VerifiableCredentialsVerificationTemplatesListParams, opts ...Option) (*ListVerifiableCredentialTemplatesPaginatedResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesList, facade.Args{Query: params}, opts, new(ListVerifiableCredentialTemplatesPaginatedResponse))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8940,11 +8940,11 @@ func (s *VerifiableCredentialsVerificationTemplatesService) All(ctx context.Cont
 //
 // Arguments:
 //   - id: path parameter, string, at most 26 characters.
-//   - body: UpdateVerifiableCredentialTemplateRequestContent, sent as application/json (optional).
+//   - body: UpdateVerifiableCredentialTemplateRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/verifiable-credentials/patch-vc-templates-by-id
-func (s *VerifiableCredentialsVerificationTemplatesService) Update(ctx context.Context, id string, body UpdateVerifiableCredentialTemplateRequestContent, opts ...Option) (*UpdateVerifiableCredentialTemplateResponseContent, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateVerifiableCredentialTemplateResponseContent))
+func (s *VerifiableCredentialsVerificationTemplatesService) Update(ctx context.Context, id string, body UpdateVerifiableCredentialTemplateRequest, opts ...Option) (*UpdateVerifiableCredentialTemplateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateVerifiableCredentialTemplateResponse))
 }

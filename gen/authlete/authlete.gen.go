@@ -6323,8 +6323,8 @@ type ServicesListParams struct {
 	End   *int32 `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// AuthTokenCreateBatchAPIJSONBody defines parameters for AuthTokenCreateBatchAPI.
-type AuthTokenCreateBatchAPIJSONBody = []TokenCreateRequest
+// TokenManagementCreateBatchBody defines parameters for AuthTokenCreateBatchAPI.
+type TokenManagementCreateBatchBody = []TokenCreateRequest
 
 // TokenManagementCreateBatchParams defines parameters for AuthTokenCreateBatchAPI.
 type TokenManagementCreateBatchParams struct {
@@ -6344,8 +6344,8 @@ type ClientsDeleteTokensParams struct {
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientAuthorizationDeleteAPIPostJSONBody defines parameters for ClientAuthorizationDeleteAPIPost.
-type ClientAuthorizationDeleteAPIPostJSONBody struct {
+// ClientsDeleteTokensPostBody defines parameters for ClientAuthorizationDeleteAPIPost.
+type ClientsDeleteTokensPostBody struct {
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6385,8 +6385,8 @@ type ClientsGetGrantedScopesQueryParams struct {
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientGrantedScopesGetAPIPostJSONBody defines parameters for ClientGrantedScopesGetAPIPost.
-type ClientGrantedScopesGetAPIPostJSONBody struct {
+// ClientsGetGrantedScopesPostBody defines parameters for ClientGrantedScopesGetAPIPost.
+type ClientsGetGrantedScopesPostBody struct {
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6394,8 +6394,8 @@ type ClientGrantedScopesGetAPIPostJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationAPIJSONBody defines parameters for ClientRegistrationAPI.
-type ClientRegistrationAPIJSONBody struct {
+// DynamicClientRegistrationRegisterBody defines parameters for ClientRegistrationAPI.
+type DynamicClientRegistrationRegisterBody struct {
 	// ClientID is a string.
 	ClientID *string `json:"clientId,omitempty"`
 
@@ -6410,8 +6410,8 @@ type ClientRegistrationAPIJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationDeleteAPIJSONBody defines parameters for ClientRegistrationDeleteAPI.
-type ClientRegistrationDeleteAPIJSONBody struct {
+// DynamicClientRegistrationDeleteBody defines parameters for ClientRegistrationDeleteAPI.
+type DynamicClientRegistrationDeleteBody struct {
 	// ClientID is a string.
 	ClientID string `json:"clientId"`
 
@@ -6426,8 +6426,8 @@ type ClientRegistrationDeleteAPIJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationGetAPIJSONBody defines parameters for ClientRegistrationGetAPI.
-type ClientRegistrationGetAPIJSONBody struct {
+// DynamicClientRegistrationGetBody defines parameters for ClientRegistrationGetAPI.
+type DynamicClientRegistrationGetBody struct {
 	// ClientID is a string.
 	ClientID string `json:"clientId"`
 
@@ -6442,8 +6442,8 @@ type ClientRegistrationGetAPIJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationUpdateAPIJSONBody defines parameters for ClientRegistrationUpdateAPI.
-type ClientRegistrationUpdateAPIJSONBody struct {
+// DynamicClientRegistrationUpdateBody defines parameters for ClientRegistrationUpdateAPI.
+type DynamicClientRegistrationUpdateBody struct {
 	// ClientID is a string.
 	ClientID string `json:"clientId"`
 
@@ -6458,8 +6458,8 @@ type ClientRegistrationUpdateAPIJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// FederationConfigurationAPIJSONBody defines parameters for FederationConfigurationAPI.
-type FederationConfigurationAPIJSONBody = map[string]interface{}
+// FederationConfigurationBody defines parameters for FederationConfigurationAPI.
+type FederationConfigurationBody = map[string]interface{}
 
 // ServicesConfigurationParams defines parameters for ServiceConfigurationAPI.
 type ServicesConfigurationParams struct {
@@ -6472,195 +6472,6 @@ type JWKSetGetParams struct {
 	IncludePrivateKeys *bool `form:"includePrivateKeys,omitempty" json:"includePrivateKeys,omitempty"`
 	Pretty             *bool `form:"pretty,omitempty" json:"pretty,omitempty"`
 }
-
-// ServiceCreateAPIJSONRequestBody defines body for ServiceCreateAPI for application/json ContentType.
-type ServiceCreateAPIJSONRequestBody = Service
-
-// AttestationChallengeAPIJSONRequestBody defines body for AttestationChallengeAPI for application/json ContentType.
-type AttestationChallengeAPIJSONRequestBody = AttestationChallengeRequest
-
-// AuthAuthorizationAPIJSONRequestBody defines body for AuthAuthorizationAPI for application/json ContentType.
-type AuthAuthorizationAPIJSONRequestBody = AuthorizationRequest
-
-// AuthAuthorizationFailAPIJSONRequestBody defines body for AuthAuthorizationFailAPI for application/json ContentType.
-type AuthAuthorizationFailAPIJSONRequestBody = AuthorizationFailRequest
-
-// AuthAuthorizationIssueAPIJSONRequestBody defines body for AuthAuthorizationIssueAPI for application/json ContentType.
-type AuthAuthorizationIssueAPIJSONRequestBody = AuthorizationIssueRequest
-
-// GetAuthorizationTicketInfoJSONRequestBody defines body for GetAuthorizationTicketInfo for application/json ContentType.
-type GetAuthorizationTicketInfoJSONRequestBody = AuthorizationTicketInfoRequest
-
-// UpdateAuthorizationTicketJSONRequestBody defines body for UpdateAuthorizationTicket for application/json ContentType.
-type UpdateAuthorizationTicketJSONRequestBody = AuthorizationTicketUpdateRequest
-
-// AuthIntrospectionAPIJSONRequestBody defines body for AuthIntrospectionAPI for application/json ContentType.
-type AuthIntrospectionAPIJSONRequestBody = IntrospectionRequest
-
-// AuthIntrospectionStandardAPIJSONRequestBody defines body for AuthIntrospectionStandardAPI for application/json ContentType.
-type AuthIntrospectionStandardAPIJSONRequestBody = StandardIntrospectionRequest
-
-// AuthRevocationAPIJSONRequestBody defines body for AuthRevocationAPI for application/json ContentType.
-type AuthRevocationAPIJSONRequestBody = RevocationRequest
-
-// AuthTokenAPIJSONRequestBody defines body for AuthTokenAPI for application/json ContentType.
-type AuthTokenAPIJSONRequestBody = TokenRequest
-
-// AuthTokenCreateAPIJSONRequestBody defines body for AuthTokenCreateAPI for application/json ContentType.
-type AuthTokenCreateAPIJSONRequestBody = TokenCreateRequest
-
-// AuthTokenCreateBatchAPIJSONRequestBody defines body for AuthTokenCreateBatchAPI for application/json ContentType.
-type AuthTokenCreateBatchAPIJSONRequestBody = AuthTokenCreateBatchAPIJSONBody
-
-// AuthTokenFailAPIJSONRequestBody defines body for AuthTokenFailAPI for application/json ContentType.
-type AuthTokenFailAPIJSONRequestBody = TokenFailRequest
-
-// AuthTokenIssueAPIJSONRequestBody defines body for AuthTokenIssueAPI for application/json ContentType.
-type AuthTokenIssueAPIJSONRequestBody = TokenIssueRequest
-
-// AuthTokenRevokeAPIJSONRequestBody defines body for AuthTokenRevokeAPI for application/json ContentType.
-type AuthTokenRevokeAPIJSONRequestBody = TokenRevokeRequest
-
-// AuthTokenUpdateAPIJSONRequestBody defines body for AuthTokenUpdateAPI for application/json ContentType.
-type AuthTokenUpdateAPIJSONRequestBody = TokenUpdateRequest
-
-// AuthUserinfoAPIJSONRequestBody defines body for AuthUserinfoAPI for application/json ContentType.
-type AuthUserinfoAPIJSONRequestBody = UserinfoRequest
-
-// AuthUserinfoIssueAPIJSONRequestBody defines body for AuthUserinfoIssueAPI for application/json ContentType.
-type AuthUserinfoIssueAPIJSONRequestBody = UserinfoIssueRequest
-
-// BackchannelAuthenticationAPIJSONRequestBody defines body for BackchannelAuthenticationAPI for application/json ContentType.
-type BackchannelAuthenticationAPIJSONRequestBody = BackchannelAuthenticationRequest
-
-// BackchannelAuthenticationCompleteAPIJSONRequestBody defines body for BackchannelAuthenticationCompleteAPI for application/json ContentType.
-type BackchannelAuthenticationCompleteAPIJSONRequestBody = BackchannelAuthenticationCompleteRequest
-
-// BackchannelAuthenticationFailAPIJSONRequestBody defines body for BackchannelAuthenticationFailAPI for application/json ContentType.
-type BackchannelAuthenticationFailAPIJSONRequestBody = BackchannelAuthenticationFailRequest
-
-// BackchannelAuthenticationIssueAPIJSONRequestBody defines body for BackchannelAuthenticationIssueAPI for application/json ContentType.
-type BackchannelAuthenticationIssueAPIJSONRequestBody = BackchannelAuthenticationIssueRequest
-
-// BackchannelLogoutTokenAPIJSONRequestBody defines body for BackchannelLogoutTokenAPI for application/json ContentType.
-type BackchannelLogoutTokenAPIJSONRequestBody = BackchannelLogoutTokenRequest
-
-// ClientAuthorizationDeleteAPIPostJSONRequestBody defines body for ClientAuthorizationDeleteAPIPost for application/json ContentType.
-type ClientAuthorizationDeleteAPIPostJSONRequestBody ClientAuthorizationDeleteAPIPostJSONBody
-
-// ClientAuthorizationGetListAPIPostJSONRequestBody defines body for ClientAuthorizationGetListAPIPost for application/json ContentType.
-type ClientAuthorizationGetListAPIPostJSONRequestBody = ClientAuthorizationGetListRequest
-
-// ClientAuthorizationUpdateAPIJSONRequestBody defines body for ClientAuthorizationUpdateAPI for application/json ContentType.
-type ClientAuthorizationUpdateAPIJSONRequestBody = ClientAuthorizationUpdateRequest
-
-// ClientCreateAPIJSONRequestBody defines body for ClientCreateAPI for application/json ContentType.
-type ClientCreateAPIJSONRequestBody = OAuthClient
-
-// ClientExtensionRequestablesScopesUpdateAPIPostJSONRequestBody defines body for ClientExtensionRequestablesScopesUpdateAPIPost for application/json ContentType.
-type ClientExtensionRequestablesScopesUpdateAPIPostJSONRequestBody = ClientExtensionRequestableScopesUpdateRequest
-
-// ClientExtensionRequestablesScopesUpdateAPIJSONRequestBody defines body for ClientExtensionRequestablesScopesUpdateAPI for application/json ContentType.
-type ClientExtensionRequestablesScopesUpdateAPIJSONRequestBody = ClientExtensionRequestableScopesUpdateRequest
-
-// ClientGrantedScopesGetAPIPostJSONRequestBody defines body for ClientGrantedScopesGetAPIPost for application/json ContentType.
-type ClientGrantedScopesGetAPIPostJSONRequestBody ClientGrantedScopesGetAPIPostJSONBody
-
-// ClientFlagUpdateAPIJSONRequestBody defines body for ClientFlagUpdateAPI for application/json ContentType.
-type ClientFlagUpdateAPIJSONRequestBody = ClientFlagUpdateRequest
-
-// ClientRegistrationAPIJSONRequestBody defines body for ClientRegistrationAPI for application/json ContentType.
-type ClientRegistrationAPIJSONRequestBody ClientRegistrationAPIJSONBody
-
-// ClientRegistrationDeleteAPIJSONRequestBody defines body for ClientRegistrationDeleteAPI for application/json ContentType.
-type ClientRegistrationDeleteAPIJSONRequestBody ClientRegistrationDeleteAPIJSONBody
-
-// ClientRegistrationGetAPIJSONRequestBody defines body for ClientRegistrationGetAPI for application/json ContentType.
-type ClientRegistrationGetAPIJSONRequestBody ClientRegistrationGetAPIJSONBody
-
-// ClientRegistrationUpdateAPIJSONRequestBody defines body for ClientRegistrationUpdateAPI for application/json ContentType.
-type ClientRegistrationUpdateAPIJSONRequestBody ClientRegistrationUpdateAPIJSONBody
-
-// ClientSecretUpdateAPIJSONRequestBody defines body for ClientSecretUpdateAPI for application/json ContentType.
-type ClientSecretUpdateAPIJSONRequestBody = ClientSecretUpdateRequest
-
-// ClientUpdateAPIJSONRequestBody defines body for ClientUpdateAPI for application/json ContentType.
-type ClientUpdateAPIJSONRequestBody = OAuthClient
-
-// DeviceAuthorizationAPIJSONRequestBody defines body for DeviceAuthorizationAPI for application/json ContentType.
-type DeviceAuthorizationAPIJSONRequestBody = DeviceAuthorizationRequest
-
-// DeviceCompleteAPIJSONRequestBody defines body for DeviceCompleteAPI for application/json ContentType.
-type DeviceCompleteAPIJSONRequestBody = DeviceCompleteRequest
-
-// DeviceVerificationAPIJSONRequestBody defines body for DeviceVerificationAPI for application/json ContentType.
-type DeviceVerificationAPIJSONRequestBody = DeviceVerificationRequest
-
-// FederationConfigurationAPIJSONRequestBody defines body for FederationConfigurationAPI for application/json ContentType.
-type FederationConfigurationAPIJSONRequestBody = FederationConfigurationAPIJSONBody
-
-// FederationRegistrationAPIJSONRequestBody defines body for FederationRegistrationAPI for application/json ContentType.
-type FederationRegistrationAPIJSONRequestBody = FederationRegistrationRequest
-
-// GrantMApiJSONRequestBody defines body for GrantMApi for application/json ContentType.
-type GrantMApiJSONRequestBody = GMRequest
-
-// HskCreateAPIJSONRequestBody defines body for HskCreateAPI for application/json ContentType.
-type HskCreateAPIJSONRequestBody = HskCreateRequest
-
-// IdtokenReissueAPIJSONRequestBody defines body for IdtokenReissueAPI for application/json ContentType.
-type IdtokenReissueAPIJSONRequestBody = IdtokenReissueRequest
-
-// JoseVerifyAPIJSONRequestBody defines body for JoseVerifyAPI for application/json ContentType.
-type JoseVerifyAPIJSONRequestBody = JoseVerifyRequest
-
-// NativeSSOAPIJSONRequestBody defines body for NativeSSOAPI for application/json ContentType.
-type NativeSSOAPIJSONRequestBody = NativeSSORequest
-
-// NativeSSOLogoutAPIJSONRequestBody defines body for NativeSSOLogoutAPI for application/json ContentType.
-type NativeSSOLogoutAPIJSONRequestBody = NativeSSOLogoutRequest
-
-// PushedAuthReqAPIJSONRequestBody defines body for PushedAuthReqAPI for application/json ContentType.
-type PushedAuthReqAPIJSONRequestBody = PushedAuthorizationRequest
-
-// ServiceUpdateAPIJSONRequestBody defines body for ServiceUpdateAPI for application/json ContentType.
-type ServiceUpdateAPIJSONRequestBody = Service
-
-// VciBatchIssueAPIJSONRequestBody defines body for VciBatchIssueAPI for application/json ContentType.
-type VciBatchIssueAPIJSONRequestBody = VciBatchIssueRequest
-
-// VciBatchParseAPIJSONRequestBody defines body for VciBatchParseAPI for application/json ContentType.
-type VciBatchParseAPIJSONRequestBody = VciBatchParseRequest
-
-// VciDeferredIssueAPIJSONRequestBody defines body for VciDeferredIssueAPI for application/json ContentType.
-type VciDeferredIssueAPIJSONRequestBody = VciDeferredIssueRequest
-
-// VciDeferredParseAPIJSONRequestBody defines body for VciDeferredParseAPI for application/json ContentType.
-type VciDeferredParseAPIJSONRequestBody = VciDeferredParseRequest
-
-// VciJWKSAPIJSONRequestBody defines body for VciJWKSAPI for application/json ContentType.
-type VciJWKSAPIJSONRequestBody = VciJWKSRequest
-
-// VciJwtissuerAPIJSONRequestBody defines body for VciJwtissuerAPI for application/json ContentType.
-type VciJwtissuerAPIJSONRequestBody = VciJwtissuerRequest
-
-// VciMetadataAPIJSONRequestBody defines body for VciMetadataAPI for application/json ContentType.
-type VciMetadataAPIJSONRequestBody = VciMetadataRequest
-
-// VciNonceAPIJSONRequestBody defines body for VciNonceAPI for application/json ContentType.
-type VciNonceAPIJSONRequestBody = VciNonceRequest
-
-// VciOfferCreateAPIJSONRequestBody defines body for VciOfferCreateAPI for application/json ContentType.
-type VciOfferCreateAPIJSONRequestBody = VciOfferCreateRequest
-
-// VciOfferInfoAPIJSONRequestBody defines body for VciOfferInfoAPI for application/json ContentType.
-type VciOfferInfoAPIJSONRequestBody = VciOfferInfoRequest
-
-// VciSingleIssueAPIJSONRequestBody defines body for VciSingleIssueAPI for application/json ContentType.
-type VciSingleIssueAPIJSONRequestBody = VciSingleIssueRequest
-
-// VciSingleParseAPIJSONRequestBody defines body for VciSingleParseAPI for application/json ContentType.
-type VciSingleParseAPIJSONRequestBody = VciSingleParseRequest
 
 // Getter for additional properties for OAuthClient. Returns the specified
 // element and whether it was found
@@ -6920,30 +6731,6 @@ func (v CIMDOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads CIMDOptions; the members it does not declare go to Unknown.
 func (v *CIMDOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientAuthorizationDeleteAPIPostJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientAuthorizationDeleteAPIPostJSONBody; the members it does not declare go to Unknown.
-func (v *ClientAuthorizationDeleteAPIPostJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientAuthorizationDeleteAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientAuthorizationDeleteAPIPostJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientAuthorizationDeleteAPIPostJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ClientAuthorizationDeleteResponse, its Unknown members included.
 //
 //go:noinline
@@ -7070,88 +6857,6 @@ func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes ClientGrantedScopesGetAPIPostJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientGrantedScopesGetAPIPostJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientGrantedScopesGetAPIPostJSONBody; the members it does not declare go to Unknown.
-func (v *ClientGrantedScopesGetAPIPostJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ClientGrantedScopesGetAPIPostJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientGrantedScopesGetAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientGrantedScopesGetAPIPostJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientGrantedScopesGetAPIPostJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ClientRegistrationAPIJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationAPIJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ClientRegistrationAPIJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationAPIJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationAPIJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ClientRegistrationDeleteAPIJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationDeleteAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationDeleteAPIJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationDeleteAPIJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ClientRegistrationDeleteAPIJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationDeleteAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientRegistrationDeleteAPIJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationDeleteAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ClientRegistrationGetAPIJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationGetAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationGetAPIJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationGetAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ClientRegistrationGetAPIJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationGetAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientRegistrationGetAPIJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationGetAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ClientRegistrationRequest, its Unknown members included.
 //
 //go:noinline
@@ -7167,28 +6872,6 @@ func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.
 
 // UnmarshalJSON reads ClientRegistrationResponse; the members it does not declare go to Unknown.
 func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ClientRegistrationUpdateAPIJSONBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationUpdateAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationUpdateAPIJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationUpdateAPIJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ClientRegistrationUpdateAPIJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationUpdateAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientRegistrationUpdateAPIJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationUpdateAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
 
 // MarshalJSON writes ClientSecretRefreshResponse, its Unknown members included.
 //
@@ -7213,6 +6896,22 @@ func (v ClientSecretUpdateResponse) MarshalJSON() ([]byte, error) { return wire.
 
 // UnmarshalJSON reads ClientSecretUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientSecretUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes ClientsDeleteTokensPostBody, its Unknown members included.
+//
+//go:noinline
+func (v ClientsDeleteTokensPostBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientsDeleteTokensPostBody; the members it does not declare go to Unknown.
+func (v *ClientsDeleteTokensPostBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes ClientsGetGrantedScopesPostBody, its Unknown members included.
+//
+//go:noinline
+func (v ClientsGetGrantedScopesPostBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientsGetGrantedScopesPostBody; the members it does not declare go to Unknown.
+func (v *ClientsGetGrantedScopesPostBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes CredentialIssuanceOrder, its Unknown members included.
 //
@@ -7293,6 +6992,44 @@ func (v DeviceVerificationResponse) MarshalJSON() ([]byte, error) { return wire.
 
 // UnmarshalJSON reads DeviceVerificationResponse; the members it does not declare go to Unknown.
 func (v *DeviceVerificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes DynamicClientRegistrationDeleteBody, its Unknown members included.
+//
+//go:noinline
+func (v DynamicClientRegistrationDeleteBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DynamicClientRegistrationDeleteBody; the members it does not declare go to Unknown.
+func (v *DynamicClientRegistrationDeleteBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// MarshalJSON writes DynamicClientRegistrationGetBody, its Unknown members included.
+//
+//go:noinline
+func (v DynamicClientRegistrationGetBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DynamicClientRegistrationGetBody; the members it does not declare go to Unknown.
+func (v *DynamicClientRegistrationGetBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// MarshalJSON writes DynamicClientRegistrationRegisterBody, its Unknown members included.
+//
+//go:noinline
+func (v DynamicClientRegistrationRegisterBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DynamicClientRegistrationRegisterBody; the members it does not declare go to Unknown.
+func (v *DynamicClientRegistrationRegisterBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// MarshalJSON writes DynamicClientRegistrationUpdateBody, its Unknown members included.
+//
+//go:noinline
+func (v DynamicClientRegistrationUpdateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DynamicClientRegistrationUpdateBody; the members it does not declare go to Unknown.
+func (v *DynamicClientRegistrationUpdateBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
 
 // MarshalJSON writes DynamicScope, its Unknown members included.
 //

@@ -118,7 +118,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &serviceID)
 		params := new(TokenManagementCreateBatchParams)
 		peers.ContractJSON(t, "{}", params)
-		var body AuthTokenCreateBatchAPIJSONBody
+		var body TokenManagementCreateBatchBody
 		peers.ContractJSON(t, "[]", &body)
 		res, err := c.TokenManagement.CreateBatch(ctx, serviceID, body, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -272,7 +272,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
-		var body ClientAuthorizationDeleteAPIPostJSONBody
+		var body ClientsDeleteTokensPostBody
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", &body)
 		res, err := c.Clients.DeleteTokensPost(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -472,7 +472,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
-		var body ClientGrantedScopesGetAPIPostJSONBody
+		var body ClientsGetGrantedScopesPostBody
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", &body)
 		res, err := c.Clients.GetGrantedScopesPost(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -492,7 +492,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body ClientRegistrationAPIJSONBody
+		var body DynamicClientRegistrationRegisterBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.DynamicClientRegistration.Register(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -501,7 +501,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body ClientRegistrationDeleteAPIJSONBody
+		var body DynamicClientRegistrationDeleteBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.DynamicClientRegistration.Delete(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -510,7 +510,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body ClientRegistrationGetAPIJSONBody
+		var body DynamicClientRegistrationGetBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.DynamicClientRegistration.Get(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -519,7 +519,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body ClientRegistrationUpdateAPIJSONBody
+		var body DynamicClientRegistrationUpdateBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.DynamicClientRegistration.Update(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -586,7 +586,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body FederationConfigurationAPIJSONBody
+		var body FederationConfigurationBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Federation.Configuration(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)

@@ -334,7 +334,7 @@ func (s *ClientsService) Create(ctx context.Context, serviceID string, body OAut
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/delete/-clientId-
-func (s *ClientsService) Delete(ctx context.Context, serviceID string, clientID string, opts ...Option) error {
+func (s *ClientsService) Delete(ctx context.Context, serviceID, clientID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opClientsDelete, facade.Args{Path: []any{serviceID, clientID}}, opts)
 }
 
@@ -350,7 +350,7 @@ func (s *ClientsService) Delete(ctx context.Context, serviceID string, clientID 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/authorization/delete/-clientId-/-subject-
-func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceID string, clientID string, subject string, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceID, clientID, subject string, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsDeleteAuthorizations, facade.Args{Path: []any{serviceID, clientID, subject}}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
@@ -366,7 +366,7 @@ func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceID str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/granted_scopes/delete/-clientId-/-subject-
-func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceID string, clientID string, subject string, opts ...Option) (*ClientGrantedScopesDeleteResponse, error) {
+func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceID, clientID, subject string, opts ...Option) (*ClientGrantedScopesDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsDeleteGrantedScopes, facade.Args{Path: []any{serviceID, clientID, subject}}, opts, new(ClientGrantedScopesDeleteResponse))
 }
 
@@ -382,7 +382,7 @@ func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceID stri
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/granted_scopes/delete/-clientId-
-func (s *ClientsService) DeleteGrantedScopesQuery(ctx context.Context, serviceID string, clientID string, params *ClientsDeleteGrantedScopesQueryParams, opts ...Option) (*ClientGrantedScopesDeleteResponse, error) {
+func (s *ClientsService) DeleteGrantedScopesQuery(ctx context.Context, serviceID, clientID string, params *ClientsDeleteGrantedScopesQueryParams, opts ...Option) (*ClientGrantedScopesDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsDeleteGrantedScopesQuery, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts, new(ClientGrantedScopesDeleteResponse))
 }
 
@@ -397,7 +397,7 @@ func (s *ClientsService) DeleteGrantedScopesQuery(ctx context.Context, serviceID
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/extension/requestable_scopes/delete/-clientId-
-func (s *ClientsService) DeleteRequestableScopes(ctx context.Context, serviceID string, clientID string, opts ...Option) error {
+func (s *ClientsService) DeleteRequestableScopes(ctx context.Context, serviceID, clientID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opClientsDeleteRequestableScopes, facade.Args{Path: []any{serviceID, clientID}}, opts)
 }
 
@@ -413,7 +413,7 @@ func (s *ClientsService) DeleteRequestableScopes(ctx context.Context, serviceID 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/authorization/delete/-clientId-
-func (s *ClientsService) DeleteTokens(ctx context.Context, serviceID string, clientID string, params *ClientsDeleteTokensParams, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) DeleteTokens(ctx context.Context, serviceID, clientID string, params *ClientsDeleteTokensParams, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsDeleteTokens, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
@@ -424,10 +424,10 @@ func (s *ClientsService) DeleteTokens(ctx context.Context, serviceID string, cli
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
 //   - clientID: path parameter "clientId", string.
-//   - body: ClientAuthorizationDeleteAPIPostJSONBody, sent as application/json (required).
+//   - body: ClientsDeleteTokensPostBody, sent as application/json (required).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/delete/-clientId-
-func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationDeleteAPIPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID, clientID string, body ClientsDeleteTokensPostBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsDeleteTokensPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
@@ -442,7 +442,7 @@ func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/get/-clientId-
-func (s *ClientsService) Get(ctx context.Context, serviceID string, clientID string, opts ...Option) (*OAuthClient, error) {
+func (s *ClientsService) Get(ctx context.Context, serviceID, clientID string, opts ...Option) (*OAuthClient, error) {
 	return facade.Fetch(ctx, s.rt, opClientsGet, facade.Args{Path: []any{serviceID, clientID}}, opts, new(OAuthClient))
 }
 
@@ -458,7 +458,7 @@ func (s *ClientsService) Get(ctx context.Context, serviceID string, clientID str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/granted_scopes/get/-clientId-/-subject-
-func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceID string, clientID string, subject string, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceID, clientID, subject string, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsGetGrantedScopes, facade.Args{Path: []any{serviceID, clientID, subject}}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
@@ -469,10 +469,10 @@ func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceID string,
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
 //   - clientID: path parameter "clientId", string.
-//   - body: ClientGrantedScopesGetAPIPostJSONBody, sent as application/json (required).
+//   - body: ClientsGetGrantedScopesPostBody, sent as application/json (required).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/granted_scopes/get/-clientId-
-func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID string, clientID string, body ClientGrantedScopesGetAPIPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID, clientID string, body ClientsGetGrantedScopesPostBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsGetGrantedScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
@@ -488,7 +488,7 @@ func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/granted_scopes/get/-clientId-
-func (s *ClientsService) GetGrantedScopesQuery(ctx context.Context, serviceID string, clientID string, params *ClientsGetGrantedScopesQueryParams, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) GetGrantedScopesQuery(ctx context.Context, serviceID, clientID string, params *ClientsGetGrantedScopesQueryParams, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsGetGrantedScopesQuery, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
@@ -503,7 +503,7 @@ func (s *ClientsService) GetGrantedScopesQuery(ctx context.Context, serviceID st
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/extension/requestable_scopes/get/-clientId-
-func (s *ClientsService) GetRequestableScopes(ctx context.Context, serviceID string, clientID string, opts ...Option) (*ClientExtensionRequestableScopesGetResponse, error) {
+func (s *ClientsService) GetRequestableScopes(ctx context.Context, serviceID, clientID string, opts ...Option) (*ClientExtensionRequestableScopesGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsGetRequestableScopes, facade.Args{Path: []any{serviceID, clientID}}, opts, new(ClientExtensionRequestableScopesGetResponse))
 }
 
@@ -549,14 +549,14 @@ func (s *ClientsService) All(ctx context.Context, serviceID string, params *Clie
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/authorization/get/list/-subject-
-func (s *ClientsService) ListAuthorizations(ctx context.Context, serviceID string, subject string, params *ClientsListAuthorizationsParams, opts ...Option) (*ClientAuthorizationGetListResponse, error) {
+func (s *ClientsService) ListAuthorizations(ctx context.Context, serviceID, subject string, params *ClientsListAuthorizationsParams, opts ...Option) (*ClientAuthorizationGetListResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsListAuthorizations, facade.Args{Path: []any{serviceID, subject}, Query: params}, opts, new(ClientAuthorizationGetListResponse))
 }
 
 // AllAuthorizations ranges over every item ListAuthorizations lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /api/{serviceId}/client/authorization/get/list/{subject} (operation client_authorization_get_list_by_subject_api).
-func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceID string, subject string, params *ClientsListAuthorizationsParams, opts ...Option) iter.Seq2[OAuthClient, error] {
+func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceID, subject string, params *ClientsListAuthorizationsParams, opts ...Option) iter.Seq2[OAuthClient, error] {
 	return facade.List[OAuthClient](ctx, s.rt, opClientsListAuthorizations, pagesClientsListAuthorizations, facade.Args{Path: []any{serviceID, subject}, Query: params}, opts)
 }
 
@@ -613,7 +613,7 @@ func (s *ClientsService) ListAuthorizedApplicationsPost(ctx context.Context, ser
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/secret/refresh/-clientIdentifier-
-func (s *ClientsService) RefreshSecret(ctx context.Context, serviceID string, clientIdentifier string, opts ...Option) (*ClientSecretRefreshResponse, error) {
+func (s *ClientsService) RefreshSecret(ctx context.Context, serviceID, clientIdentifier string, opts ...Option) (*ClientSecretRefreshResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsRefreshSecret, facade.Args{Path: []any{serviceID, clientIdentifier}}, opts, new(ClientSecretRefreshResponse))
 }
 
@@ -629,7 +629,7 @@ func (s *ClientsService) RefreshSecret(ctx context.Context, serviceID string, cl
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/update/-clientId-
-func (s *ClientsService) Update(ctx context.Context, serviceID string, clientID string, body OAuthClient, opts ...Option) (*OAuthClient, error) {
+func (s *ClientsService) Update(ctx context.Context, serviceID, clientID string, body OAuthClient, opts ...Option) (*OAuthClient, error) {
 	return facade.Fetch(ctx, s.rt, opClientsUpdate, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(OAuthClient))
 }
 
@@ -645,7 +645,7 @@ func (s *ClientsService) Update(ctx context.Context, serviceID string, clientID 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/update/-clientId-
-func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationUpdateRequest, opts ...Option) (*ClientAuthorizationUpdateResponse, error) {
+func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceID, clientID string, body ClientAuthorizationUpdateRequest, opts ...Option) (*ClientAuthorizationUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsUpdateAuthorizations, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientAuthorizationUpdateResponse))
 }
 
@@ -661,7 +661,7 @@ func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceID str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/lock_flag/update/-clientIdentifier-
-func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceID string, clientIdentifier string, body ClientFlagUpdateRequest, opts ...Option) (*ClientFlagUpdateResponse, error) {
+func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceID, clientIdentifier string, body ClientFlagUpdateRequest, opts ...Option) (*ClientFlagUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsUpdateLockFlag, facade.Args{Path: []any{serviceID, clientIdentifier}, Body: body}, opts, new(ClientFlagUpdateResponse))
 }
 
@@ -677,7 +677,7 @@ func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceID string, c
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#put-/api/-serviceId-/client/extension/requestable_scopes/update/-clientId-
-func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceID string, clientID string, body ClientExtensionRequestableScopesUpdateRequest, opts ...Option) (*ClientExtensionRequestableScopesUpdateResponse, error) {
+func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceID, clientID string, body ClientExtensionRequestableScopesUpdateRequest, opts ...Option) (*ClientExtensionRequestableScopesUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsUpdateRequestableScopes, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientExtensionRequestableScopesUpdateResponse))
 }
 
@@ -693,7 +693,7 @@ func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceID 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/extension/requestable_scopes/update/-clientId-
-func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, serviceID string, clientID string, body ClientExtensionRequestableScopesUpdateRequest, opts ...Option) (*ClientExtensionRequestableScopesUpdateResponse, error) {
+func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, serviceID, clientID string, body ClientExtensionRequestableScopesUpdateRequest, opts ...Option) (*ClientExtensionRequestableScopesUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsUpdateRequestableScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientExtensionRequestableScopesUpdateResponse))
 }
 
@@ -709,7 +709,7 @@ func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, servic
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/secret/update/-clientIdentifier-
-func (s *ClientsService) UpdateSecret(ctx context.Context, serviceID string, clientIdentifier string, body ClientSecretUpdateRequest, opts ...Option) (*ClientSecretUpdateResponse, error) {
+func (s *ClientsService) UpdateSecret(ctx context.Context, serviceID, clientIdentifier string, body ClientSecretUpdateRequest, opts ...Option) (*ClientSecretUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opClientsUpdateSecret, facade.Args{Path: []any{serviceID, clientIdentifier}, Body: body}, opts, new(ClientSecretUpdateResponse))
 }
 
@@ -776,12 +776,12 @@ type DynamicClientRegistrationService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationDeleteAPIJSONBody, sent as application/json (required).
+//   - body: DynamicClientRegistrationDeleteBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/delete
-func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID string, body ClientRegistrationDeleteAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID string, body DynamicClientRegistrationDeleteBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationDelete, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
@@ -791,12 +791,12 @@ func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationGetAPIJSONBody, sent as application/json (required).
+//   - body: DynamicClientRegistrationGetBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/get
-func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID string, body ClientRegistrationGetAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID string, body DynamicClientRegistrationGetBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationGet, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
@@ -806,12 +806,12 @@ func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID st
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationAPIJSONBody, sent as application/json (required).
+//   - body: DynamicClientRegistrationRegisterBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration
-func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceID string, body ClientRegistrationAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceID string, body DynamicClientRegistrationRegisterBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationRegister, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
@@ -821,12 +821,12 @@ func (s *DynamicClientRegistrationService) Register(ctx context.Context, service
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationUpdateAPIJSONBody, sent as application/json (required).
+//   - body: DynamicClientRegistrationUpdateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/update
-func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceID string, body ClientRegistrationUpdateAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceID string, body DynamicClientRegistrationUpdateBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
@@ -842,12 +842,12 @@ type FederationService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: FederationConfigurationAPIJSONBody, sent as application/json (optional).
+//   - body: FederationConfigurationBody, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/federation/configuration
-func (s *FederationService) Configuration(ctx context.Context, serviceID string, body FederationConfigurationAPIJSONBody, opts ...Option) (*FederationConfigurationResponse, error) {
+func (s *FederationService) Configuration(ctx context.Context, serviceID string, body FederationConfigurationBody, opts ...Option) (*FederationConfigurationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opFederationConfiguration, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(FederationConfigurationResponse))
 }
 
@@ -919,7 +919,7 @@ func (s *HSKService) Create(ctx context.Context, serviceID string, body HskCreat
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/hsk/delete/-handle-
-func (s *HSKService) Delete(ctx context.Context, serviceID string, handle string, opts ...Option) (*HskDeleteResponse, error) {
+func (s *HSKService) Delete(ctx context.Context, serviceID, handle string, opts ...Option) (*HskDeleteResponse, error) {
 	return facade.Fetch(ctx, s.rt, opHSKDelete, facade.Args{Path: []any{serviceID, handle}}, opts, new(HskDeleteResponse))
 }
 
@@ -934,7 +934,7 @@ func (s *HSKService) Delete(ctx context.Context, serviceID string, handle string
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/hsk/get/-handle-
-func (s *HSKService) Get(ctx context.Context, serviceID string, handle string, opts ...Option) (*HskGetResponse, error) {
+func (s *HSKService) Get(ctx context.Context, serviceID, handle string, opts ...Option) (*HskGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opHSKGet, facade.Args{Path: []any{serviceID, handle}}, opts, new(HskGetResponse))
 }
 
@@ -1290,13 +1290,13 @@ func (s *TokenManagementService) Create(ctx context.Context, serviceID string, b
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: AuthTokenCreateBatchAPIJSONBody, sent as application/json (required).
+//   - body: TokenManagementCreateBatchBody, sent as application/json (required).
 //   - params.DryRun: query parameter "dryRun", boolean.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/create/batch
-func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID string, body AuthTokenCreateBatchAPIJSONBody, params *TokenManagementCreateBatchParams, opts ...Option) (*TokenCreateBatchResponse, error) {
+func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID string, body TokenManagementCreateBatchBody, params *TokenManagementCreateBatchParams, opts ...Option) (*TokenCreateBatchResponse, error) {
 	return facade.Fetch(ctx, s.rt, opTokenManagementCreateBatch, facade.Args{Path: []any{serviceID}, Query: params, Body: body}, opts, new(TokenCreateBatchResponse))
 }
 
@@ -1311,7 +1311,7 @@ func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID stri
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/auth/token/delete/-accessTokenIdentifier-
-func (s *TokenManagementService) Delete(ctx context.Context, serviceID string, accessTokenIdentifier string, opts ...Option) error {
+func (s *TokenManagementService) Delete(ctx context.Context, serviceID, accessTokenIdentifier string, opts ...Option) error {
 	return s.rt.Exec(ctx, opTokenManagementDelete, facade.Args{Path: []any{serviceID, accessTokenIdentifier}}, opts)
 }
 
@@ -1326,7 +1326,7 @@ func (s *TokenManagementService) Delete(ctx context.Context, serviceID string, a
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/auth/token/create/batch/status/-tokenBatchRequestId-
-func (s *TokenManagementService) GetBatchStatus(ctx context.Context, serviceID string, tokenBatchRequestID string, opts ...Option) (*TokenCreateBatchStatusResponse, error) {
+func (s *TokenManagementService) GetBatchStatus(ctx context.Context, serviceID, tokenBatchRequestID string, opts ...Option) (*TokenCreateBatchStatusResponse, error) {
 	return facade.Fetch(ctx, s.rt, opTokenManagementGetBatchStatus, facade.Args{Path: []any{serviceID, tokenBatchRequestID}}, opts, new(TokenCreateBatchStatusResponse))
 }
 

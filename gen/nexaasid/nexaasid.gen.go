@@ -184,9 +184,6 @@ type WidgetsUserJSURLParams struct {
 	Callback    *string `form:"callback,omitempty" json:"callback,omitempty"`
 }
 
-// CreateSignUpJSONRequestBody defines body for CreateSignUp for application/json ContentType.
-type CreateSignUpJSONRequestBody = SignUpRequest
-
 // AsValidationErrorsErrors0 returns the union data inside the ValidationErrors_Errors as a ValidationErrorsErrors0
 //
 //go:noinline

@@ -39,7 +39,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("AppUpdate", func(t *testing.T) {
 		ran++
-		var body AppUpdateJSONBody
+		var body AppUpdateBody
 		peers.ContractJSON(t, "{\"app\":{\"configuration\":{\"category\":\"pdf-manipulation\",\"oauth_redirect_urls\":[]}}}", &body)
 		res, err := c.App.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -83,7 +83,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("MachinesCreate", func(t *testing.T) {
 		ran++
-		var body MachinesCreateJSONBody
+		var body MachinesCreateBody
 		peers.ContractJSON(t, "{\"machine\":{\"kind\":\"sheetfed_digital_press\",\"name\":\"x\"}}", &body)
 		res, err := c.Machines.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -146,7 +146,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var machineID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
-		var body MachinesUpdateOwnershipJSONBody
+		var body MachinesUpdateOwnershipBody
 		peers.ContractJSON(t, "{\"machine_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
 		res, err := c.Machines.UpdateOwnership(ctx, machineID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -155,7 +155,7 @@ func TestContract(t *testing.T) {
 		ran++
 		params := new(ManufacturerMachinesCreateParams)
 		peers.ContractJSON(t, "{}", params)
-		var body ManufacturerMachinesCreateJSONBody
+		var body ManufacturerMachinesCreateBody
 		peers.ContractJSON(t, "{\"manufactured_machine\":{\"kind\":\"sheetfed_digital_press\",\"name\":\"Speedmaster 2020\"}}", &body)
 		res, err := c.Manufacturer.Machines.Create(ctx, body, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -191,7 +191,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var machineID string
 		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineID)
-		var body ManufacturerMachinesUpdateJSONBody
+		var body ManufacturerMachinesUpdateBody
 		peers.ContractJSON(t, "{\"manufactured_machine\":{}}", &body)
 		res, err := c.Manufacturer.Machines.Update(ctx, machineID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -218,7 +218,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("OrganizationBusinessRelationshipsCreate", func(t *testing.T) {
 		ran++
-		var body OrganizationBusinessRelationshipsCreateJSONBody
+		var body OrganizationBusinessRelationshipsCreateBody
 		peers.ContractJSON(t, "{\"business_relationship\":{\"kind\":\"supplier\",\"target_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}}", &body)
 		res, err := c.Organization.BusinessRelationships.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -298,7 +298,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsCreate", func(t *testing.T) {
 		ran++
-		var body PersonOrganizationsCreateJSONBody
+		var body PersonOrganizationsCreateBody
 		peers.ContractJSON(t, "{\"organization\":{\"country_code\":\"DE\",\"name\":\"Crispy Mountain GmbH\"}}", &body)
 		res, err := c.Person.Organizations.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -307,7 +307,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var organizationID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
-		var body PersonOrganizationsMachinesCreateJSONBody
+		var body PersonOrganizationsMachinesCreateBody
 		peers.ContractJSON(t, "{\"machine\":{\"kind\":\"sheetfed_digital_press\",\"name\":\"x\"}}", &body)
 		res, err := c.Person.Organizations.Machines.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -382,7 +382,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		var machineID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
-		var body PersonOrganizationsMachinesUpdateOwnershipJSONBody
+		var body PersonOrganizationsMachinesUpdateOwnershipBody
 		peers.ContractJSON(t, "{\"machine_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
 		res, err := c.Person.Organizations.Machines.UpdateOwnership(ctx, organizationID, machineID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -391,7 +391,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var organizationID string
 		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationID)
-		var body PersonOrganizationsMembershipInvitationsCreateJSONBody
+		var body PersonOrganizationsMembershipInvitationsCreateBody
 		peers.ContractJSON(t, "{\"membership_invitation\":{\"email\":\"somebody@example.com\"}}", &body)
 		res, err := c.Person.Organizations.MembershipInvitations.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -466,7 +466,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var organizationID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
-		var body PersonOrganizationsSitesCreateJSONBody
+		var body PersonOrganizationsSitesCreateBody
 		peers.ContractJSON(t, "{\"site\":{\"name\":\"x\"}}", &body)
 		res, err := c.Person.Organizations.Sites.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -501,7 +501,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		var siteID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteID)
-		var body PersonOrganizationsSitesUpdateJSONBody
+		var body PersonOrganizationsSitesUpdateBody
 		peers.ContractJSON(t, "{\"site\":{}}", &body)
 		res, err := c.Person.Organizations.Sites.Update(ctx, organizationID, siteID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -510,7 +510,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var organizationID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
-		var body PersonOrganizationsSoftwareCreateJSONBody
+		var body PersonOrganizationsSoftwareCreateBody
 		peers.ContractJSON(t, "{\"software\":{\"kind\":\"erp\",\"name\":\"x\"}}", &body)
 		res, err := c.Person.Organizations.Software.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -574,7 +574,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		var softwareID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
-		var body PersonOrganizationsSoftwareUpdateOwnershipJSONBody
+		var body PersonOrganizationsSoftwareUpdateOwnershipBody
 		peers.ContractJSON(t, "{\"software_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
 		res, err := c.Person.Organizations.Software.UpdateOwnership(ctx, organizationID, softwareID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -583,7 +583,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var organizationID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
-		var body PersonOrganizationsSpecialistsCreateJSONBody
+		var body PersonOrganizationsSpecialistsCreateBody
 		peers.ContractJSON(t, "{\"specialist\":{\"kind\":\"shipping\",\"name\":\"x\"}}", &body)
 		res, err := c.Person.Organizations.Specialists.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -658,14 +658,14 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		var specialistID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
-		var body PersonOrganizationsSpecialistsUpdateOwnershipJSONBody
+		var body PersonOrganizationsSpecialistsUpdateOwnershipBody
 		peers.ContractJSON(t, "{\"specialist_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
 		res, err := c.Person.Organizations.Specialists.UpdateOwnership(ctx, organizationID, specialistID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonUpdate", func(t *testing.T) {
 		ran++
-		var body PersonUpdateJSONBody
+		var body PersonUpdateBody
 		peers.ContractJSON(t, "{\"person\":{}}", &body)
 		res, err := c.Person.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -694,7 +694,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SitesCreate", func(t *testing.T) {
 		ran++
-		var body SitesCreateJSONBody
+		var body SitesCreateBody
 		peers.ContractJSON(t, "{\"site\":{\"name\":\"x\"}}", &body)
 		res, err := c.Sites.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -723,14 +723,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var siteID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteID)
-		var body SitesUpdateJSONBody
+		var body SitesUpdateBody
 		peers.ContractJSON(t, "{\"site\":{}}", &body)
 		res, err := c.Sites.Update(ctx, siteID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SoftwareCreate", func(t *testing.T) {
 		ran++
-		var body SoftwareCreateJSONBody
+		var body SoftwareCreateBody
 		peers.ContractJSON(t, "{\"software\":{\"kind\":\"erp\",\"name\":\"x\"}}", &body)
 		res, err := c.Software.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -782,14 +782,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var softwareID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
-		var body SoftwareUpdateOwnershipJSONBody
+		var body SoftwareUpdateOwnershipBody
 		peers.ContractJSON(t, "{\"software_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
 		res, err := c.Software.UpdateOwnership(ctx, softwareID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SpecialistsCreate", func(t *testing.T) {
 		ran++
-		var body SpecialistsCreateJSONBody
+		var body SpecialistsCreateBody
 		peers.ContractJSON(t, "{\"specialist\":{\"kind\":\"shipping\",\"name\":\"x\"}}", &body)
 		res, err := c.Specialists.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -850,7 +850,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var specialistID string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
-		var body SpecialistsUpdateOwnershipJSONBody
+		var body SpecialistsUpdateOwnershipBody
 		peers.ContractJSON(t, "{\"specialist_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
 		res, err := c.Specialists.UpdateOwnership(ctx, specialistID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -886,14 +886,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var subscriptionID string
 		peers.ContractJSON(t, "\"x\"", &subscriptionID)
-		var body SubscriptionsUpdateJSONBody
+		var body SubscriptionsUpdateBody
 		peers.ContractJSON(t, "{\"subscription\":{}}", &body)
 		res, err := c.Subscriptions.Update(ctx, subscriptionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("TestAccountsCreate", func(t *testing.T) {
 		ran++
-		var body TestAccountsCreateJSONBody
+		var body TestAccountsCreateBody
 		peers.ContractJSON(t, "{\"test_account\":{\"country_code\":\"DE\",\"kinds\":[\"printer\"],\"name\":\"Bounty Soap Inc.\"}}", &body)
 		res, err := c.TestAccounts.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)

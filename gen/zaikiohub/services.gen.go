@@ -156,10 +156,10 @@ func (s *AppService) Get(ctx context.Context, opts ...Option) (*App, error) {
 // Security: HTTP Basic client credentials (basicAuth).
 //
 // Arguments:
-//   - body: AppUpdateJSONBody, sent as application/json (required).
+//   - body: AppUpdateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *AppService) Update(ctx context.Context, body AppUpdateJSONBody, opts ...Option) (*AppUpdateResponse, error) {
+func (s *AppService) Update(ctx context.Context, body AppUpdateBody, opts ...Option) (*AppUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opAppUpdate, facade.Args{Body: body}, opts, new(AppUpdateResponse))
 }
 
@@ -255,10 +255,10 @@ type MachinesService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: MachinesCreateJSONBody, sent as application/json (required).
+//   - body: MachinesCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONBody, opts ...Option) (*MachinesCreateResponse, error) {
+func (s *MachinesService) Create(ctx context.Context, body MachinesCreateBody, opts ...Option) (*MachinesCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opMachinesCreate, facade.Args{Body: body}, opts, new(MachinesCreateResponse))
 }
 
@@ -354,10 +354,10 @@ func (s *MachinesService) All(ctx context.Context, params *MachinesListParams, o
 //
 // Arguments:
 //   - machineID: path parameter "machine_id", string (uuid).
-//   - body: MachinesUpdateOwnershipJSONBody, sent as application/json (required).
+//   - body: MachinesUpdateOwnershipBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *MachinesService) UpdateOwnership(ctx context.Context, machineID string, body MachinesUpdateOwnershipJSONBody, opts ...Option) (*MachinesUpdateOwnershipResponse, error) {
+func (s *MachinesService) UpdateOwnership(ctx context.Context, machineID string, body MachinesUpdateOwnershipBody, opts ...Option) (*MachinesUpdateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opMachinesUpdateOwnership, facade.Args{Path: []any{machineID}, Body: body}, opts, new(MachinesUpdateOwnershipResponse))
 }
 
@@ -379,11 +379,11 @@ type ManufacturerMachinesService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: ManufacturerMachinesCreateJSONBody, sent as application/json (required).
+//   - body: ManufacturerMachinesCreateBody, sent as application/json (required).
 //   - params.OrganizationID: query parameter "organization_id", string.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest).
-func (s *ManufacturerMachinesService) Create(ctx context.Context, body ManufacturerMachinesCreateJSONBody, params *ManufacturerMachinesCreateParams, opts ...Option) (*ManufacturerMachinesCreateResponse, error) {
+func (s *ManufacturerMachinesService) Create(ctx context.Context, body ManufacturerMachinesCreateBody, params *ManufacturerMachinesCreateParams, opts ...Option) (*ManufacturerMachinesCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opManufacturerMachinesCreate, facade.Args{Query: params, Body: body}, opts, new(ManufacturerMachinesCreateResponse))
 }
 
@@ -433,8 +433,8 @@ func (s *ManufacturerMachinesService) All(ctx context.Context, params *Manufactu
 //
 // Arguments:
 //   - machineID: path parameter "machine_id", string (uuid).
-//   - body: ManufacturerMachinesUpdateJSONBody, sent as application/json (required).
-func (s *ManufacturerMachinesService) Update(ctx context.Context, machineID string, body ManufacturerMachinesUpdateJSONBody, opts ...Option) (*ManufacturerMachinesUpdateResponse, error) {
+//   - body: ManufacturerMachinesUpdateBody, sent as application/json (required).
+func (s *ManufacturerMachinesService) Update(ctx context.Context, machineID string, body ManufacturerMachinesUpdateBody, opts ...Option) (*ManufacturerMachinesUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opManufacturerMachinesUpdate, facade.Args{Path: []any{machineID}, Body: body}, opts, new(ManufacturerMachinesUpdateResponse))
 }
 
@@ -522,10 +522,10 @@ type OrganizationBusinessRelationshipsService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: OrganizationBusinessRelationshipsCreateJSONBody, sent as application/json (required).
+//   - body: OrganizationBusinessRelationshipsCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, body OrganizationBusinessRelationshipsCreateJSONBody, opts ...Option) (*OrganizationBusinessRelationshipsCreateResponse, error) {
+func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, body OrganizationBusinessRelationshipsCreateBody, opts ...Option) (*OrganizationBusinessRelationshipsCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationBusinessRelationshipsCreate, facade.Args{Body: body}, opts, new(OrganizationBusinessRelationshipsCreateResponse))
 }
 
@@ -672,10 +672,10 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: PersonUpdateJSONBody, sent as application/json (required).
+//   - body: PersonUpdateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden).
-func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONBody, opts ...Option) (*PersonUpdateResponse, error) {
+func (s *PersonService) Update(ctx context.Context, body PersonUpdateBody, opts ...Option) (*PersonUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonUpdate, facade.Args{Body: body}, opts, new(PersonUpdateResponse))
 }
 
@@ -714,8 +714,8 @@ type PersonOrganizationsService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: PersonOrganizationsCreateJSONBody, sent as application/json (required).
-func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrganizationsCreateJSONBody, opts ...Option) (*PersonOrganizationsCreateResponse, error) {
+//   - body: PersonOrganizationsCreateBody, sent as application/json (required).
+func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrganizationsCreateBody, opts ...Option) (*PersonOrganizationsCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsCreate, facade.Args{Body: body}, opts, new(PersonOrganizationsCreateResponse))
 }
 
@@ -731,10 +731,10 @@ type PersonOrganizationsMachinesService struct {
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - body: PersonOrganizationsMachinesCreateJSONBody, sent as application/json (required).
+//   - body: PersonOrganizationsMachinesCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMachinesCreateJSONBody, opts ...Option) (*PersonOrganizationsMachinesCreateResponse, error) {
+func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMachinesCreateBody, opts ...Option) (*PersonOrganizationsMachinesCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsMachinesCreateResponse))
 }
 
@@ -748,7 +748,7 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 //   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...Option) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
+func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationID, machineID string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...Option) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesCreateOwnership, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts, new(PersonOrganizationsMachinesCreateOwnershipResponse))
 }
 
@@ -761,7 +761,7 @@ func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context
 //   - machineID: path parameter "machine_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationID string, machineID string, opts ...Option) error {
+func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationID, machineID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsMachinesDeleteOwnership, facade.Args{Path: []any{organizationID, machineID}}, opts)
 }
 
@@ -774,7 +774,7 @@ func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context
 //   - machineID: path parameter "machine_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationID string, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetResponse, error) {
+func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationID, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesGet, facade.Args{Path: []any{organizationID, machineID}}, opts, new(PersonOrganizationsMachinesGetResponse))
 }
 
@@ -787,7 +787,7 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 //   - machineID: path parameter "machine_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationID string, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
+func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationID, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesGetOwnership, facade.Args{Path: []any{organizationID, machineID}}, opts, new(PersonOrganizationsMachinesGetOwnershipResponse))
 }
 
@@ -801,7 +801,7 @@ func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, o
 //   - params.Variables: query parameter "variables", object.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...Option) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
+func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationID, machineID string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...Option) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesGetSpecification, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts, new(PersonOrganizationsMachinesGetSpecificationResponse))
 }
 
@@ -836,10 +836,10 @@ func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizati
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - machineID: path parameter "machine_id", string (uuid).
-//   - body: PersonOrganizationsMachinesUpdateOwnershipJSONBody, sent as application/json (required).
+//   - body: PersonOrganizationsMachinesUpdateOwnershipBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationID string, machineID string, body PersonOrganizationsMachinesUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
+func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationID, machineID string, body PersonOrganizationsMachinesUpdateOwnershipBody, opts ...Option) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesUpdateOwnership, facade.Args{Path: []any{organizationID, machineID}, Body: body}, opts, new(PersonOrganizationsMachinesUpdateOwnershipResponse))
 }
 
@@ -855,10 +855,10 @@ type PersonOrganizationsMembershipInvitationsService struct {
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - body: PersonOrganizationsMembershipInvitationsCreateJSONBody, sent as application/json (required).
+//   - body: PersonOrganizationsMembershipInvitationsCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound).
-func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMembershipInvitationsCreateJSONBody, opts ...Option) (*PersonOrganizationsMembershipInvitationsCreateResponse, error) {
+func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMembershipInvitationsCreateBody, opts ...Option) (*PersonOrganizationsMembershipInvitationsCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMembershipInvitationsCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsMembershipInvitationsCreateResponse))
 }
 
@@ -871,7 +871,7 @@ func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Con
 //   - membershipInvitationID: path parameter "membership_invitation_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound).
-func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationID string, membershipInvitationID string, opts ...Option) error {
+func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationID, membershipInvitationID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsMembershipInvitationsDelete, facade.Args{Path: []any{organizationID, membershipInvitationID}}, opts)
 }
 
@@ -913,7 +913,7 @@ type PersonOrganizationsMembershipsService struct {
 //   - membershipID: path parameter "membership_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationID string, membershipID string, opts ...Option) error {
+func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationID, membershipID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsMembershipsDelete, facade.Args{Path: []any{organizationID, membershipID}}, opts)
 }
 
@@ -926,7 +926,7 @@ func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, orga
 //   - membershipID: path parameter "membership_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationID string, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsGetResponse, error) {
+func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationID, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMembershipsGet, facade.Args{Path: []any{organizationID, membershipID}}, opts, new(PersonOrganizationsMembershipsGetResponse))
 }
 
@@ -962,7 +962,7 @@ func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organiz
 //   - membershipID: path parameter "membership_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationID string, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsUpdateResponse, error) {
+func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationID, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMembershipsUpdate, facade.Args{Path: []any{organizationID, membershipID}}, opts, new(PersonOrganizationsMembershipsUpdateResponse))
 }
 
@@ -978,10 +978,10 @@ type PersonOrganizationsSitesService struct {
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - body: PersonOrganizationsSitesCreateJSONBody, sent as application/json (required).
+//   - body: PersonOrganizationsSitesCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSitesCreateJSONBody, opts ...Option) (*PersonOrganizationsSitesCreateResponse, error) {
+func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSitesCreateBody, opts ...Option) (*PersonOrganizationsSitesCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSitesCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsSitesCreateResponse))
 }
 
@@ -994,7 +994,7 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 //   - siteID: path parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationID string, siteID string, opts ...Option) (*PersonOrganizationsSitesGetResponse, error) {
+func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationID, siteID string, opts ...Option) (*PersonOrganizationsSitesGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSitesGet, facade.Args{Path: []any{organizationID, siteID}}, opts, new(PersonOrganizationsSitesGetResponse))
 }
 
@@ -1028,10 +1028,10 @@ func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationI
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - siteID: path parameter "site_id", string (uuid).
-//   - body: PersonOrganizationsSitesUpdateJSONBody, sent as application/json (required).
+//   - body: PersonOrganizationsSitesUpdateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationID string, siteID string, body PersonOrganizationsSitesUpdateJSONBody, opts ...Option) (*PersonOrganizationsSitesUpdateResponse, error) {
+func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationID, siteID string, body PersonOrganizationsSitesUpdateBody, opts ...Option) (*PersonOrganizationsSitesUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSitesUpdate, facade.Args{Path: []any{organizationID, siteID}, Body: body}, opts, new(PersonOrganizationsSitesUpdateResponse))
 }
 
@@ -1047,10 +1047,10 @@ type PersonOrganizationsSoftwareService struct {
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - body: PersonOrganizationsSoftwareCreateJSONBody, sent as application/json (required).
+//   - body: PersonOrganizationsSoftwareCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSoftwareCreateJSONBody, opts ...Option) (*PersonOrganizationsSoftwareCreateResponse, error) {
+func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSoftwareCreateBody, opts ...Option) (*PersonOrganizationsSoftwareCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsSoftwareCreateResponse))
 }
 
@@ -1064,7 +1064,7 @@ func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organiz
 //   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationID string, softwareID string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
+func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationID, softwareID string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareCreateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Query: params}, opts, new(PersonOrganizationsSoftwareCreateOwnershipResponse))
 }
 
@@ -1077,7 +1077,7 @@ func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context
 //   - softwareID: path parameter "software_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationID string, softwareID string, opts ...Option) error {
+func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationID, softwareID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsSoftwareDeleteOwnership, facade.Args{Path: []any{organizationID, softwareID}}, opts)
 }
 
@@ -1090,7 +1090,7 @@ func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context
 //   - softwareID: path parameter "software_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationID string, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetResponse, error) {
+func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationID, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareGet, facade.Args{Path: []any{organizationID, softwareID}}, opts, new(PersonOrganizationsSoftwareGetResponse))
 }
 
@@ -1103,7 +1103,7 @@ func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizati
 //   - softwareID: path parameter "software_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationID string, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
+func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationID, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareGetOwnership, facade.Args{Path: []any{organizationID, softwareID}}, opts, new(PersonOrganizationsSoftwareGetOwnershipResponse))
 }
 
@@ -1138,10 +1138,10 @@ func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizati
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - softwareID: path parameter "software_id", string (uuid).
-//   - body: PersonOrganizationsSoftwareUpdateOwnershipJSONBody, sent as application/json (required).
+//   - body: PersonOrganizationsSoftwareUpdateOwnershipBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationID string, softwareID string, body PersonOrganizationsSoftwareUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
+func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationID, softwareID string, body PersonOrganizationsSoftwareUpdateOwnershipBody, opts ...Option) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareUpdateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Body: body}, opts, new(PersonOrganizationsSoftwareUpdateOwnershipResponse))
 }
 
@@ -1157,10 +1157,10 @@ type PersonOrganizationsSpecialistsService struct {
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - body: PersonOrganizationsSpecialistsCreateJSONBody, sent as application/json (required).
+//   - body: PersonOrganizationsSpecialistsCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSpecialistsCreateJSONBody, opts ...Option) (*PersonOrganizationsSpecialistsCreateResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSpecialistsCreateBody, opts ...Option) (*PersonOrganizationsSpecialistsCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsSpecialistsCreateResponse))
 }
 
@@ -1174,7 +1174,7 @@ func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, orga
 //   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationID, specialistID string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsCreateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts, new(PersonOrganizationsSpecialistsCreateOwnershipResponse))
 }
 
@@ -1187,7 +1187,7 @@ func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Cont
 //   - specialistID: path parameter "specialist_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationID string, specialistID string, opts ...Option) error {
+func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationID, specialistID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsSpecialistsDeleteOwnership, facade.Args{Path: []any{organizationID, specialistID}}, opts)
 }
 
@@ -1200,7 +1200,7 @@ func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Cont
 //   - specialistID: path parameter "specialist_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationID string, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationID, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsGet, facade.Args{Path: []any{organizationID, specialistID}}, opts, new(PersonOrganizationsSpecialistsGetResponse))
 }
 
@@ -1213,7 +1213,7 @@ func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organiz
 //   - specialistID: path parameter "specialist_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationID string, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationID, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsGetOwnership, facade.Args{Path: []any{organizationID, specialistID}}, opts, new(PersonOrganizationsSpecialistsGetOwnershipResponse))
 }
 
@@ -1227,7 +1227,7 @@ func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context
 //   - params.Variables: query parameter "variables", object.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...Option) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationID, specialistID string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...Option) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsGetSpecification, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts, new(PersonOrganizationsSpecialistsGetSpecificationResponse))
 }
 
@@ -1262,10 +1262,10 @@ func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organiz
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - specialistID: path parameter "specialist_id", string (uuid).
-//   - body: PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, sent as application/json (required).
+//   - body: PersonOrganizationsSpecialistsUpdateOwnershipBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationID string, specialistID string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationID, specialistID string, body PersonOrganizationsSpecialistsUpdateOwnershipBody, opts ...Option) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsUpdateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Body: body}, opts, new(PersonOrganizationsSpecialistsUpdateOwnershipResponse))
 }
 
@@ -1322,10 +1322,10 @@ type SitesService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: SitesCreateJSONBody, sent as application/json (required).
+//   - body: SitesCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONBody, opts ...Option) (*SitesCreateResponse, error) {
+func (s *SitesService) Create(ctx context.Context, body SitesCreateBody, opts ...Option) (*SitesCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opSitesCreate, facade.Args{Body: body}, opts, new(SitesCreateResponse))
 }
 
@@ -1369,10 +1369,10 @@ func (s *SitesService) All(ctx context.Context, params *SitesListParams, opts ..
 //
 // Arguments:
 //   - siteID: path parameter "site_id", string (uuid).
-//   - body: SitesUpdateJSONBody, sent as application/json (required).
+//   - body: SitesUpdateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *SitesService) Update(ctx context.Context, siteID string, body SitesUpdateJSONBody, opts ...Option) (*SitesUpdateResponse, error) {
+func (s *SitesService) Update(ctx context.Context, siteID string, body SitesUpdateBody, opts ...Option) (*SitesUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opSitesUpdate, facade.Args{Path: []any{siteID}, Body: body}, opts, new(SitesUpdateResponse))
 }
 
@@ -1387,10 +1387,10 @@ type SoftwareService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: SoftwareCreateJSONBody, sent as application/json (required).
+//   - body: SoftwareCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONBody, opts ...Option) (*SoftwareCreateResponse, error) {
+func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateBody, opts ...Option) (*SoftwareCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opSoftwareCreate, facade.Args{Body: body}, opts, new(SoftwareCreateResponse))
 }
 
@@ -1472,10 +1472,10 @@ func (s *SoftwareService) All(ctx context.Context, params *SoftwareListParams, o
 //
 // Arguments:
 //   - softwareID: path parameter "software_id", string (uuid).
-//   - body: SoftwareUpdateOwnershipJSONBody, sent as application/json (required).
+//   - body: SoftwareUpdateOwnershipBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareID string, body SoftwareUpdateOwnershipJSONBody, opts ...Option) (*SoftwareUpdateOwnershipResponse, error) {
+func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareID string, body SoftwareUpdateOwnershipBody, opts ...Option) (*SoftwareUpdateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opSoftwareUpdateOwnership, facade.Args{Path: []any{softwareID}, Body: body}, opts, new(SoftwareUpdateOwnershipResponse))
 }
 
@@ -1490,10 +1490,10 @@ type SpecialistsService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: SpecialistsCreateJSONBody, sent as application/json (required).
+//   - body: SpecialistsCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJSONBody, opts ...Option) (*SpecialistsCreateResponse, error) {
+func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateBody, opts ...Option) (*SpecialistsCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opSpecialistsCreate, facade.Args{Body: body}, opts, new(SpecialistsCreateResponse))
 }
 
@@ -1588,10 +1588,10 @@ func (s *SpecialistsService) All(ctx context.Context, params *SpecialistsListPar
 //
 // Arguments:
 //   - specialistID: path parameter "specialist_id", string (uuid).
-//   - body: SpecialistsUpdateOwnershipJSONBody, sent as application/json (required).
+//   - body: SpecialistsUpdateOwnershipBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistID string, body SpecialistsUpdateOwnershipJSONBody, opts ...Option) (*SpecialistsUpdateOwnershipResponse, error) {
+func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistID string, body SpecialistsUpdateOwnershipBody, opts ...Option) (*SpecialistsUpdateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opSpecialistsUpdateOwnership, facade.Args{Path: []any{specialistID}, Body: body}, opts, new(SpecialistsUpdateOwnershipResponse))
 }
 
@@ -1654,10 +1654,10 @@ func (s *SubscriptionsService) All(ctx context.Context, params *SubscriptionsLis
 //
 // Arguments:
 //   - subscriptionID: path parameter "subscription_id", string.
-//   - body: SubscriptionsUpdateJSONBody, sent as application/json (required).
+//   - body: SubscriptionsUpdateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *SubscriptionsService) Update(ctx context.Context, subscriptionID string, body SubscriptionsUpdateJSONBody, opts ...Option) (*SubscriptionsUpdateResponse, error) {
+func (s *SubscriptionsService) Update(ctx context.Context, subscriptionID string, body SubscriptionsUpdateBody, opts ...Option) (*SubscriptionsUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opSubscriptionsUpdate, facade.Args{Path: []any{subscriptionID}, Body: body}, opts, new(SubscriptionsUpdateResponse))
 }
 
@@ -1672,10 +1672,10 @@ type TestAccountsService struct {
 // Security: HTTP Basic client credentials (basicAuth).
 //
 // Arguments:
-//   - body: TestAccountsCreateJSONBody, sent as application/json (required).
+//   - body: TestAccountsCreateBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreateJSONBody, opts ...Option) (*TestAccountsCreateResponse, error) {
+func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreateBody, opts ...Option) (*TestAccountsCreateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opTestAccountsCreate, facade.Args{Body: body}, opts, new(TestAccountsCreateResponse))
 }
 

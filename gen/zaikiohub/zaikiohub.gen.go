@@ -3945,401 +3945,401 @@ func (e TestAccountsGetResponseSubscription0Status) Valid() bool {
 	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
-// The values the document lists for AppUpdateJSONBodyAppConfigurationCategory.
+// The values the document lists for AppUpdateBodyAppConfigurationCategory.
 const (
-	AppUpdateJSONBodyAppConfigurationCategoryCalculation        AppUpdateJSONBodyAppConfigurationCategory = "calculation"
-	AppUpdateJSONBodyAppConfigurationCategoryColorManagement    AppUpdateJSONBodyAppConfigurationCategory = "color-management"
-	AppUpdateJSONBodyAppConfigurationCategoryCustomerRelations  AppUpdateJSONBodyAppConfigurationCategory = "customer-relations"
-	AppUpdateJSONBodyAppConfigurationCategoryInfrastructure     AppUpdateJSONBodyAppConfigurationCategory = "infrastructure"
-	AppUpdateJSONBodyAppConfigurationCategoryIot                AppUpdateJSONBodyAppConfigurationCategory = "iot"
-	AppUpdateJSONBodyAppConfigurationCategoryLogistics          AppUpdateJSONBodyAppConfigurationCategory = "logistics"
-	AppUpdateJSONBodyAppConfigurationCategoryMachineIntegration AppUpdateJSONBodyAppConfigurationCategory = "machine-integration"
-	AppUpdateJSONBodyAppConfigurationCategoryOther              AppUpdateJSONBodyAppConfigurationCategory = "other"
-	AppUpdateJSONBodyAppConfigurationCategoryPDFManipulation    AppUpdateJSONBodyAppConfigurationCategory = "pdf-manipulation"
-	AppUpdateJSONBodyAppConfigurationCategoryProduction         AppUpdateJSONBodyAppConfigurationCategory = "production"
-	AppUpdateJSONBodyAppConfigurationCategoryReporting          AppUpdateJSONBodyAppConfigurationCategory = "reporting"
-	AppUpdateJSONBodyAppConfigurationCategorySales              AppUpdateJSONBodyAppConfigurationCategory = "sales"
-	AppUpdateJSONBodyAppConfigurationCategoryStatistics         AppUpdateJSONBodyAppConfigurationCategory = "statistics"
-	AppUpdateJSONBodyAppConfigurationCategoryWarehouse          AppUpdateJSONBodyAppConfigurationCategory = "warehouse"
-	AppUpdateJSONBodyAppConfigurationCategoryWeb2Print          AppUpdateJSONBodyAppConfigurationCategory = "web2print"
+	AppUpdateBodyAppConfigurationCategoryCalculation        AppUpdateBodyAppConfigurationCategory = "calculation"
+	AppUpdateBodyAppConfigurationCategoryColorManagement    AppUpdateBodyAppConfigurationCategory = "color-management"
+	AppUpdateBodyAppConfigurationCategoryCustomerRelations  AppUpdateBodyAppConfigurationCategory = "customer-relations"
+	AppUpdateBodyAppConfigurationCategoryInfrastructure     AppUpdateBodyAppConfigurationCategory = "infrastructure"
+	AppUpdateBodyAppConfigurationCategoryIot                AppUpdateBodyAppConfigurationCategory = "iot"
+	AppUpdateBodyAppConfigurationCategoryLogistics          AppUpdateBodyAppConfigurationCategory = "logistics"
+	AppUpdateBodyAppConfigurationCategoryMachineIntegration AppUpdateBodyAppConfigurationCategory = "machine-integration"
+	AppUpdateBodyAppConfigurationCategoryOther              AppUpdateBodyAppConfigurationCategory = "other"
+	AppUpdateBodyAppConfigurationCategoryPDFManipulation    AppUpdateBodyAppConfigurationCategory = "pdf-manipulation"
+	AppUpdateBodyAppConfigurationCategoryProduction         AppUpdateBodyAppConfigurationCategory = "production"
+	AppUpdateBodyAppConfigurationCategoryReporting          AppUpdateBodyAppConfigurationCategory = "reporting"
+	AppUpdateBodyAppConfigurationCategorySales              AppUpdateBodyAppConfigurationCategory = "sales"
+	AppUpdateBodyAppConfigurationCategoryStatistics         AppUpdateBodyAppConfigurationCategory = "statistics"
+	AppUpdateBodyAppConfigurationCategoryWarehouse          AppUpdateBodyAppConfigurationCategory = "warehouse"
+	AppUpdateBodyAppConfigurationCategoryWeb2Print          AppUpdateBodyAppConfigurationCategory = "web2print"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationCategory enum.
-func (e AppUpdateJSONBodyAppConfigurationCategory) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateBodyAppConfigurationCategory enum.
+func (e AppUpdateBodyAppConfigurationCategory) Valid() bool {
 	return wire.OneOf(string(e), "calculation", "color-management", "customer-relations", "infrastructure", "iot", "logistics", "machine-integration", "other", "pdf-manipulation", "production", "reporting", "sales", "statistics", "warehouse", "web2print")
 }
 
-// The values the document lists for AppUpdateJSONBodyAppConfigurationEventsBearerKind.
+// The values the document lists for AppUpdateBodyAppConfigurationEventsBearerKind.
 const (
-	AppUpdateJSONBodyAppConfigurationEventsBearerKindAll          AppUpdateJSONBodyAppConfigurationEventsBearerKind = "all"
-	AppUpdateJSONBodyAppConfigurationEventsBearerKindOrganization AppUpdateJSONBodyAppConfigurationEventsBearerKind = "Organization"
-	AppUpdateJSONBodyAppConfigurationEventsBearerKindPerson       AppUpdateJSONBodyAppConfigurationEventsBearerKind = "Person"
+	AppUpdateBodyAppConfigurationEventsBearerKindAll          AppUpdateBodyAppConfigurationEventsBearerKind = "all"
+	AppUpdateBodyAppConfigurationEventsBearerKindOrganization AppUpdateBodyAppConfigurationEventsBearerKind = "Organization"
+	AppUpdateBodyAppConfigurationEventsBearerKindPerson       AppUpdateBodyAppConfigurationEventsBearerKind = "Person"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationEventsBearerKind enum.
-func (e AppUpdateJSONBodyAppConfigurationEventsBearerKind) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateBodyAppConfigurationEventsBearerKind enum.
+func (e AppUpdateBodyAppConfigurationEventsBearerKind) Valid() bool {
 	return wire.OneOf(string(e), "all", "Organization", "Person")
 }
 
-// The values the document lists for AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale.
+// The values the document lists for AppUpdateBodyAppConfigurationEventsTranslationsLocale.
 const (
-	AppUpdateJSONBodyAppConfigurationEventsTranslationsLocaleDe   AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale = "de"
-	AppUpdateJSONBodyAppConfigurationEventsTranslationsLocaleEn   AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale = "en"
-	AppUpdateJSONBodyAppConfigurationEventsTranslationsLocaleEnUS AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale = "en-US"
+	AppUpdateBodyAppConfigurationEventsTranslationsLocaleDe   AppUpdateBodyAppConfigurationEventsTranslationsLocale = "de"
+	AppUpdateBodyAppConfigurationEventsTranslationsLocaleEn   AppUpdateBodyAppConfigurationEventsTranslationsLocale = "en"
+	AppUpdateBodyAppConfigurationEventsTranslationsLocaleEnUS AppUpdateBodyAppConfigurationEventsTranslationsLocale = "en-US"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale enum.
-func (e AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateBodyAppConfigurationEventsTranslationsLocale enum.
+func (e AppUpdateBodyAppConfigurationEventsTranslationsLocale) Valid() bool {
 	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
-// The values the document lists for AppUpdateJSONBodyAppConfigurationOAuthScopesKind.
+// The values the document lists for AppUpdateBodyAppConfigurationOAuthScopesKind.
 const (
-	AppUpdateJSONBodyAppConfigurationOAuthScopesKindReadOnly  AppUpdateJSONBodyAppConfigurationOAuthScopesKind = "read_only"
-	AppUpdateJSONBodyAppConfigurationOAuthScopesKindReadWrite AppUpdateJSONBodyAppConfigurationOAuthScopesKind = "read_write"
-	AppUpdateJSONBodyAppConfigurationOAuthScopesKindWriteOnly AppUpdateJSONBodyAppConfigurationOAuthScopesKind = "write_only"
+	AppUpdateBodyAppConfigurationOAuthScopesKindReadOnly  AppUpdateBodyAppConfigurationOAuthScopesKind = "read_only"
+	AppUpdateBodyAppConfigurationOAuthScopesKindReadWrite AppUpdateBodyAppConfigurationOAuthScopesKind = "read_write"
+	AppUpdateBodyAppConfigurationOAuthScopesKindWriteOnly AppUpdateBodyAppConfigurationOAuthScopesKind = "write_only"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationOAuthScopesKind enum.
-func (e AppUpdateJSONBodyAppConfigurationOAuthScopesKind) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateBodyAppConfigurationOAuthScopesKind enum.
+func (e AppUpdateBodyAppConfigurationOAuthScopesKind) Valid() bool {
 	return wire.OneOf(string(e), "read_only", "read_write", "write_only")
 }
 
-// The values the document lists for AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale.
+// The values the document lists for AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale.
 const (
-	AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleDe   AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale = "de"
-	AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleEn   AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale = "en"
-	AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleEnUS AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale = "en-US"
+	AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocaleDe   AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale = "de"
+	AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocaleEn   AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale = "en"
+	AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocaleEnUS AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale = "en-US"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale enum.
-func (e AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale enum.
+func (e AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale) Valid() bool {
 	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
-// The values the document lists for AppUpdateJSONBodyAppConfigurationTranslationsLocale.
+// The values the document lists for AppUpdateBodyAppConfigurationTranslationsLocale.
 const (
-	AppUpdateJSONBodyAppConfigurationTranslationsLocaleDe   AppUpdateJSONBodyAppConfigurationTranslationsLocale = "de"
-	AppUpdateJSONBodyAppConfigurationTranslationsLocaleEn   AppUpdateJSONBodyAppConfigurationTranslationsLocale = "en"
-	AppUpdateJSONBodyAppConfigurationTranslationsLocaleEnUS AppUpdateJSONBodyAppConfigurationTranslationsLocale = "en-US"
+	AppUpdateBodyAppConfigurationTranslationsLocaleDe   AppUpdateBodyAppConfigurationTranslationsLocale = "de"
+	AppUpdateBodyAppConfigurationTranslationsLocaleEn   AppUpdateBodyAppConfigurationTranslationsLocale = "en"
+	AppUpdateBodyAppConfigurationTranslationsLocaleEnUS AppUpdateBodyAppConfigurationTranslationsLocale = "en-US"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationTranslationsLocale enum.
-func (e AppUpdateJSONBodyAppConfigurationTranslationsLocale) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateBodyAppConfigurationTranslationsLocale enum.
+func (e AppUpdateBodyAppConfigurationTranslationsLocale) Valid() bool {
 	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
-// The values the document lists for MachinesCreateJSONBodyMachineKind.
+// The values the document lists for MachinesCreateBodyMachineKind.
 const (
-	MachinesCreateJSONBodyMachineKindAdhesiveBinder       MachinesCreateJSONBodyMachineKind = "adhesive_binder"
-	MachinesCreateJSONBodyMachineKindBoxMaker             MachinesCreateJSONBodyMachineKind = "box_maker"
-	MachinesCreateJSONBodyMachineKindBoxPacker            MachinesCreateJSONBodyMachineKind = "box_packer"
-	MachinesCreateJSONBodyMachineKindCaseMaker            MachinesCreateJSONBodyMachineKind = "case_maker"
-	MachinesCreateJSONBodyMachineKindCtp                  MachinesCreateJSONBodyMachineKind = "ctp"
-	MachinesCreateJSONBodyMachineKindCutter               MachinesCreateJSONBodyMachineKind = "cutter"
-	MachinesCreateJSONBodyMachineKindDigitalPress         MachinesCreateJSONBodyMachineKind = "digital_press"
-	MachinesCreateJSONBodyMachineKindFolder               MachinesCreateJSONBodyMachineKind = "folder"
-	MachinesCreateJSONBodyMachineKindGatherer             MachinesCreateJSONBodyMachineKind = "gatherer"
-	MachinesCreateJSONBodyMachineKindOffsetPress          MachinesCreateJSONBodyMachineKind = "offset_press"
-	MachinesCreateJSONBodyMachineKindPlatesetter          MachinesCreateJSONBodyMachineKind = "platesetter"
-	MachinesCreateJSONBodyMachineKindShapeCutter          MachinesCreateJSONBodyMachineKind = "shape_cutter"
-	MachinesCreateJSONBodyMachineKindSheetfedDigitalPress MachinesCreateJSONBodyMachineKind = "sheetfed_digital_press"
-	MachinesCreateJSONBodyMachineKindSheetfedOffsetPress  MachinesCreateJSONBodyMachineKind = "sheetfed_offset_press"
-	MachinesCreateJSONBodyMachineKindStitcher             MachinesCreateJSONBodyMachineKind = "stitcher"
-	MachinesCreateJSONBodyMachineKindThreadSewer          MachinesCreateJSONBodyMachineKind = "thread_sewer"
-	MachinesCreateJSONBodyMachineKindTrimmer              MachinesCreateJSONBodyMachineKind = "trimmer"
-	MachinesCreateJSONBodyMachineKindWebDigitalPress      MachinesCreateJSONBodyMachineKind = "web_digital_press"
-	MachinesCreateJSONBodyMachineKindWebOffsetPress       MachinesCreateJSONBodyMachineKind = "web_offset_press"
+	MachinesCreateBodyMachineKindAdhesiveBinder       MachinesCreateBodyMachineKind = "adhesive_binder"
+	MachinesCreateBodyMachineKindBoxMaker             MachinesCreateBodyMachineKind = "box_maker"
+	MachinesCreateBodyMachineKindBoxPacker            MachinesCreateBodyMachineKind = "box_packer"
+	MachinesCreateBodyMachineKindCaseMaker            MachinesCreateBodyMachineKind = "case_maker"
+	MachinesCreateBodyMachineKindCtp                  MachinesCreateBodyMachineKind = "ctp"
+	MachinesCreateBodyMachineKindCutter               MachinesCreateBodyMachineKind = "cutter"
+	MachinesCreateBodyMachineKindDigitalPress         MachinesCreateBodyMachineKind = "digital_press"
+	MachinesCreateBodyMachineKindFolder               MachinesCreateBodyMachineKind = "folder"
+	MachinesCreateBodyMachineKindGatherer             MachinesCreateBodyMachineKind = "gatherer"
+	MachinesCreateBodyMachineKindOffsetPress          MachinesCreateBodyMachineKind = "offset_press"
+	MachinesCreateBodyMachineKindPlatesetter          MachinesCreateBodyMachineKind = "platesetter"
+	MachinesCreateBodyMachineKindShapeCutter          MachinesCreateBodyMachineKind = "shape_cutter"
+	MachinesCreateBodyMachineKindSheetfedDigitalPress MachinesCreateBodyMachineKind = "sheetfed_digital_press"
+	MachinesCreateBodyMachineKindSheetfedOffsetPress  MachinesCreateBodyMachineKind = "sheetfed_offset_press"
+	MachinesCreateBodyMachineKindStitcher             MachinesCreateBodyMachineKind = "stitcher"
+	MachinesCreateBodyMachineKindThreadSewer          MachinesCreateBodyMachineKind = "thread_sewer"
+	MachinesCreateBodyMachineKindTrimmer              MachinesCreateBodyMachineKind = "trimmer"
+	MachinesCreateBodyMachineKindWebDigitalPress      MachinesCreateBodyMachineKind = "web_digital_press"
+	MachinesCreateBodyMachineKindWebOffsetPress       MachinesCreateBodyMachineKind = "web_offset_press"
 )
 
-// Valid indicates whether the value is a known member of the MachinesCreateJSONBodyMachineKind enum.
-func (e MachinesCreateJSONBodyMachineKind) Valid() bool {
+// Valid indicates whether the value is a known member of the MachinesCreateBodyMachineKind enum.
+func (e MachinesCreateBodyMachineKind) Valid() bool {
 	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
-// The values the document lists for ManufacturerMachinesCreateJSONBodyManufacturedMachineKind.
+// The values the document lists for ManufacturerMachinesCreateBodyManufacturedMachineKind.
 const (
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindAdhesiveBinder       ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "adhesive_binder"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindBoxMaker             ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "box_maker"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindBoxPacker            ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "box_packer"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindCaseMaker            ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "case_maker"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindCtp                  ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "ctp"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindCutter               ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "cutter"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindDigitalPress         ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "digital_press"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindFolder               ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "folder"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindGatherer             ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "gatherer"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindOffsetPress          ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "offset_press"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindPlatesetter          ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "platesetter"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindShapeCutter          ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "shape_cutter"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindSheetfedDigitalPress ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "sheetfed_digital_press"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindSheetfedOffsetPress  ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "sheetfed_offset_press"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindStitcher             ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "stitcher"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindThreadSewer          ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "thread_sewer"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindTrimmer              ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "trimmer"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindWebDigitalPress      ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "web_digital_press"
-	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindWebOffsetPress       ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "web_offset_press"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindAdhesiveBinder       ManufacturerMachinesCreateBodyManufacturedMachineKind = "adhesive_binder"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindBoxMaker             ManufacturerMachinesCreateBodyManufacturedMachineKind = "box_maker"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindBoxPacker            ManufacturerMachinesCreateBodyManufacturedMachineKind = "box_packer"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindCaseMaker            ManufacturerMachinesCreateBodyManufacturedMachineKind = "case_maker"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindCtp                  ManufacturerMachinesCreateBodyManufacturedMachineKind = "ctp"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindCutter               ManufacturerMachinesCreateBodyManufacturedMachineKind = "cutter"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindDigitalPress         ManufacturerMachinesCreateBodyManufacturedMachineKind = "digital_press"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindFolder               ManufacturerMachinesCreateBodyManufacturedMachineKind = "folder"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindGatherer             ManufacturerMachinesCreateBodyManufacturedMachineKind = "gatherer"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindOffsetPress          ManufacturerMachinesCreateBodyManufacturedMachineKind = "offset_press"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindPlatesetter          ManufacturerMachinesCreateBodyManufacturedMachineKind = "platesetter"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindShapeCutter          ManufacturerMachinesCreateBodyManufacturedMachineKind = "shape_cutter"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindSheetfedDigitalPress ManufacturerMachinesCreateBodyManufacturedMachineKind = "sheetfed_digital_press"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindSheetfedOffsetPress  ManufacturerMachinesCreateBodyManufacturedMachineKind = "sheetfed_offset_press"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindStitcher             ManufacturerMachinesCreateBodyManufacturedMachineKind = "stitcher"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindThreadSewer          ManufacturerMachinesCreateBodyManufacturedMachineKind = "thread_sewer"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindTrimmer              ManufacturerMachinesCreateBodyManufacturedMachineKind = "trimmer"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindWebDigitalPress      ManufacturerMachinesCreateBodyManufacturedMachineKind = "web_digital_press"
+	ManufacturerMachinesCreateBodyManufacturedMachineKindWebOffsetPress       ManufacturerMachinesCreateBodyManufacturedMachineKind = "web_offset_press"
 )
 
-// Valid indicates whether the value is a known member of the ManufacturerMachinesCreateJSONBodyManufacturedMachineKind enum.
-func (e ManufacturerMachinesCreateJSONBodyManufacturedMachineKind) Valid() bool {
+// Valid indicates whether the value is a known member of the ManufacturerMachinesCreateBodyManufacturedMachineKind enum.
+func (e ManufacturerMachinesCreateBodyManufacturedMachineKind) Valid() bool {
 	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
-// The values the document lists for ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind.
+// The values the document lists for ManufacturerMachinesUpdateBodyManufacturedMachineKind.
 const (
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindAdhesiveBinder       ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "adhesive_binder"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindBoxMaker             ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "box_maker"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindBoxPacker            ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "box_packer"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindCaseMaker            ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "case_maker"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindCtp                  ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "ctp"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindCutter               ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "cutter"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindDigitalPress         ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "digital_press"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindFolder               ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "folder"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindGatherer             ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "gatherer"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindOffsetPress          ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "offset_press"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindPlatesetter          ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "platesetter"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindShapeCutter          ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "shape_cutter"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindSheetfedDigitalPress ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "sheetfed_digital_press"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindSheetfedOffsetPress  ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "sheetfed_offset_press"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindStitcher             ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "stitcher"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindThreadSewer          ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "thread_sewer"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindTrimmer              ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "trimmer"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindWebDigitalPress      ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "web_digital_press"
-	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindWebOffsetPress       ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "web_offset_press"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindAdhesiveBinder       ManufacturerMachinesUpdateBodyManufacturedMachineKind = "adhesive_binder"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindBoxMaker             ManufacturerMachinesUpdateBodyManufacturedMachineKind = "box_maker"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindBoxPacker            ManufacturerMachinesUpdateBodyManufacturedMachineKind = "box_packer"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindCaseMaker            ManufacturerMachinesUpdateBodyManufacturedMachineKind = "case_maker"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindCtp                  ManufacturerMachinesUpdateBodyManufacturedMachineKind = "ctp"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindCutter               ManufacturerMachinesUpdateBodyManufacturedMachineKind = "cutter"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindDigitalPress         ManufacturerMachinesUpdateBodyManufacturedMachineKind = "digital_press"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindFolder               ManufacturerMachinesUpdateBodyManufacturedMachineKind = "folder"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindGatherer             ManufacturerMachinesUpdateBodyManufacturedMachineKind = "gatherer"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindOffsetPress          ManufacturerMachinesUpdateBodyManufacturedMachineKind = "offset_press"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindPlatesetter          ManufacturerMachinesUpdateBodyManufacturedMachineKind = "platesetter"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindShapeCutter          ManufacturerMachinesUpdateBodyManufacturedMachineKind = "shape_cutter"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindSheetfedDigitalPress ManufacturerMachinesUpdateBodyManufacturedMachineKind = "sheetfed_digital_press"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindSheetfedOffsetPress  ManufacturerMachinesUpdateBodyManufacturedMachineKind = "sheetfed_offset_press"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindStitcher             ManufacturerMachinesUpdateBodyManufacturedMachineKind = "stitcher"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindThreadSewer          ManufacturerMachinesUpdateBodyManufacturedMachineKind = "thread_sewer"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindTrimmer              ManufacturerMachinesUpdateBodyManufacturedMachineKind = "trimmer"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindWebDigitalPress      ManufacturerMachinesUpdateBodyManufacturedMachineKind = "web_digital_press"
+	ManufacturerMachinesUpdateBodyManufacturedMachineKindWebOffsetPress       ManufacturerMachinesUpdateBodyManufacturedMachineKind = "web_offset_press"
 )
 
-// Valid indicates whether the value is a known member of the ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind enum.
-func (e ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind) Valid() bool {
+// Valid indicates whether the value is a known member of the ManufacturerMachinesUpdateBodyManufacturedMachineKind enum.
+func (e ManufacturerMachinesUpdateBodyManufacturedMachineKind) Valid() bool {
 	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
-// The values the document lists for OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind.
+// The values the document lists for OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind.
 const (
-	OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindManufacturer   OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind = "manufacturer"
-	OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindPrinter        OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind = "printer"
-	OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindSoftwareVendor OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind = "software_vendor"
-	OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindSupplier       OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind = "supplier"
+	OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKindManufacturer   OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind = "manufacturer"
+	OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKindPrinter        OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind = "printer"
+	OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKindSoftwareVendor OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind = "software_vendor"
+	OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKindSupplier       OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind = "supplier"
 )
 
-// Valid indicates whether the value is a known member of the OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind enum.
-func (e OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind) Valid() bool {
+// Valid indicates whether the value is a known member of the OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind enum.
+func (e OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind) Valid() bool {
 	return wire.OneOf(string(e), "manufacturer", "printer", "software_vendor", "supplier")
 }
 
-// The values the document lists for PersonUpdateJSONBodyPersonLocale.
+// The values the document lists for PersonUpdateBodyPersonLocale.
 const (
-	PersonUpdateJSONBodyPersonLocaleDe   PersonUpdateJSONBodyPersonLocale = "de"
-	PersonUpdateJSONBodyPersonLocaleEn   PersonUpdateJSONBodyPersonLocale = "en"
-	PersonUpdateJSONBodyPersonLocaleEnUS PersonUpdateJSONBodyPersonLocale = "en-US"
+	PersonUpdateBodyPersonLocaleDe   PersonUpdateBodyPersonLocale = "de"
+	PersonUpdateBodyPersonLocaleEn   PersonUpdateBodyPersonLocale = "en"
+	PersonUpdateBodyPersonLocaleEnUS PersonUpdateBodyPersonLocale = "en-US"
 )
 
-// Valid indicates whether the value is a known member of the PersonUpdateJSONBodyPersonLocale enum.
-func (e PersonUpdateJSONBodyPersonLocale) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonUpdateBodyPersonLocale enum.
+func (e PersonUpdateBodyPersonLocale) Valid() bool {
 	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
-// The values the document lists for PersonUpdateJSONBodyPersonPronoun.
+// The values the document lists for PersonUpdateBodyPersonPronoun.
 const (
-	PersonUpdateJSONBodyPersonPronounHeHim  PersonUpdateJSONBodyPersonPronoun = "He/Him"
-	PersonUpdateJSONBodyPersonPronounSheHer PersonUpdateJSONBodyPersonPronoun = "She/Her"
+	PersonUpdateBodyPersonPronounHeHim  PersonUpdateBodyPersonPronoun = "He/Him"
+	PersonUpdateBodyPersonPronounSheHer PersonUpdateBodyPersonPronoun = "She/Her"
 )
 
-// Valid indicates whether the value is a known member of the PersonUpdateJSONBodyPersonPronoun enum.
-func (e PersonUpdateJSONBodyPersonPronoun) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonUpdateBodyPersonPronoun enum.
+func (e PersonUpdateBodyPersonPronoun) Valid() bool {
 	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
-// The values the document lists for PersonUpdateJSONBodyPersonUnitSystem.
+// The values the document lists for PersonUpdateBodyPersonUnitSystem.
 const (
-	PersonUpdateJSONBodyPersonUnitSystemImperial PersonUpdateJSONBodyPersonUnitSystem = "imperial"
-	PersonUpdateJSONBodyPersonUnitSystemMetric   PersonUpdateJSONBodyPersonUnitSystem = "metric"
+	PersonUpdateBodyPersonUnitSystemImperial PersonUpdateBodyPersonUnitSystem = "imperial"
+	PersonUpdateBodyPersonUnitSystemMetric   PersonUpdateBodyPersonUnitSystem = "metric"
 )
 
-// Valid indicates whether the value is a known member of the PersonUpdateJSONBodyPersonUnitSystem enum.
-func (e PersonUpdateJSONBodyPersonUnitSystem) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonUpdateBodyPersonUnitSystem enum.
+func (e PersonUpdateBodyPersonUnitSystem) Valid() bool {
 	return wire.OneOf(string(e), "imperial", "metric")
 }
 
-// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationKind.
+// The values the document lists for PersonOrganizationsCreateBodyOrganizationKind.
 const (
-	PersonOrganizationsCreateJSONBodyOrganizationKindBrandOwner        PersonOrganizationsCreateJSONBodyOrganizationKind = "brand_owner"
-	PersonOrganizationsCreateJSONBodyOrganizationKindDesigner          PersonOrganizationsCreateJSONBodyOrganizationKind = "designer"
-	PersonOrganizationsCreateJSONBodyOrganizationKindMachineVendor     PersonOrganizationsCreateJSONBodyOrganizationKind = "machine_vendor"
-	PersonOrganizationsCreateJSONBodyOrganizationKindOther             PersonOrganizationsCreateJSONBodyOrganizationKind = "other"
-	PersonOrganizationsCreateJSONBodyOrganizationKindPrinter           PersonOrganizationsCreateJSONBodyOrganizationKind = "printer"
-	PersonOrganizationsCreateJSONBodyOrganizationKindPublisher         PersonOrganizationsCreateJSONBodyOrganizationKind = "publisher"
-	PersonOrganizationsCreateJSONBodyOrganizationKindSoftwareDeveloper PersonOrganizationsCreateJSONBodyOrganizationKind = "software_developer"
-	PersonOrganizationsCreateJSONBodyOrganizationKindSupplier          PersonOrganizationsCreateJSONBodyOrganizationKind = "supplier"
+	PersonOrganizationsCreateBodyOrganizationKindBrandOwner        PersonOrganizationsCreateBodyOrganizationKind = "brand_owner"
+	PersonOrganizationsCreateBodyOrganizationKindDesigner          PersonOrganizationsCreateBodyOrganizationKind = "designer"
+	PersonOrganizationsCreateBodyOrganizationKindMachineVendor     PersonOrganizationsCreateBodyOrganizationKind = "machine_vendor"
+	PersonOrganizationsCreateBodyOrganizationKindOther             PersonOrganizationsCreateBodyOrganizationKind = "other"
+	PersonOrganizationsCreateBodyOrganizationKindPrinter           PersonOrganizationsCreateBodyOrganizationKind = "printer"
+	PersonOrganizationsCreateBodyOrganizationKindPublisher         PersonOrganizationsCreateBodyOrganizationKind = "publisher"
+	PersonOrganizationsCreateBodyOrganizationKindSoftwareDeveloper PersonOrganizationsCreateBodyOrganizationKind = "software_developer"
+	PersonOrganizationsCreateBodyOrganizationKindSupplier          PersonOrganizationsCreateBodyOrganizationKind = "supplier"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationKind enum.
-func (e PersonOrganizationsCreateJSONBodyOrganizationKind) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsCreateBodyOrganizationKind enum.
+func (e PersonOrganizationsCreateBodyOrganizationKind) Valid() bool {
 	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
-// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationKinds.
+// The values the document lists for PersonOrganizationsCreateBodyOrganizationKinds.
 const (
-	PersonOrganizationsCreateJSONBodyOrganizationKindsBrandOwner        PersonOrganizationsCreateJSONBodyOrganizationKinds = "brand_owner"
-	PersonOrganizationsCreateJSONBodyOrganizationKindsDesigner          PersonOrganizationsCreateJSONBodyOrganizationKinds = "designer"
-	PersonOrganizationsCreateJSONBodyOrganizationKindsMachineVendor     PersonOrganizationsCreateJSONBodyOrganizationKinds = "machine_vendor"
-	PersonOrganizationsCreateJSONBodyOrganizationKindsOther             PersonOrganizationsCreateJSONBodyOrganizationKinds = "other"
-	PersonOrganizationsCreateJSONBodyOrganizationKindsPrinter           PersonOrganizationsCreateJSONBodyOrganizationKinds = "printer"
-	PersonOrganizationsCreateJSONBodyOrganizationKindsPublisher         PersonOrganizationsCreateJSONBodyOrganizationKinds = "publisher"
-	PersonOrganizationsCreateJSONBodyOrganizationKindsSoftwareDeveloper PersonOrganizationsCreateJSONBodyOrganizationKinds = "software_developer"
-	PersonOrganizationsCreateJSONBodyOrganizationKindsSupplier          PersonOrganizationsCreateJSONBodyOrganizationKinds = "supplier"
+	PersonOrganizationsCreateBodyOrganizationKindsBrandOwner        PersonOrganizationsCreateBodyOrganizationKinds = "brand_owner"
+	PersonOrganizationsCreateBodyOrganizationKindsDesigner          PersonOrganizationsCreateBodyOrganizationKinds = "designer"
+	PersonOrganizationsCreateBodyOrganizationKindsMachineVendor     PersonOrganizationsCreateBodyOrganizationKinds = "machine_vendor"
+	PersonOrganizationsCreateBodyOrganizationKindsOther             PersonOrganizationsCreateBodyOrganizationKinds = "other"
+	PersonOrganizationsCreateBodyOrganizationKindsPrinter           PersonOrganizationsCreateBodyOrganizationKinds = "printer"
+	PersonOrganizationsCreateBodyOrganizationKindsPublisher         PersonOrganizationsCreateBodyOrganizationKinds = "publisher"
+	PersonOrganizationsCreateBodyOrganizationKindsSoftwareDeveloper PersonOrganizationsCreateBodyOrganizationKinds = "software_developer"
+	PersonOrganizationsCreateBodyOrganizationKindsSupplier          PersonOrganizationsCreateBodyOrganizationKinds = "supplier"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationKinds enum.
-func (e PersonOrganizationsCreateJSONBodyOrganizationKinds) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsCreateBodyOrganizationKinds enum.
+func (e PersonOrganizationsCreateBodyOrganizationKinds) Valid() bool {
 	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
-// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner.
+// The values the document lists for PersonOrganizationsCreateBodyOrganizationSectionsDesigner.
 const (
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerInhouse      PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner = "inhouse"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerOther        PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner = "other"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerSelfEmployed PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner = "self_employed"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerStudio       PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner = "studio"
+	PersonOrganizationsCreateBodyOrganizationSectionsDesignerInhouse      PersonOrganizationsCreateBodyOrganizationSectionsDesigner = "inhouse"
+	PersonOrganizationsCreateBodyOrganizationSectionsDesignerOther        PersonOrganizationsCreateBodyOrganizationSectionsDesigner = "other"
+	PersonOrganizationsCreateBodyOrganizationSectionsDesignerSelfEmployed PersonOrganizationsCreateBodyOrganizationSectionsDesigner = "self_employed"
+	PersonOrganizationsCreateBodyOrganizationSectionsDesignerStudio       PersonOrganizationsCreateBodyOrganizationSectionsDesigner = "studio"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner enum.
-func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsCreateBodyOrganizationSectionsDesigner enum.
+func (e PersonOrganizationsCreateBodyOrganizationSectionsDesigner) Valid() bool {
 	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
-// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor.
+// The values the document lists for PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor.
 const (
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorBinders                PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor = "binders"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorCutters                PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor = "cutters"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorSaddleStitchers        PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor = "saddle_stitchers"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorSheetFedDigitalPresses PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor = "sheet_fed_digital_presses"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorSheetFedOffsetPresses  PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor = "sheet_fed_offset_presses"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorWebFedDigitalPresses   PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor = "web_fed_digital_presses"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorWebFedOffsetPresses    PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor = "web_fed_offset_presses"
+	PersonOrganizationsCreateBodyOrganizationSectionsMachineVendorBinders                PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor = "binders"
+	PersonOrganizationsCreateBodyOrganizationSectionsMachineVendorCutters                PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor = "cutters"
+	PersonOrganizationsCreateBodyOrganizationSectionsMachineVendorSaddleStitchers        PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor = "saddle_stitchers"
+	PersonOrganizationsCreateBodyOrganizationSectionsMachineVendorSheetFedDigitalPresses PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor = "sheet_fed_digital_presses"
+	PersonOrganizationsCreateBodyOrganizationSectionsMachineVendorSheetFedOffsetPresses  PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor = "sheet_fed_offset_presses"
+	PersonOrganizationsCreateBodyOrganizationSectionsMachineVendorWebFedDigitalPresses   PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor = "web_fed_digital_presses"
+	PersonOrganizationsCreateBodyOrganizationSectionsMachineVendorWebFedOffsetPresses    PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor = "web_fed_offset_presses"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor enum.
-func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor enum.
+func (e PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor) Valid() bool {
 	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
-// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter.
+// The values the document lists for PersonOrganizationsCreateBodyOrganizationSectionsPrinter.
 const (
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterBrochures      PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "brochures"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterBusinessCards  PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "business_cards"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterFlyers         PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "flyers"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterHardcoverBooks PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "hardcover_books"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterLabels         PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "labels"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterLargeFormats   PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "large_formats"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterLeaflets       PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "leaflets"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterPackagings     PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "packagings"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterSoftcoverBooks PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "softcover_books"
+	PersonOrganizationsCreateBodyOrganizationSectionsPrinterBrochures      PersonOrganizationsCreateBodyOrganizationSectionsPrinter = "brochures"
+	PersonOrganizationsCreateBodyOrganizationSectionsPrinterBusinessCards  PersonOrganizationsCreateBodyOrganizationSectionsPrinter = "business_cards"
+	PersonOrganizationsCreateBodyOrganizationSectionsPrinterFlyers         PersonOrganizationsCreateBodyOrganizationSectionsPrinter = "flyers"
+	PersonOrganizationsCreateBodyOrganizationSectionsPrinterHardcoverBooks PersonOrganizationsCreateBodyOrganizationSectionsPrinter = "hardcover_books"
+	PersonOrganizationsCreateBodyOrganizationSectionsPrinterLabels         PersonOrganizationsCreateBodyOrganizationSectionsPrinter = "labels"
+	PersonOrganizationsCreateBodyOrganizationSectionsPrinterLargeFormats   PersonOrganizationsCreateBodyOrganizationSectionsPrinter = "large_formats"
+	PersonOrganizationsCreateBodyOrganizationSectionsPrinterLeaflets       PersonOrganizationsCreateBodyOrganizationSectionsPrinter = "leaflets"
+	PersonOrganizationsCreateBodyOrganizationSectionsPrinterPackagings     PersonOrganizationsCreateBodyOrganizationSectionsPrinter = "packagings"
+	PersonOrganizationsCreateBodyOrganizationSectionsPrinterSoftcoverBooks PersonOrganizationsCreateBodyOrganizationSectionsPrinter = "softcover_books"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter enum.
-func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsCreateBodyOrganizationSectionsPrinter enum.
+func (e PersonOrganizationsCreateBodyOrganizationSectionsPrinter) Valid() bool {
 	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
-// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher.
+// The values the document lists for PersonOrganizationsCreateBodyOrganizationSectionsPublisher.
 const (
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisherBrochures      PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher = "brochures"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisherHardcoverBooks PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher = "hardcover_books"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisherSoftcoverBooks PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher = "softcover_books"
+	PersonOrganizationsCreateBodyOrganizationSectionsPublisherBrochures      PersonOrganizationsCreateBodyOrganizationSectionsPublisher = "brochures"
+	PersonOrganizationsCreateBodyOrganizationSectionsPublisherHardcoverBooks PersonOrganizationsCreateBodyOrganizationSectionsPublisher = "hardcover_books"
+	PersonOrganizationsCreateBodyOrganizationSectionsPublisherSoftcoverBooks PersonOrganizationsCreateBodyOrganizationSectionsPublisher = "softcover_books"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher enum.
-func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsCreateBodyOrganizationSectionsPublisher enum.
+func (e PersonOrganizationsCreateBodyOrganizationSectionsPublisher) Valid() bool {
 	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
-// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper.
 const (
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperAccounting                 PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "accounting"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperBilling                    PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "billing"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperGanging                    PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "ganging"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperImposing                   PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "imposing"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperLogistics                  PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "logistics"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperMachineIntegration         PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "machine_integration"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperMis                        PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "mis"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperPreflight                  PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "preflight"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "production_capacity_planning"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperProductionPlanning         PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "production_planning"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperProductionScheduling       PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "production_scheduling"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperReporting                  PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "reporting"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperWarehousing                PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "warehousing"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperWebToPrint                 PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "web_to_print"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperWorkflow                   PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "workflow"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperAccounting                 PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "accounting"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperBilling                    PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "billing"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperGanging                    PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "ganging"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperImposing                   PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "imposing"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperLogistics                  PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "logistics"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperMachineIntegration         PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "machine_integration"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperMis                        PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "mis"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperPreflight                  PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "preflight"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "production_capacity_planning"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperProductionPlanning         PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "production_planning"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperProductionScheduling       PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "production_scheduling"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperReporting                  PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "reporting"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperWarehousing                PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "warehousing"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperWebToPrint                 PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "web_to_print"
+	PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloperWorkflow                   PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper = "workflow"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper enum.
-func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper enum.
+func (e PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper) Valid() bool {
 	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
-// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier.
+// The values the document lists for PersonOrganizationsCreateBodyOrganizationSectionsSupplier.
 const (
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierFoils           PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier = "foils"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierInk             PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier = "ink"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierOther           PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier = "other"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierPlates          PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier = "plates"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierSheetSubstrates PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier = "sheet_substrates"
-	PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierWebSubstrates   PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier = "web_substrates"
+	PersonOrganizationsCreateBodyOrganizationSectionsSupplierFoils           PersonOrganizationsCreateBodyOrganizationSectionsSupplier = "foils"
+	PersonOrganizationsCreateBodyOrganizationSectionsSupplierInk             PersonOrganizationsCreateBodyOrganizationSectionsSupplier = "ink"
+	PersonOrganizationsCreateBodyOrganizationSectionsSupplierOther           PersonOrganizationsCreateBodyOrganizationSectionsSupplier = "other"
+	PersonOrganizationsCreateBodyOrganizationSectionsSupplierPlates          PersonOrganizationsCreateBodyOrganizationSectionsSupplier = "plates"
+	PersonOrganizationsCreateBodyOrganizationSectionsSupplierSheetSubstrates PersonOrganizationsCreateBodyOrganizationSectionsSupplier = "sheet_substrates"
+	PersonOrganizationsCreateBodyOrganizationSectionsSupplierWebSubstrates   PersonOrganizationsCreateBodyOrganizationSectionsSupplier = "web_substrates"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier enum.
-func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsCreateBodyOrganizationSectionsSupplier enum.
+func (e PersonOrganizationsCreateBodyOrganizationSectionsSupplier) Valid() bool {
 	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
-// The values the document lists for PersonOrganizationsMachinesCreateJSONBodyMachineKind.
+// The values the document lists for PersonOrganizationsMachinesCreateBodyMachineKind.
 const (
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindAdhesiveBinder       PersonOrganizationsMachinesCreateJSONBodyMachineKind = "adhesive_binder"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindBoxMaker             PersonOrganizationsMachinesCreateJSONBodyMachineKind = "box_maker"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindBoxPacker            PersonOrganizationsMachinesCreateJSONBodyMachineKind = "box_packer"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindCaseMaker            PersonOrganizationsMachinesCreateJSONBodyMachineKind = "case_maker"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindCtp                  PersonOrganizationsMachinesCreateJSONBodyMachineKind = "ctp"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindCutter               PersonOrganizationsMachinesCreateJSONBodyMachineKind = "cutter"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindDigitalPress         PersonOrganizationsMachinesCreateJSONBodyMachineKind = "digital_press"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindFolder               PersonOrganizationsMachinesCreateJSONBodyMachineKind = "folder"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindGatherer             PersonOrganizationsMachinesCreateJSONBodyMachineKind = "gatherer"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindOffsetPress          PersonOrganizationsMachinesCreateJSONBodyMachineKind = "offset_press"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindPlatesetter          PersonOrganizationsMachinesCreateJSONBodyMachineKind = "platesetter"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindShapeCutter          PersonOrganizationsMachinesCreateJSONBodyMachineKind = "shape_cutter"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindSheetfedDigitalPress PersonOrganizationsMachinesCreateJSONBodyMachineKind = "sheetfed_digital_press"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindSheetfedOffsetPress  PersonOrganizationsMachinesCreateJSONBodyMachineKind = "sheetfed_offset_press"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindStitcher             PersonOrganizationsMachinesCreateJSONBodyMachineKind = "stitcher"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindThreadSewer          PersonOrganizationsMachinesCreateJSONBodyMachineKind = "thread_sewer"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindTrimmer              PersonOrganizationsMachinesCreateJSONBodyMachineKind = "trimmer"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindWebDigitalPress      PersonOrganizationsMachinesCreateJSONBodyMachineKind = "web_digital_press"
-	PersonOrganizationsMachinesCreateJSONBodyMachineKindWebOffsetPress       PersonOrganizationsMachinesCreateJSONBodyMachineKind = "web_offset_press"
+	PersonOrganizationsMachinesCreateBodyMachineKindAdhesiveBinder       PersonOrganizationsMachinesCreateBodyMachineKind = "adhesive_binder"
+	PersonOrganizationsMachinesCreateBodyMachineKindBoxMaker             PersonOrganizationsMachinesCreateBodyMachineKind = "box_maker"
+	PersonOrganizationsMachinesCreateBodyMachineKindBoxPacker            PersonOrganizationsMachinesCreateBodyMachineKind = "box_packer"
+	PersonOrganizationsMachinesCreateBodyMachineKindCaseMaker            PersonOrganizationsMachinesCreateBodyMachineKind = "case_maker"
+	PersonOrganizationsMachinesCreateBodyMachineKindCtp                  PersonOrganizationsMachinesCreateBodyMachineKind = "ctp"
+	PersonOrganizationsMachinesCreateBodyMachineKindCutter               PersonOrganizationsMachinesCreateBodyMachineKind = "cutter"
+	PersonOrganizationsMachinesCreateBodyMachineKindDigitalPress         PersonOrganizationsMachinesCreateBodyMachineKind = "digital_press"
+	PersonOrganizationsMachinesCreateBodyMachineKindFolder               PersonOrganizationsMachinesCreateBodyMachineKind = "folder"
+	PersonOrganizationsMachinesCreateBodyMachineKindGatherer             PersonOrganizationsMachinesCreateBodyMachineKind = "gatherer"
+	PersonOrganizationsMachinesCreateBodyMachineKindOffsetPress          PersonOrganizationsMachinesCreateBodyMachineKind = "offset_press"
+	PersonOrganizationsMachinesCreateBodyMachineKindPlatesetter          PersonOrganizationsMachinesCreateBodyMachineKind = "platesetter"
+	PersonOrganizationsMachinesCreateBodyMachineKindShapeCutter          PersonOrganizationsMachinesCreateBodyMachineKind = "shape_cutter"
+	PersonOrganizationsMachinesCreateBodyMachineKindSheetfedDigitalPress PersonOrganizationsMachinesCreateBodyMachineKind = "sheetfed_digital_press"
+	PersonOrganizationsMachinesCreateBodyMachineKindSheetfedOffsetPress  PersonOrganizationsMachinesCreateBodyMachineKind = "sheetfed_offset_press"
+	PersonOrganizationsMachinesCreateBodyMachineKindStitcher             PersonOrganizationsMachinesCreateBodyMachineKind = "stitcher"
+	PersonOrganizationsMachinesCreateBodyMachineKindThreadSewer          PersonOrganizationsMachinesCreateBodyMachineKind = "thread_sewer"
+	PersonOrganizationsMachinesCreateBodyMachineKindTrimmer              PersonOrganizationsMachinesCreateBodyMachineKind = "trimmer"
+	PersonOrganizationsMachinesCreateBodyMachineKindWebDigitalPress      PersonOrganizationsMachinesCreateBodyMachineKind = "web_digital_press"
+	PersonOrganizationsMachinesCreateBodyMachineKindWebOffsetPress       PersonOrganizationsMachinesCreateBodyMachineKind = "web_offset_press"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsMachinesCreateJSONBodyMachineKind enum.
-func (e PersonOrganizationsMachinesCreateJSONBodyMachineKind) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsMachinesCreateBodyMachineKind enum.
+func (e PersonOrganizationsMachinesCreateBodyMachineKind) Valid() bool {
 	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
-// The values the document lists for PersonOrganizationsSoftwareCreateJSONBodySoftwareKind.
+// The values the document lists for PersonOrganizationsSoftwareCreateBodySoftwareKind.
 const (
-	PersonOrganizationsSoftwareCreateJSONBodySoftwareKindErp PersonOrganizationsSoftwareCreateJSONBodySoftwareKind = "erp"
-	PersonOrganizationsSoftwareCreateJSONBodySoftwareKindMis PersonOrganizationsSoftwareCreateJSONBodySoftwareKind = "mis"
+	PersonOrganizationsSoftwareCreateBodySoftwareKindErp PersonOrganizationsSoftwareCreateBodySoftwareKind = "erp"
+	PersonOrganizationsSoftwareCreateBodySoftwareKindMis PersonOrganizationsSoftwareCreateBodySoftwareKind = "mis"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareCreateJSONBodySoftwareKind enum.
-func (e PersonOrganizationsSoftwareCreateJSONBodySoftwareKind) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareCreateBodySoftwareKind enum.
+func (e PersonOrganizationsSoftwareCreateBodySoftwareKind) Valid() bool {
 	return wire.OneOf(string(e), "erp", "mis")
 }
 
-// The values the document lists for PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind.
+// The values the document lists for PersonOrganizationsSpecialistsCreateBodySpecialistKind.
 const (
-	PersonOrganizationsSpecialistsCreateJSONBodySpecialistKindBoxing   PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind = "boxing"
-	PersonOrganizationsSpecialistsCreateJSONBodySpecialistKindOther    PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind = "other"
-	PersonOrganizationsSpecialistsCreateJSONBodySpecialistKindShipping PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind = "shipping"
+	PersonOrganizationsSpecialistsCreateBodySpecialistKindBoxing   PersonOrganizationsSpecialistsCreateBodySpecialistKind = "boxing"
+	PersonOrganizationsSpecialistsCreateBodySpecialistKindOther    PersonOrganizationsSpecialistsCreateBodySpecialistKind = "other"
+	PersonOrganizationsSpecialistsCreateBodySpecialistKindShipping PersonOrganizationsSpecialistsCreateBodySpecialistKind = "shipping"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind enum.
-func (e PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsSpecialistsCreateBodySpecialistKind enum.
+func (e PersonOrganizationsSpecialistsCreateBodySpecialistKind) Valid() bool {
 	return wire.OneOf(string(e), "boxing", "other", "shipping")
 }
 
@@ -4354,163 +4354,163 @@ func (e RolesListParamsLang) Valid() bool {
 	return wire.OneOf(string(e), "de", "en")
 }
 
-// The values the document lists for SoftwareCreateJSONBodySoftwareKind.
+// The values the document lists for SoftwareCreateBodySoftwareKind.
 const (
-	SoftwareCreateJSONBodySoftwareKindErp SoftwareCreateJSONBodySoftwareKind = "erp"
-	SoftwareCreateJSONBodySoftwareKindMis SoftwareCreateJSONBodySoftwareKind = "mis"
+	SoftwareCreateBodySoftwareKindErp SoftwareCreateBodySoftwareKind = "erp"
+	SoftwareCreateBodySoftwareKindMis SoftwareCreateBodySoftwareKind = "mis"
 )
 
-// Valid indicates whether the value is a known member of the SoftwareCreateJSONBodySoftwareKind enum.
-func (e SoftwareCreateJSONBodySoftwareKind) Valid() bool {
+// Valid indicates whether the value is a known member of the SoftwareCreateBodySoftwareKind enum.
+func (e SoftwareCreateBodySoftwareKind) Valid() bool {
 	return wire.OneOf(string(e), "erp", "mis")
 }
 
-// The values the document lists for SpecialistsCreateJSONBodySpecialistKind.
+// The values the document lists for SpecialistsCreateBodySpecialistKind.
 const (
-	SpecialistsCreateJSONBodySpecialistKindBoxing   SpecialistsCreateJSONBodySpecialistKind = "boxing"
-	SpecialistsCreateJSONBodySpecialistKindOther    SpecialistsCreateJSONBodySpecialistKind = "other"
-	SpecialistsCreateJSONBodySpecialistKindShipping SpecialistsCreateJSONBodySpecialistKind = "shipping"
+	SpecialistsCreateBodySpecialistKindBoxing   SpecialistsCreateBodySpecialistKind = "boxing"
+	SpecialistsCreateBodySpecialistKindOther    SpecialistsCreateBodySpecialistKind = "other"
+	SpecialistsCreateBodySpecialistKindShipping SpecialistsCreateBodySpecialistKind = "shipping"
 )
 
-// Valid indicates whether the value is a known member of the SpecialistsCreateJSONBodySpecialistKind enum.
-func (e SpecialistsCreateJSONBodySpecialistKind) Valid() bool {
+// Valid indicates whether the value is a known member of the SpecialistsCreateBodySpecialistKind enum.
+func (e SpecialistsCreateBodySpecialistKind) Valid() bool {
 	return wire.OneOf(string(e), "boxing", "other", "shipping")
 }
 
-// The values the document lists for SubscriptionsUpdateJSONBodySubscriptionStatus.
+// The values the document lists for SubscriptionsUpdateBodySubscriptionStatus.
 const (
-	SubscriptionsUpdateJSONBodySubscriptionStatusActive SubscriptionsUpdateJSONBodySubscriptionStatus = "active"
+	SubscriptionsUpdateBodySubscriptionStatusActive SubscriptionsUpdateBodySubscriptionStatus = "active"
 )
 
-// Valid indicates whether the value is a known member of the SubscriptionsUpdateJSONBodySubscriptionStatus enum.
-func (e SubscriptionsUpdateJSONBodySubscriptionStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the SubscriptionsUpdateBodySubscriptionStatus enum.
+func (e SubscriptionsUpdateBodySubscriptionStatus) Valid() bool {
 	return wire.OneOf(string(e), "active")
 }
 
-// The values the document lists for TestAccountsCreateJSONBodyTestAccountKinds.
+// The values the document lists for TestAccountsCreateBodyTestAccountKinds.
 const (
-	TestAccountsCreateJSONBodyTestAccountKindsBrandOwner        TestAccountsCreateJSONBodyTestAccountKinds = "brand_owner"
-	TestAccountsCreateJSONBodyTestAccountKindsDesigner          TestAccountsCreateJSONBodyTestAccountKinds = "designer"
-	TestAccountsCreateJSONBodyTestAccountKindsMachineVendor     TestAccountsCreateJSONBodyTestAccountKinds = "machine_vendor"
-	TestAccountsCreateJSONBodyTestAccountKindsOther             TestAccountsCreateJSONBodyTestAccountKinds = "other"
-	TestAccountsCreateJSONBodyTestAccountKindsPrinter           TestAccountsCreateJSONBodyTestAccountKinds = "printer"
-	TestAccountsCreateJSONBodyTestAccountKindsPublisher         TestAccountsCreateJSONBodyTestAccountKinds = "publisher"
-	TestAccountsCreateJSONBodyTestAccountKindsSoftwareDeveloper TestAccountsCreateJSONBodyTestAccountKinds = "software_developer"
-	TestAccountsCreateJSONBodyTestAccountKindsSupplier          TestAccountsCreateJSONBodyTestAccountKinds = "supplier"
+	TestAccountsCreateBodyTestAccountKindsBrandOwner        TestAccountsCreateBodyTestAccountKinds = "brand_owner"
+	TestAccountsCreateBodyTestAccountKindsDesigner          TestAccountsCreateBodyTestAccountKinds = "designer"
+	TestAccountsCreateBodyTestAccountKindsMachineVendor     TestAccountsCreateBodyTestAccountKinds = "machine_vendor"
+	TestAccountsCreateBodyTestAccountKindsOther             TestAccountsCreateBodyTestAccountKinds = "other"
+	TestAccountsCreateBodyTestAccountKindsPrinter           TestAccountsCreateBodyTestAccountKinds = "printer"
+	TestAccountsCreateBodyTestAccountKindsPublisher         TestAccountsCreateBodyTestAccountKinds = "publisher"
+	TestAccountsCreateBodyTestAccountKindsSoftwareDeveloper TestAccountsCreateBodyTestAccountKinds = "software_developer"
+	TestAccountsCreateBodyTestAccountKindsSupplier          TestAccountsCreateBodyTestAccountKinds = "supplier"
 )
 
-// Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountKinds enum.
-func (e TestAccountsCreateJSONBodyTestAccountKinds) Valid() bool {
+// Valid indicates whether the value is a known member of the TestAccountsCreateBodyTestAccountKinds enum.
+func (e TestAccountsCreateBodyTestAccountKinds) Valid() bool {
 	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
-// The values the document lists for TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale.
+// The values the document lists for TestAccountsCreateBodyTestAccountMemberAttributesLocale.
 const (
-	TestAccountsCreateJSONBodyTestAccountMemberAttributesLocaleDe   TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale = "de"
-	TestAccountsCreateJSONBodyTestAccountMemberAttributesLocaleEn   TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale = "en"
-	TestAccountsCreateJSONBodyTestAccountMemberAttributesLocaleEnUS TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale = "en-US"
+	TestAccountsCreateBodyTestAccountMemberAttributesLocaleDe   TestAccountsCreateBodyTestAccountMemberAttributesLocale = "de"
+	TestAccountsCreateBodyTestAccountMemberAttributesLocaleEn   TestAccountsCreateBodyTestAccountMemberAttributesLocale = "en"
+	TestAccountsCreateBodyTestAccountMemberAttributesLocaleEnUS TestAccountsCreateBodyTestAccountMemberAttributesLocale = "en-US"
 )
 
-// Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale enum.
-func (e TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale) Valid() bool {
+// Valid indicates whether the value is a known member of the TestAccountsCreateBodyTestAccountMemberAttributesLocale enum.
+func (e TestAccountsCreateBodyTestAccountMemberAttributesLocale) Valid() bool {
 	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
-// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsDesigner.
+// The values the document lists for TestAccountsCreateBodyTestAccountSectionsDesigner.
 const (
-	TestAccountsCreateJSONBodyTestAccountSectionsDesignerInhouse      TestAccountsCreateJSONBodyTestAccountSectionsDesigner = "inhouse"
-	TestAccountsCreateJSONBodyTestAccountSectionsDesignerOther        TestAccountsCreateJSONBodyTestAccountSectionsDesigner = "other"
-	TestAccountsCreateJSONBodyTestAccountSectionsDesignerSelfEmployed TestAccountsCreateJSONBodyTestAccountSectionsDesigner = "self_employed"
-	TestAccountsCreateJSONBodyTestAccountSectionsDesignerStudio       TestAccountsCreateJSONBodyTestAccountSectionsDesigner = "studio"
+	TestAccountsCreateBodyTestAccountSectionsDesignerInhouse      TestAccountsCreateBodyTestAccountSectionsDesigner = "inhouse"
+	TestAccountsCreateBodyTestAccountSectionsDesignerOther        TestAccountsCreateBodyTestAccountSectionsDesigner = "other"
+	TestAccountsCreateBodyTestAccountSectionsDesignerSelfEmployed TestAccountsCreateBodyTestAccountSectionsDesigner = "self_employed"
+	TestAccountsCreateBodyTestAccountSectionsDesignerStudio       TestAccountsCreateBodyTestAccountSectionsDesigner = "studio"
 )
 
-// Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsDesigner enum.
-func (e TestAccountsCreateJSONBodyTestAccountSectionsDesigner) Valid() bool {
+// Valid indicates whether the value is a known member of the TestAccountsCreateBodyTestAccountSectionsDesigner enum.
+func (e TestAccountsCreateBodyTestAccountSectionsDesigner) Valid() bool {
 	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
-// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor.
+// The values the document lists for TestAccountsCreateBodyTestAccountSectionsMachineVendor.
 const (
-	TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorBinders                TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor = "binders"
-	TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorCutters                TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor = "cutters"
-	TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorSaddleStitchers        TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor = "saddle_stitchers"
-	TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorSheetFedDigitalPresses TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor = "sheet_fed_digital_presses"
-	TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorSheetFedOffsetPresses  TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor = "sheet_fed_offset_presses"
-	TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorWebFedDigitalPresses   TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor = "web_fed_digital_presses"
-	TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorWebFedOffsetPresses    TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor = "web_fed_offset_presses"
+	TestAccountsCreateBodyTestAccountSectionsMachineVendorBinders                TestAccountsCreateBodyTestAccountSectionsMachineVendor = "binders"
+	TestAccountsCreateBodyTestAccountSectionsMachineVendorCutters                TestAccountsCreateBodyTestAccountSectionsMachineVendor = "cutters"
+	TestAccountsCreateBodyTestAccountSectionsMachineVendorSaddleStitchers        TestAccountsCreateBodyTestAccountSectionsMachineVendor = "saddle_stitchers"
+	TestAccountsCreateBodyTestAccountSectionsMachineVendorSheetFedDigitalPresses TestAccountsCreateBodyTestAccountSectionsMachineVendor = "sheet_fed_digital_presses"
+	TestAccountsCreateBodyTestAccountSectionsMachineVendorSheetFedOffsetPresses  TestAccountsCreateBodyTestAccountSectionsMachineVendor = "sheet_fed_offset_presses"
+	TestAccountsCreateBodyTestAccountSectionsMachineVendorWebFedDigitalPresses   TestAccountsCreateBodyTestAccountSectionsMachineVendor = "web_fed_digital_presses"
+	TestAccountsCreateBodyTestAccountSectionsMachineVendorWebFedOffsetPresses    TestAccountsCreateBodyTestAccountSectionsMachineVendor = "web_fed_offset_presses"
 )
 
-// Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor enum.
-func (e TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor) Valid() bool {
+// Valid indicates whether the value is a known member of the TestAccountsCreateBodyTestAccountSectionsMachineVendor enum.
+func (e TestAccountsCreateBodyTestAccountSectionsMachineVendor) Valid() bool {
 	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
-// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsPrinter.
+// The values the document lists for TestAccountsCreateBodyTestAccountSectionsPrinter.
 const (
-	TestAccountsCreateJSONBodyTestAccountSectionsPrinterBrochures      TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "brochures"
-	TestAccountsCreateJSONBodyTestAccountSectionsPrinterBusinessCards  TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "business_cards"
-	TestAccountsCreateJSONBodyTestAccountSectionsPrinterFlyers         TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "flyers"
-	TestAccountsCreateJSONBodyTestAccountSectionsPrinterHardcoverBooks TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "hardcover_books"
-	TestAccountsCreateJSONBodyTestAccountSectionsPrinterLabels         TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "labels"
-	TestAccountsCreateJSONBodyTestAccountSectionsPrinterLargeFormats   TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "large_formats"
-	TestAccountsCreateJSONBodyTestAccountSectionsPrinterLeaflets       TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "leaflets"
-	TestAccountsCreateJSONBodyTestAccountSectionsPrinterPackagings     TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "packagings"
-	TestAccountsCreateJSONBodyTestAccountSectionsPrinterSoftcoverBooks TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "softcover_books"
+	TestAccountsCreateBodyTestAccountSectionsPrinterBrochures      TestAccountsCreateBodyTestAccountSectionsPrinter = "brochures"
+	TestAccountsCreateBodyTestAccountSectionsPrinterBusinessCards  TestAccountsCreateBodyTestAccountSectionsPrinter = "business_cards"
+	TestAccountsCreateBodyTestAccountSectionsPrinterFlyers         TestAccountsCreateBodyTestAccountSectionsPrinter = "flyers"
+	TestAccountsCreateBodyTestAccountSectionsPrinterHardcoverBooks TestAccountsCreateBodyTestAccountSectionsPrinter = "hardcover_books"
+	TestAccountsCreateBodyTestAccountSectionsPrinterLabels         TestAccountsCreateBodyTestAccountSectionsPrinter = "labels"
+	TestAccountsCreateBodyTestAccountSectionsPrinterLargeFormats   TestAccountsCreateBodyTestAccountSectionsPrinter = "large_formats"
+	TestAccountsCreateBodyTestAccountSectionsPrinterLeaflets       TestAccountsCreateBodyTestAccountSectionsPrinter = "leaflets"
+	TestAccountsCreateBodyTestAccountSectionsPrinterPackagings     TestAccountsCreateBodyTestAccountSectionsPrinter = "packagings"
+	TestAccountsCreateBodyTestAccountSectionsPrinterSoftcoverBooks TestAccountsCreateBodyTestAccountSectionsPrinter = "softcover_books"
 )
 
-// Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsPrinter enum.
-func (e TestAccountsCreateJSONBodyTestAccountSectionsPrinter) Valid() bool {
+// Valid indicates whether the value is a known member of the TestAccountsCreateBodyTestAccountSectionsPrinter enum.
+func (e TestAccountsCreateBodyTestAccountSectionsPrinter) Valid() bool {
 	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
-// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsPublisher.
+// The values the document lists for TestAccountsCreateBodyTestAccountSectionsPublisher.
 const (
-	TestAccountsCreateJSONBodyTestAccountSectionsPublisherBrochures      TestAccountsCreateJSONBodyTestAccountSectionsPublisher = "brochures"
-	TestAccountsCreateJSONBodyTestAccountSectionsPublisherHardcoverBooks TestAccountsCreateJSONBodyTestAccountSectionsPublisher = "hardcover_books"
-	TestAccountsCreateJSONBodyTestAccountSectionsPublisherSoftcoverBooks TestAccountsCreateJSONBodyTestAccountSectionsPublisher = "softcover_books"
+	TestAccountsCreateBodyTestAccountSectionsPublisherBrochures      TestAccountsCreateBodyTestAccountSectionsPublisher = "brochures"
+	TestAccountsCreateBodyTestAccountSectionsPublisherHardcoverBooks TestAccountsCreateBodyTestAccountSectionsPublisher = "hardcover_books"
+	TestAccountsCreateBodyTestAccountSectionsPublisherSoftcoverBooks TestAccountsCreateBodyTestAccountSectionsPublisher = "softcover_books"
 )
 
-// Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsPublisher enum.
-func (e TestAccountsCreateJSONBodyTestAccountSectionsPublisher) Valid() bool {
+// Valid indicates whether the value is a known member of the TestAccountsCreateBodyTestAccountSectionsPublisher enum.
+func (e TestAccountsCreateBodyTestAccountSectionsPublisher) Valid() bool {
 	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
-// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper.
+// The values the document lists for TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper.
 const (
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperAccounting                 TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "accounting"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperBilling                    TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "billing"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperGanging                    TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "ganging"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperImposing                   TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "imposing"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperLogistics                  TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "logistics"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperMachineIntegration         TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "machine_integration"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperMis                        TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "mis"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperPreflight                  TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "preflight"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperProductionCapacityPlanning TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "production_capacity_planning"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperProductionPlanning         TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "production_planning"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperProductionScheduling       TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "production_scheduling"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperReporting                  TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "reporting"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperWarehousing                TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "warehousing"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperWebToPrint                 TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "web_to_print"
-	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperWorkflow                   TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "workflow"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperAccounting                 TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "accounting"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperBilling                    TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "billing"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperGanging                    TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "ganging"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperImposing                   TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "imposing"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperLogistics                  TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "logistics"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperMachineIntegration         TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "machine_integration"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperMis                        TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "mis"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperPreflight                  TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "preflight"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperProductionCapacityPlanning TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "production_capacity_planning"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperProductionPlanning         TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "production_planning"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperProductionScheduling       TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "production_scheduling"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperReporting                  TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "reporting"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperWarehousing                TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "warehousing"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperWebToPrint                 TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "web_to_print"
+	TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloperWorkflow                   TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper = "workflow"
 )
 
-// Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper enum.
-func (e TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper) Valid() bool {
+// Valid indicates whether the value is a known member of the TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper enum.
+func (e TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper) Valid() bool {
 	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
-// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsSupplier.
+// The values the document lists for TestAccountsCreateBodyTestAccountSectionsSupplier.
 const (
-	TestAccountsCreateJSONBodyTestAccountSectionsSupplierFoils           TestAccountsCreateJSONBodyTestAccountSectionsSupplier = "foils"
-	TestAccountsCreateJSONBodyTestAccountSectionsSupplierInk             TestAccountsCreateJSONBodyTestAccountSectionsSupplier = "ink"
-	TestAccountsCreateJSONBodyTestAccountSectionsSupplierOther           TestAccountsCreateJSONBodyTestAccountSectionsSupplier = "other"
-	TestAccountsCreateJSONBodyTestAccountSectionsSupplierPlates          TestAccountsCreateJSONBodyTestAccountSectionsSupplier = "plates"
-	TestAccountsCreateJSONBodyTestAccountSectionsSupplierSheetSubstrates TestAccountsCreateJSONBodyTestAccountSectionsSupplier = "sheet_substrates"
-	TestAccountsCreateJSONBodyTestAccountSectionsSupplierWebSubstrates   TestAccountsCreateJSONBodyTestAccountSectionsSupplier = "web_substrates"
+	TestAccountsCreateBodyTestAccountSectionsSupplierFoils           TestAccountsCreateBodyTestAccountSectionsSupplier = "foils"
+	TestAccountsCreateBodyTestAccountSectionsSupplierInk             TestAccountsCreateBodyTestAccountSectionsSupplier = "ink"
+	TestAccountsCreateBodyTestAccountSectionsSupplierOther           TestAccountsCreateBodyTestAccountSectionsSupplier = "other"
+	TestAccountsCreateBodyTestAccountSectionsSupplierPlates          TestAccountsCreateBodyTestAccountSectionsSupplier = "plates"
+	TestAccountsCreateBodyTestAccountSectionsSupplierSheetSubstrates TestAccountsCreateBodyTestAccountSectionsSupplier = "sheet_substrates"
+	TestAccountsCreateBodyTestAccountSectionsSupplierWebSubstrates   TestAccountsCreateBodyTestAccountSectionsSupplier = "web_substrates"
 )
 
-// Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsSupplier enum.
-func (e TestAccountsCreateJSONBodyTestAccountSectionsSupplier) Valid() bool {
+// Valid indicates whether the value is a known member of the TestAccountsCreateBodyTestAccountSectionsSupplier enum.
+func (e TestAccountsCreateBodyTestAccountSectionsSupplier) Valid() bool {
 	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
@@ -11412,35 +11412,35 @@ type N422UnprocessableEntity struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AppUpdateJSONBody defines parameters for AppUpdate.
-type AppUpdateJSONBody struct {
+// AppUpdateBody defines parameters for AppUpdate.
+type AppUpdateBody struct {
 	App struct {
 		Configuration struct {
-			Category           AppUpdateJSONBodyAppConfigurationCategory `json:"category"`
-			DesiredOAuthScopes []string                                  `json:"desired_oauth_scopes,omitzero"`
-			EntryPointURL      nullable.Nullable[string]                 `json:"entry_point_url,omitempty"`
+			Category           AppUpdateBodyAppConfigurationCategory `json:"category"`
+			DesiredOAuthScopes []string                              `json:"desired_oauth_scopes,omitzero"`
+			EntryPointURL      nullable.Nullable[string]             `json:"entry_point_url,omitempty"`
 			Events             []struct {
-				BearerKind   *AppUpdateJSONBodyAppConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
-				Example      nullable.Nullable[string]                          `json:"example,omitempty"`
-				Name         string                                             `json:"name"`
+				BearerKind   *AppUpdateBodyAppConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
+				Example      nullable.Nullable[string]                      `json:"example,omitempty"`
+				Name         string                                         `json:"name"`
 				Translations []struct {
 					Description nullable.Nullable[string] `json:"description,omitempty"`
 
 					// Locale Example: de
-					Locale *AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
-					Title  string                                                     `json:"title"`
+					Locale *AppUpdateBodyAppConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
+					Title  string                                                 `json:"title"`
 				} `json:"translations,omitzero"`
 			} `json:"events,omitzero"`
 			OAuthRedirectURLs []string `json:"oauth_redirect_urls"`
 			OAuthScopes       []struct {
-				Kind         AppUpdateJSONBodyAppConfigurationOAuthScopesKind `json:"kind"`
-				Name         string                                           `json:"name"`
+				Kind         AppUpdateBodyAppConfigurationOAuthScopesKind `json:"kind"`
+				Name         string                                       `json:"name"`
 				Translations []struct {
 					Description nullable.Nullable[string] `json:"description,omitempty"`
 
 					// Locale Example: de
-					Locale *AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale `json:"locale,omitempty"`
-					Title  string                                                          `json:"title"`
+					Locale *AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale `json:"locale,omitempty"`
+					Title  string                                                      `json:"title"`
 				} `json:"translations,omitzero"`
 			} `json:"oauth_scopes,omitzero"`
 			SubscribedEvents []string `json:"subscribed_events,omitzero"`
@@ -11448,9 +11448,9 @@ type AppUpdateJSONBody struct {
 				Description nullable.Nullable[string] `json:"description,omitempty"`
 
 				// Locale Example: de
-				Locale  *AppUpdateJSONBodyAppConfigurationTranslationsLocale `json:"locale,omitempty"`
-				Summary nullable.Nullable[string]                            `json:"summary,omitempty"`
-				Title   string                                               `json:"title"`
+				Locale  *AppUpdateBodyAppConfigurationTranslationsLocale `json:"locale,omitempty"`
+				Summary nullable.Nullable[string]                        `json:"summary,omitempty"`
+				Title   string                                           `json:"title"`
 			} `json:"translations,omitzero"`
 			WebhookURL nullable.Nullable[string] `json:"webhook_url,omitempty"`
 		} `json:"configuration"`
@@ -11465,23 +11465,23 @@ type AppUpdateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AppUpdateJSONBodyAppConfigurationCategory defines parameters for AppUpdate.
-type AppUpdateJSONBodyAppConfigurationCategory string
+// AppUpdateBodyAppConfigurationCategory defines parameters for AppUpdate.
+type AppUpdateBodyAppConfigurationCategory string
 
-// AppUpdateJSONBodyAppConfigurationEventsBearerKind defines parameters for AppUpdate.
-type AppUpdateJSONBodyAppConfigurationEventsBearerKind string
+// AppUpdateBodyAppConfigurationEventsBearerKind defines parameters for AppUpdate.
+type AppUpdateBodyAppConfigurationEventsBearerKind string
 
-// AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale defines parameters for AppUpdate.
-type AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale string
+// AppUpdateBodyAppConfigurationEventsTranslationsLocale defines parameters for AppUpdate.
+type AppUpdateBodyAppConfigurationEventsTranslationsLocale string
 
-// AppUpdateJSONBodyAppConfigurationOAuthScopesKind defines parameters for AppUpdate.
-type AppUpdateJSONBodyAppConfigurationOAuthScopesKind string
+// AppUpdateBodyAppConfigurationOAuthScopesKind defines parameters for AppUpdate.
+type AppUpdateBodyAppConfigurationOAuthScopesKind string
 
-// AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale defines parameters for AppUpdate.
-type AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale string
+// AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale defines parameters for AppUpdate.
+type AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale string
 
-// AppUpdateJSONBodyAppConfigurationTranslationsLocale defines parameters for AppUpdate.
-type AppUpdateJSONBodyAppConfigurationTranslationsLocale string
+// AppUpdateBodyAppConfigurationTranslationsLocale defines parameters for AppUpdate.
+type AppUpdateBodyAppConfigurationTranslationsLocale string
 
 // ConnectionsListParams defines parameters for ConnectionsList.
 type ConnectionsListParams struct {
@@ -11497,14 +11497,14 @@ type MachinesListParams struct {
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// MachinesCreateJSONBody defines parameters for MachinesCreate.
-type MachinesCreateJSONBody struct {
+// MachinesCreateBody defines parameters for MachinesCreate.
+type MachinesCreateBody struct {
 	Machine struct {
-		CurrentOrganizationID nullable.Nullable[string]         `json:"current_organization_id,omitempty"`
-		Kind                  MachinesCreateJSONBodyMachineKind `json:"kind"`
-		Manufacturer          *string                           `json:"manufacturer,omitempty"`
-		Name                  string                            `json:"name"`
-		SerialNumber          *string                           `json:"serial_number,omitempty"`
+		CurrentOrganizationID nullable.Nullable[string]     `json:"current_organization_id,omitempty"`
+		Kind                  MachinesCreateBodyMachineKind `json:"kind"`
+		Manufacturer          *string                       `json:"manufacturer,omitempty"`
+		Name                  string                        `json:"name"`
+		SerialNumber          *string                       `json:"serial_number,omitempty"`
 		// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 		SiteID *string `json:"site_id,omitempty"`
 
@@ -11518,16 +11518,16 @@ type MachinesCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesCreateJSONBodyMachineKind defines parameters for MachinesCreate.
-type MachinesCreateJSONBodyMachineKind string
+// MachinesCreateBodyMachineKind defines parameters for MachinesCreate.
+type MachinesCreateBodyMachineKind string
 
 // MachinesGetParams defines parameters for MachinesGet.
 type MachinesGetParams struct {
 	CurrentOrganizationID *string `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
 }
 
-// MachinesUpdateOwnershipJSONBody defines parameters for MachinesUpdateOwnership.
-type MachinesUpdateOwnershipJSONBody struct {
+// MachinesUpdateOwnershipBody defines parameters for MachinesUpdateOwnership.
+type MachinesUpdateOwnershipBody struct {
 	MachineOwnership struct {
 		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
@@ -11567,10 +11567,10 @@ type ManufacturerMachinesListParams struct {
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// ManufacturerMachinesCreateJSONBody defines parameters for ManufacturerMachinesCreate.
-type ManufacturerMachinesCreateJSONBody struct {
+// ManufacturerMachinesCreateBody defines parameters for ManufacturerMachinesCreate.
+type ManufacturerMachinesCreateBody struct {
 	ManufacturedMachine struct {
-		Kind ManufacturerMachinesCreateJSONBodyManufacturedMachineKind `json:"kind"`
+		Kind ManufacturerMachinesCreateBodyManufacturedMachineKind `json:"kind"`
 
 		// Name Example: Speedmaster 2020
 		Name string `json:"name"`
@@ -11593,13 +11593,13 @@ type ManufacturerMachinesCreateParams struct {
 	OrganizationID *string `form:"organization_id,omitempty" json:"organization_id,omitempty"`
 }
 
-// ManufacturerMachinesCreateJSONBodyManufacturedMachineKind defines parameters for ManufacturerMachinesCreate.
-type ManufacturerMachinesCreateJSONBodyManufacturedMachineKind string
+// ManufacturerMachinesCreateBodyManufacturedMachineKind defines parameters for ManufacturerMachinesCreate.
+type ManufacturerMachinesCreateBodyManufacturedMachineKind string
 
-// ManufacturerMachinesUpdateJSONBody defines parameters for ManufacturerMachinesUpdate.
-type ManufacturerMachinesUpdateJSONBody struct {
+// ManufacturerMachinesUpdateBody defines parameters for ManufacturerMachinesUpdate.
+type ManufacturerMachinesUpdateBody struct {
 	ManufacturedMachine struct {
-		Kind *ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind `json:"kind,omitempty"`
+		Kind *ManufacturerMachinesUpdateBodyManufacturedMachineKind `json:"kind,omitempty"`
 
 		// Name Example: Speedmaster 2020
 		Name *string `json:"name,omitempty"`
@@ -11617,8 +11617,8 @@ type ManufacturerMachinesUpdateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind defines parameters for ManufacturerMachinesUpdate.
-type ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind string
+// ManufacturerMachinesUpdateBodyManufacturedMachineKind defines parameters for ManufacturerMachinesUpdate.
+type ManufacturerMachinesUpdateBodyManufacturedMachineKind string
 
 // OrganizationAddonsListParams defines parameters for OrganizationAddonsList.
 type OrganizationAddonsListParams struct {
@@ -11633,12 +11633,12 @@ type OrganizationBusinessRelationshipsListParams struct {
 	PerPage         *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// OrganizationBusinessRelationshipsCreateJSONBody defines parameters for OrganizationBusinessRelationshipsCreate.
-type OrganizationBusinessRelationshipsCreateJSONBody struct {
+// OrganizationBusinessRelationshipsCreateBody defines parameters for OrganizationBusinessRelationshipsCreate.
+type OrganizationBusinessRelationshipsCreateBody struct {
 	BusinessRelationship struct {
-		Kind      OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind `json:"kind"`
-		Reference *string                                                                 `json:"reference,omitempty"`
-		TargetID  string                                                                  `json:"target_id"`
+		Kind      OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind `json:"kind"`
+		Reference *string                                                             `json:"reference,omitempty"`
+		TargetID  string                                                              `json:"target_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11650,8 +11650,8 @@ type OrganizationBusinessRelationshipsCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind defines parameters for OrganizationBusinessRelationshipsCreate.
-type OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind string
+// OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind defines parameters for OrganizationBusinessRelationshipsCreate.
+type OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind string
 
 // OrganizationMembershipsListParams defines parameters for OrganizationMembershipsList.
 type OrganizationMembershipsListParams struct {
@@ -11660,8 +11660,8 @@ type OrganizationMembershipsListParams struct {
 	CurrentOrganizationID *string       `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
 }
 
-// PersonUpdateJSONBody defines parameters for PersonUpdate.
-type PersonUpdateJSONBody struct {
+// PersonUpdateBody defines parameters for PersonUpdate.
+type PersonUpdateBody struct {
 	Person struct {
 		// CountryCode Example: DE
 		CountryCode nullable.Nullable[string] `json:"country_code,omitempty"`
@@ -11670,16 +11670,16 @@ type PersonUpdateJSONBody struct {
 		FirstName *string `json:"first_name,omitempty"`
 
 		// Locale Example: de
-		Locale *PersonUpdateJSONBodyPersonLocale `json:"locale,omitempty"`
+		Locale *PersonUpdateBodyPersonLocale `json:"locale,omitempty"`
 
 		// Name Example: Simpson
 		Name *string `json:"name,omitempty"`
 
 		// Pronoun Example: She/Her
-		Pronoun nullable.Nullable[PersonUpdateJSONBodyPersonPronoun] `json:"pronoun,omitempty"`
+		Pronoun nullable.Nullable[PersonUpdateBodyPersonPronoun] `json:"pronoun,omitempty"`
 
 		// UnitSystem Example: metric
-		UnitSystem *PersonUpdateJSONBodyPersonUnitSystem `json:"unit_system,omitempty"`
+		UnitSystem *PersonUpdateBodyPersonUnitSystem `json:"unit_system,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11691,14 +11691,14 @@ type PersonUpdateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonUpdateJSONBodyPersonLocale defines parameters for PersonUpdate.
-type PersonUpdateJSONBodyPersonLocale string
+// PersonUpdateBodyPersonLocale defines parameters for PersonUpdate.
+type PersonUpdateBodyPersonLocale string
 
-// PersonUpdateJSONBodyPersonPronoun defines parameters for PersonUpdate.
-type PersonUpdateJSONBodyPersonPronoun string
+// PersonUpdateBodyPersonPronoun defines parameters for PersonUpdate.
+type PersonUpdateBodyPersonPronoun string
 
-// PersonUpdateJSONBodyPersonUnitSystem defines parameters for PersonUpdate.
-type PersonUpdateJSONBodyPersonUnitSystem string
+// PersonUpdateBodyPersonUnitSystem defines parameters for PersonUpdate.
+type PersonUpdateBodyPersonUnitSystem string
 
 // PersonUpdateAvatarMultipartBody defines parameters for PersonUpdateAvatar.
 type PersonUpdateAvatarMultipartBody struct {
@@ -11709,25 +11709,25 @@ type PersonUpdateAvatarMultipartBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsCreateJSONBody defines parameters for PersonOrganizationsCreate.
-type PersonOrganizationsCreateJSONBody struct {
+// PersonOrganizationsCreateBody defines parameters for PersonOrganizationsCreate.
+type PersonOrganizationsCreateBody struct {
 	Organization struct {
 		// CountryCode Example: DE
 		CountryCode nullable.Nullable[string] `json:"country_code"`
 
 		// Kind Example: printer
-		Kind  *PersonOrganizationsCreateJSONBodyOrganizationKind   `json:"kind,omitempty"`
-		Kinds []PersonOrganizationsCreateJSONBodyOrganizationKinds `json:"kinds,omitzero"`
+		Kind  *PersonOrganizationsCreateBodyOrganizationKind   `json:"kind,omitempty"`
+		Kinds []PersonOrganizationsCreateBodyOrganizationKinds `json:"kinds,omitzero"`
 
 		// Name Example: Crispy Mountain GmbH
 		Name     string `json:"name"`
 		Sections *struct {
-			Designer          []PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner          `json:"designer,omitzero"`
-			MachineVendor     []PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitzero"`
-			Printer           []PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter           `json:"printer,omitzero"`
-			Publisher         []PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher         `json:"publisher,omitzero"`
-			SoftwareDeveloper []PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
-			Supplier          []PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier          `json:"supplier,omitzero"`
+			Designer          []PersonOrganizationsCreateBodyOrganizationSectionsDesigner          `json:"designer,omitzero"`
+			MachineVendor     []PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitzero"`
+			Printer           []PersonOrganizationsCreateBodyOrganizationSectionsPrinter           `json:"printer,omitzero"`
+			Publisher         []PersonOrganizationsCreateBodyOrganizationSectionsPublisher         `json:"publisher,omitzero"`
+			SoftwareDeveloper []PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+			Supplier          []PersonOrganizationsCreateBodyOrganizationSectionsSupplier          `json:"supplier,omitzero"`
 		} `json:"sections,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11740,29 +11740,29 @@ type PersonOrganizationsCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsCreateJSONBodyOrganizationKind defines parameters for PersonOrganizationsCreate.
-type PersonOrganizationsCreateJSONBodyOrganizationKind string
+// PersonOrganizationsCreateBodyOrganizationKind defines parameters for PersonOrganizationsCreate.
+type PersonOrganizationsCreateBodyOrganizationKind string
 
-// PersonOrganizationsCreateJSONBodyOrganizationKinds defines parameters for PersonOrganizationsCreate.
-type PersonOrganizationsCreateJSONBodyOrganizationKinds string
+// PersonOrganizationsCreateBodyOrganizationKinds defines parameters for PersonOrganizationsCreate.
+type PersonOrganizationsCreateBodyOrganizationKinds string
 
-// PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner defines parameters for PersonOrganizationsCreate.
-type PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner string
+// PersonOrganizationsCreateBodyOrganizationSectionsDesigner defines parameters for PersonOrganizationsCreate.
+type PersonOrganizationsCreateBodyOrganizationSectionsDesigner string
 
-// PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor defines parameters for PersonOrganizationsCreate.
-type PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor string
+// PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor defines parameters for PersonOrganizationsCreate.
+type PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor string
 
-// PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter defines parameters for PersonOrganizationsCreate.
-type PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter string
+// PersonOrganizationsCreateBodyOrganizationSectionsPrinter defines parameters for PersonOrganizationsCreate.
+type PersonOrganizationsCreateBodyOrganizationSectionsPrinter string
 
-// PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher defines parameters for PersonOrganizationsCreate.
-type PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher string
+// PersonOrganizationsCreateBodyOrganizationSectionsPublisher defines parameters for PersonOrganizationsCreate.
+type PersonOrganizationsCreateBodyOrganizationSectionsPublisher string
 
-// PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper defines parameters for PersonOrganizationsCreate.
-type PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper string
+// PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper defines parameters for PersonOrganizationsCreate.
+type PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper string
 
-// PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier defines parameters for PersonOrganizationsCreate.
-type PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier string
+// PersonOrganizationsCreateBodyOrganizationSectionsSupplier defines parameters for PersonOrganizationsCreate.
+type PersonOrganizationsCreateBodyOrganizationSectionsSupplier string
 
 // PersonOrganizationsMachinesListParams defines parameters for PersonOrganizationsMachinesList.
 type PersonOrganizationsMachinesListParams struct {
@@ -11771,13 +11771,13 @@ type PersonOrganizationsMachinesListParams struct {
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsMachinesCreateJSONBody defines parameters for PersonOrganizationsMachinesCreate.
-type PersonOrganizationsMachinesCreateJSONBody struct {
+// PersonOrganizationsMachinesCreateBody defines parameters for PersonOrganizationsMachinesCreate.
+type PersonOrganizationsMachinesCreateBody struct {
 	Machine struct {
-		Kind         PersonOrganizationsMachinesCreateJSONBodyMachineKind `json:"kind"`
-		Manufacturer *string                                              `json:"manufacturer,omitempty"`
-		Name         string                                               `json:"name"`
-		SerialNumber *string                                              `json:"serial_number,omitempty"`
+		Kind         PersonOrganizationsMachinesCreateBodyMachineKind `json:"kind"`
+		Manufacturer *string                                          `json:"manufacturer,omitempty"`
+		Name         string                                           `json:"name"`
+		SerialNumber *string                                          `json:"serial_number,omitempty"`
 		// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 		SiteID *string `json:"site_id,omitempty"`
 
@@ -11791,11 +11791,11 @@ type PersonOrganizationsMachinesCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesCreateJSONBodyMachineKind defines parameters for PersonOrganizationsMachinesCreate.
-type PersonOrganizationsMachinesCreateJSONBodyMachineKind string
+// PersonOrganizationsMachinesCreateBodyMachineKind defines parameters for PersonOrganizationsMachinesCreate.
+type PersonOrganizationsMachinesCreateBodyMachineKind string
 
-// PersonOrganizationsMachinesUpdateOwnershipJSONBody defines parameters for PersonOrganizationsMachinesUpdateOwnership.
-type PersonOrganizationsMachinesUpdateOwnershipJSONBody struct {
+// PersonOrganizationsMachinesUpdateOwnershipBody defines parameters for PersonOrganizationsMachinesUpdateOwnership.
+type PersonOrganizationsMachinesUpdateOwnershipBody struct {
 	MachineOwnership struct {
 		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
@@ -11835,8 +11835,8 @@ type PersonOrganizationsMembershipInvitationsListParams struct {
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsMembershipInvitationsCreateJSONBody defines parameters for PersonOrganizationsMembershipInvitationsCreate.
-type PersonOrganizationsMembershipInvitationsCreateJSONBody struct {
+// PersonOrganizationsMembershipInvitationsCreateBody defines parameters for PersonOrganizationsMembershipInvitationsCreate.
+type PersonOrganizationsMembershipInvitationsCreateBody struct {
 	MembershipInvitation struct {
 		// Email Example: somebody@example.com
 		Email string `json:"email"`
@@ -11870,8 +11870,8 @@ type PersonOrganizationsSitesListParams struct {
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsSitesCreateJSONBody defines parameters for PersonOrganizationsSitesCreate.
-type PersonOrganizationsSitesCreateJSONBody struct {
+// PersonOrganizationsSitesCreateBody defines parameters for PersonOrganizationsSitesCreate.
+type PersonOrganizationsSitesCreateBody struct {
 	Site struct {
 		AddressAttributes *struct {
 			Addressee string `json:"addressee"`
@@ -11889,8 +11889,8 @@ type PersonOrganizationsSitesCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSitesUpdateJSONBody defines parameters for PersonOrganizationsSitesUpdate.
-type PersonOrganizationsSitesUpdateJSONBody struct {
+// PersonOrganizationsSitesUpdateBody defines parameters for PersonOrganizationsSitesUpdate.
+type PersonOrganizationsSitesUpdateBody struct {
 	Site struct {
 		AddressAttributes nullable.Nullable[struct {
 			// Addressee Example: Crispy Mountain GmbH
@@ -11921,12 +11921,12 @@ type PersonOrganizationsSoftwareListParams struct {
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsSoftwareCreateJSONBody defines parameters for PersonOrganizationsSoftwareCreate.
-type PersonOrganizationsSoftwareCreateJSONBody struct {
+// PersonOrganizationsSoftwareCreateBody defines parameters for PersonOrganizationsSoftwareCreate.
+type PersonOrganizationsSoftwareCreateBody struct {
 	Software struct {
-		Kind   PersonOrganizationsSoftwareCreateJSONBodySoftwareKind `json:"kind"`
-		Name   string                                                `json:"name"`
-		Vendor *string                                               `json:"vendor,omitempty"`
+		Kind   PersonOrganizationsSoftwareCreateBodySoftwareKind `json:"kind"`
+		Name   string                                            `json:"name"`
+		Vendor *string                                           `json:"vendor,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11938,11 +11938,11 @@ type PersonOrganizationsSoftwareCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSoftwareCreateJSONBodySoftwareKind defines parameters for PersonOrganizationsSoftwareCreate.
-type PersonOrganizationsSoftwareCreateJSONBodySoftwareKind string
+// PersonOrganizationsSoftwareCreateBodySoftwareKind defines parameters for PersonOrganizationsSoftwareCreate.
+type PersonOrganizationsSoftwareCreateBodySoftwareKind string
 
-// PersonOrganizationsSoftwareUpdateOwnershipJSONBody defines parameters for PersonOrganizationsSoftwareUpdateOwnership.
-type PersonOrganizationsSoftwareUpdateOwnershipJSONBody struct {
+// PersonOrganizationsSoftwareUpdateOwnershipBody defines parameters for PersonOrganizationsSoftwareUpdateOwnership.
+type PersonOrganizationsSoftwareUpdateOwnershipBody struct {
 	SoftwareOwnership struct {
 		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
@@ -11969,11 +11969,11 @@ type PersonOrganizationsSpecialistsListParams struct {
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsSpecialistsCreateJSONBody defines parameters for PersonOrganizationsSpecialistsCreate.
-type PersonOrganizationsSpecialistsCreateJSONBody struct {
+// PersonOrganizationsSpecialistsCreateBody defines parameters for PersonOrganizationsSpecialistsCreate.
+type PersonOrganizationsSpecialistsCreateBody struct {
 	Specialist struct {
-		Kind PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind `json:"kind"`
-		Name string                                                     `json:"name"`
+		Kind PersonOrganizationsSpecialistsCreateBodySpecialistKind `json:"kind"`
+		Name string                                                 `json:"name"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11985,11 +11985,11 @@ type PersonOrganizationsSpecialistsCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind defines parameters for PersonOrganizationsSpecialistsCreate.
-type PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind string
+// PersonOrganizationsSpecialistsCreateBodySpecialistKind defines parameters for PersonOrganizationsSpecialistsCreate.
+type PersonOrganizationsSpecialistsCreateBodySpecialistKind string
 
-// PersonOrganizationsSpecialistsUpdateOwnershipJSONBody defines parameters for PersonOrganizationsSpecialistsUpdateOwnership.
-type PersonOrganizationsSpecialistsUpdateOwnershipJSONBody struct {
+// PersonOrganizationsSpecialistsUpdateOwnershipBody defines parameters for PersonOrganizationsSpecialistsUpdateOwnership.
+type PersonOrganizationsSpecialistsUpdateOwnershipBody struct {
 	SpecialistOwnership struct {
 		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
@@ -12037,8 +12037,8 @@ type SitesListParams struct {
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// SitesCreateJSONBody defines parameters for SitesCreate.
-type SitesCreateJSONBody struct {
+// SitesCreateBody defines parameters for SitesCreate.
+type SitesCreateBody struct {
 	Site struct {
 		AddressAttributes *struct {
 			Addressee string `json:"addressee"`
@@ -12056,8 +12056,8 @@ type SitesCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SitesUpdateJSONBody defines parameters for SitesUpdate.
-type SitesUpdateJSONBody struct {
+// SitesUpdateBody defines parameters for SitesUpdate.
+type SitesUpdateBody struct {
 	Site struct {
 		AddressAttributes nullable.Nullable[struct {
 			// Addressee Example: Crispy Mountain GmbH
@@ -12088,12 +12088,12 @@ type SoftwareListParams struct {
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// SoftwareCreateJSONBody defines parameters for SoftwareCreate.
-type SoftwareCreateJSONBody struct {
+// SoftwareCreateBody defines parameters for SoftwareCreate.
+type SoftwareCreateBody struct {
 	Software struct {
-		Kind   SoftwareCreateJSONBodySoftwareKind `json:"kind"`
-		Name   string                             `json:"name"`
-		Vendor *string                            `json:"vendor,omitempty"`
+		Kind   SoftwareCreateBodySoftwareKind `json:"kind"`
+		Name   string                         `json:"name"`
+		Vendor *string                        `json:"vendor,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12105,11 +12105,11 @@ type SoftwareCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareCreateJSONBodySoftwareKind defines parameters for SoftwareCreate.
-type SoftwareCreateJSONBodySoftwareKind string
+// SoftwareCreateBodySoftwareKind defines parameters for SoftwareCreate.
+type SoftwareCreateBodySoftwareKind string
 
-// SoftwareUpdateOwnershipJSONBody defines parameters for SoftwareUpdateOwnership.
-type SoftwareUpdateOwnershipJSONBody struct {
+// SoftwareUpdateOwnershipBody defines parameters for SoftwareUpdateOwnership.
+type SoftwareUpdateOwnershipBody struct {
 	SoftwareOwnership struct {
 		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
@@ -12136,11 +12136,11 @@ type SpecialistsListParams struct {
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// SpecialistsCreateJSONBody defines parameters for SpecialistsCreate.
-type SpecialistsCreateJSONBody struct {
+// SpecialistsCreateBody defines parameters for SpecialistsCreate.
+type SpecialistsCreateBody struct {
 	Specialist struct {
-		Kind SpecialistsCreateJSONBodySpecialistKind `json:"kind"`
-		Name string                                  `json:"name"`
+		Kind SpecialistsCreateBodySpecialistKind `json:"kind"`
+		Name string                              `json:"name"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12152,11 +12152,11 @@ type SpecialistsCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsCreateJSONBodySpecialistKind defines parameters for SpecialistsCreate.
-type SpecialistsCreateJSONBodySpecialistKind string
+// SpecialistsCreateBodySpecialistKind defines parameters for SpecialistsCreate.
+type SpecialistsCreateBodySpecialistKind string
 
-// SpecialistsUpdateOwnershipJSONBody defines parameters for SpecialistsUpdateOwnership.
-type SpecialistsUpdateOwnershipJSONBody struct {
+// SpecialistsUpdateOwnershipBody defines parameters for SpecialistsUpdateOwnership.
+type SpecialistsUpdateOwnershipBody struct {
 	SpecialistOwnership struct {
 		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
@@ -12197,11 +12197,11 @@ type SubscriptionsListParams struct {
 	PerPage             *int32  `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// SubscriptionsUpdateJSONBody defines parameters for SubscriptionsUpdate.
-type SubscriptionsUpdateJSONBody struct {
+// SubscriptionsUpdateBody defines parameters for SubscriptionsUpdate.
+type SubscriptionsUpdateBody struct {
 	Subscription struct {
-		IncrementUsagesInCurrentBillingPeriod map[string]int                                 `json:"increment_usages_in_current_billing_period,omitzero"`
-		Status                                *SubscriptionsUpdateJSONBodySubscriptionStatus `json:"status,omitempty"`
+		IncrementUsagesInCurrentBillingPeriod map[string]int                             `json:"increment_usages_in_current_billing_period,omitzero"`
+		Status                                *SubscriptionsUpdateBodySubscriptionStatus `json:"status,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12213,8 +12213,8 @@ type SubscriptionsUpdateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SubscriptionsUpdateJSONBodySubscriptionStatus defines parameters for SubscriptionsUpdate.
-type SubscriptionsUpdateJSONBodySubscriptionStatus string
+// SubscriptionsUpdateBodySubscriptionStatus defines parameters for SubscriptionsUpdate.
+type SubscriptionsUpdateBodySubscriptionStatus string
 
 // TestAccountsListParams defines parameters for TestAccountsList.
 type TestAccountsListParams struct {
@@ -12222,15 +12222,15 @@ type TestAccountsListParams struct {
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// TestAccountsCreateJSONBody defines parameters for TestAccountsCreate.
-type TestAccountsCreateJSONBody struct {
+// TestAccountsCreateBody defines parameters for TestAccountsCreate.
+type TestAccountsCreateBody struct {
 	TestAccount struct {
 		ConnectionAttributes []string `json:"connection_attributes,omitzero"`
 
 		// CountryCode Example: DE
-		CountryCode      nullable.Nullable[string]                    `json:"country_code"`
-		Kinds            []TestAccountsCreateJSONBodyTestAccountKinds `json:"kinds"`
-		LogoURL          *string                                      `json:"logo_url,omitempty"`
+		CountryCode      nullable.Nullable[string]                `json:"country_code"`
+		Kinds            []TestAccountsCreateBodyTestAccountKinds `json:"kinds"`
+		LogoURL          *string                                  `json:"logo_url,omitempty"`
 		MemberAttributes []struct {
 			AvatarURL *string `json:"avatar_url,omitempty"`
 
@@ -12244,7 +12244,7 @@ type TestAccountsCreateJSONBody struct {
 			FirstName *string `json:"first_name,omitempty"`
 
 			// Locale Example: de
-			Locale *TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale `json:"locale,omitempty"`
+			Locale *TestAccountsCreateBodyTestAccountMemberAttributesLocale `json:"locale,omitempty"`
 
 			// Name Example: Doe
 			Name     string   `json:"name"`
@@ -12255,12 +12255,12 @@ type TestAccountsCreateJSONBody struct {
 		// Name Example: Bounty Soap Inc.
 		Name     string `json:"name"`
 		Sections *struct {
-			Designer          []TestAccountsCreateJSONBodyTestAccountSectionsDesigner          `json:"designer,omitzero"`
-			MachineVendor     []TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor     `json:"machine_vendor,omitzero"`
-			Printer           []TestAccountsCreateJSONBodyTestAccountSectionsPrinter           `json:"printer,omitzero"`
-			Publisher         []TestAccountsCreateJSONBodyTestAccountSectionsPublisher         `json:"publisher,omitzero"`
-			SoftwareDeveloper []TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
-			Supplier          []TestAccountsCreateJSONBodyTestAccountSectionsSupplier          `json:"supplier,omitzero"`
+			Designer          []TestAccountsCreateBodyTestAccountSectionsDesigner          `json:"designer,omitzero"`
+			MachineVendor     []TestAccountsCreateBodyTestAccountSectionsMachineVendor     `json:"machine_vendor,omitzero"`
+			Printer           []TestAccountsCreateBodyTestAccountSectionsPrinter           `json:"printer,omitzero"`
+			Publisher         []TestAccountsCreateBodyTestAccountSectionsPublisher         `json:"publisher,omitzero"`
+			SoftwareDeveloper []TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+			Supplier          []TestAccountsCreateBodyTestAccountSectionsSupplier          `json:"supplier,omitzero"`
 		} `json:"sections,omitempty"`
 		SiteAttributes []struct {
 			AddressAttributes struct {
@@ -12293,110 +12293,29 @@ type TestAccountsCreateJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsCreateJSONBodyTestAccountKinds defines parameters for TestAccountsCreate.
-type TestAccountsCreateJSONBodyTestAccountKinds string
+// TestAccountsCreateBodyTestAccountKinds defines parameters for TestAccountsCreate.
+type TestAccountsCreateBodyTestAccountKinds string
 
-// TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale defines parameters for TestAccountsCreate.
-type TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale string
+// TestAccountsCreateBodyTestAccountMemberAttributesLocale defines parameters for TestAccountsCreate.
+type TestAccountsCreateBodyTestAccountMemberAttributesLocale string
 
-// TestAccountsCreateJSONBodyTestAccountSectionsDesigner defines parameters for TestAccountsCreate.
-type TestAccountsCreateJSONBodyTestAccountSectionsDesigner string
+// TestAccountsCreateBodyTestAccountSectionsDesigner defines parameters for TestAccountsCreate.
+type TestAccountsCreateBodyTestAccountSectionsDesigner string
 
-// TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor defines parameters for TestAccountsCreate.
-type TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor string
+// TestAccountsCreateBodyTestAccountSectionsMachineVendor defines parameters for TestAccountsCreate.
+type TestAccountsCreateBodyTestAccountSectionsMachineVendor string
 
-// TestAccountsCreateJSONBodyTestAccountSectionsPrinter defines parameters for TestAccountsCreate.
-type TestAccountsCreateJSONBodyTestAccountSectionsPrinter string
+// TestAccountsCreateBodyTestAccountSectionsPrinter defines parameters for TestAccountsCreate.
+type TestAccountsCreateBodyTestAccountSectionsPrinter string
 
-// TestAccountsCreateJSONBodyTestAccountSectionsPublisher defines parameters for TestAccountsCreate.
-type TestAccountsCreateJSONBodyTestAccountSectionsPublisher string
+// TestAccountsCreateBodyTestAccountSectionsPublisher defines parameters for TestAccountsCreate.
+type TestAccountsCreateBodyTestAccountSectionsPublisher string
 
-// TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper defines parameters for TestAccountsCreate.
-type TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper string
+// TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper defines parameters for TestAccountsCreate.
+type TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper string
 
-// TestAccountsCreateJSONBodyTestAccountSectionsSupplier defines parameters for TestAccountsCreate.
-type TestAccountsCreateJSONBodyTestAccountSectionsSupplier string
-
-// AppUpdateJSONRequestBody defines body for AppUpdate for application/json ContentType.
-type AppUpdateJSONRequestBody AppUpdateJSONBody
-
-// MachinesCreateJSONRequestBody defines body for MachinesCreate for application/json ContentType.
-type MachinesCreateJSONRequestBody MachinesCreateJSONBody
-
-// MachinesUpdateOwnershipJSONRequestBody defines body for MachinesUpdateOwnership for application/json ContentType.
-type MachinesUpdateOwnershipJSONRequestBody MachinesUpdateOwnershipJSONBody
-
-// ManufacturerMachinesCreateJSONRequestBody defines body for ManufacturerMachinesCreate for application/json ContentType.
-type ManufacturerMachinesCreateJSONRequestBody ManufacturerMachinesCreateJSONBody
-
-// ManufacturerMachinesUpdateJSONRequestBody defines body for ManufacturerMachinesUpdate for application/json ContentType.
-type ManufacturerMachinesUpdateJSONRequestBody ManufacturerMachinesUpdateJSONBody
-
-// OrganizationBusinessRelationshipsCreateJSONRequestBody defines body for OrganizationBusinessRelationshipsCreate for application/json ContentType.
-type OrganizationBusinessRelationshipsCreateJSONRequestBody OrganizationBusinessRelationshipsCreateJSONBody
-
-// OrganizationCreateSubscriptionJSONRequestBody defines body for OrganizationCreateSubscription for application/json ContentType.
-type OrganizationCreateSubscriptionJSONRequestBody = SubscriptionCreate
-
-// PersonUpdateJSONRequestBody defines body for PersonUpdate for application/json ContentType.
-type PersonUpdateJSONRequestBody PersonUpdateJSONBody
-
-// PersonUpdateAvatarMultipartRequestBody defines body for PersonUpdateAvatar for multipart/form-data ContentType.
-type PersonUpdateAvatarMultipartRequestBody PersonUpdateAvatarMultipartBody
-
-// PersonOrganizationsCreateJSONRequestBody defines body for PersonOrganizationsCreate for application/json ContentType.
-type PersonOrganizationsCreateJSONRequestBody PersonOrganizationsCreateJSONBody
-
-// PersonOrganizationsMachinesCreateJSONRequestBody defines body for PersonOrganizationsMachinesCreate for application/json ContentType.
-type PersonOrganizationsMachinesCreateJSONRequestBody PersonOrganizationsMachinesCreateJSONBody
-
-// PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody defines body for PersonOrganizationsMachinesUpdateOwnership for application/json ContentType.
-type PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody PersonOrganizationsMachinesUpdateOwnershipJSONBody
-
-// PersonOrganizationsMembershipInvitationsCreateJSONRequestBody defines body for PersonOrganizationsMembershipInvitationsCreate for application/json ContentType.
-type PersonOrganizationsMembershipInvitationsCreateJSONRequestBody PersonOrganizationsMembershipInvitationsCreateJSONBody
-
-// PersonOrganizationsSitesCreateJSONRequestBody defines body for PersonOrganizationsSitesCreate for application/json ContentType.
-type PersonOrganizationsSitesCreateJSONRequestBody PersonOrganizationsSitesCreateJSONBody
-
-// PersonOrganizationsSitesUpdateJSONRequestBody defines body for PersonOrganizationsSitesUpdate for application/json ContentType.
-type PersonOrganizationsSitesUpdateJSONRequestBody PersonOrganizationsSitesUpdateJSONBody
-
-// PersonOrganizationsSoftwareCreateJSONRequestBody defines body for PersonOrganizationsSoftwareCreate for application/json ContentType.
-type PersonOrganizationsSoftwareCreateJSONRequestBody PersonOrganizationsSoftwareCreateJSONBody
-
-// PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody defines body for PersonOrganizationsSoftwareUpdateOwnership for application/json ContentType.
-type PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody PersonOrganizationsSoftwareUpdateOwnershipJSONBody
-
-// PersonOrganizationsSpecialistsCreateJSONRequestBody defines body for PersonOrganizationsSpecialistsCreate for application/json ContentType.
-type PersonOrganizationsSpecialistsCreateJSONRequestBody PersonOrganizationsSpecialistsCreateJSONBody
-
-// PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody defines body for PersonOrganizationsSpecialistsUpdateOwnership for application/json ContentType.
-type PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody PersonOrganizationsSpecialistsUpdateOwnershipJSONBody
-
-// SitesCreateJSONRequestBody defines body for SitesCreate for application/json ContentType.
-type SitesCreateJSONRequestBody SitesCreateJSONBody
-
-// SitesUpdateJSONRequestBody defines body for SitesUpdate for application/json ContentType.
-type SitesUpdateJSONRequestBody SitesUpdateJSONBody
-
-// SoftwareCreateJSONRequestBody defines body for SoftwareCreate for application/json ContentType.
-type SoftwareCreateJSONRequestBody SoftwareCreateJSONBody
-
-// SoftwareUpdateOwnershipJSONRequestBody defines body for SoftwareUpdateOwnership for application/json ContentType.
-type SoftwareUpdateOwnershipJSONRequestBody SoftwareUpdateOwnershipJSONBody
-
-// SpecialistsCreateJSONRequestBody defines body for SpecialistsCreate for application/json ContentType.
-type SpecialistsCreateJSONRequestBody SpecialistsCreateJSONBody
-
-// SpecialistsUpdateOwnershipJSONRequestBody defines body for SpecialistsUpdateOwnership for application/json ContentType.
-type SpecialistsUpdateOwnershipJSONRequestBody SpecialistsUpdateOwnershipJSONBody
-
-// SubscriptionsUpdateJSONRequestBody defines body for SubscriptionsUpdate for application/json ContentType.
-type SubscriptionsUpdateJSONRequestBody SubscriptionsUpdateJSONBody
-
-// TestAccountsCreateJSONRequestBody defines body for TestAccountsCreate for application/json ContentType.
-type TestAccountsCreateJSONRequestBody TestAccountsCreateJSONBody
+// TestAccountsCreateBodyTestAccountSectionsSupplier defines parameters for TestAccountsCreate.
+type TestAccountsCreateBodyTestAccountSectionsSupplier string
 
 // AsGetPersonOrganizationMembershipsItemOrganizationSubscription0 returns the union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription0
 //
@@ -13958,21 +13877,13 @@ func (v App) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads App; the members it does not declare go to Unknown.
 func (v *App) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes AppUpdateJSONBody, its Unknown members included.
+// MarshalJSON writes AppUpdateBody, its Unknown members included.
 //
 //go:noinline
-func (v AppUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v AppUpdateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads AppUpdateJSONBody; the members it does not declare go to Unknown.
-func (v *AppUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes AppUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v AppUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads AppUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *AppUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads AppUpdateBody; the members it does not declare go to Unknown.
+func (v *AppUpdateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes AppUpdateResponse, its Unknown members included.
 //
@@ -14044,21 +13955,13 @@ func (v Machine) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Machine; the members it does not declare go to Unknown.
 func (v *Machine) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes MachinesCreateJSONBody, its Unknown members included.
+// MarshalJSON writes MachinesCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v MachinesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v MachinesCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads MachinesCreateJSONBody; the members it does not declare go to Unknown.
-func (v *MachinesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes MachinesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v MachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads MachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *MachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads MachinesCreateBody; the members it does not declare go to Unknown.
+func (v *MachinesCreateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes MachinesCreateOwnershipResponse, its Unknown members included.
 //
@@ -14100,25 +14003,13 @@ func (v MachinesGetSpecificationResponse) MarshalJSON() ([]byte, error) { return
 // UnmarshalJSON reads MachinesGetSpecificationResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetSpecificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes MachinesUpdateOwnershipJSONBody, its Unknown members included.
+// MarshalJSON writes MachinesUpdateOwnershipBody, its Unknown members included.
 //
 //go:noinline
-func (v MachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v MachinesUpdateOwnershipBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads MachinesUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
-func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes MachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v MachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads MachinesUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads MachinesUpdateOwnershipBody; the members it does not declare go to Unknown.
+func (v *MachinesUpdateOwnershipBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes MachinesUpdateOwnershipResponse, its Unknown members included.
 //
@@ -14136,27 +14027,13 @@ func (v ManufacturerMachine) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads ManufacturerMachine; the members it does not declare go to Unknown.
 func (v *ManufacturerMachine) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ManufacturerMachinesCreateJSONBody, its Unknown members included.
+// MarshalJSON writes ManufacturerMachinesCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v ManufacturerMachinesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ManufacturerMachinesCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ManufacturerMachinesCreateJSONBody; the members it does not declare go to Unknown.
-func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ManufacturerMachinesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ManufacturerMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ManufacturerMachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads ManufacturerMachinesCreateBody; the members it does not declare go to Unknown.
+func (v *ManufacturerMachinesCreateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes ManufacturerMachinesCreateResponse, its Unknown members included.
 //
@@ -14176,27 +14053,13 @@ func (v ManufacturerMachinesGetResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads ManufacturerMachinesGetResponse; the members it does not declare go to Unknown.
 func (v *ManufacturerMachinesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ManufacturerMachinesUpdateJSONBody, its Unknown members included.
+// MarshalJSON writes ManufacturerMachinesUpdateBody, its Unknown members included.
 //
 //go:noinline
-func (v ManufacturerMachinesUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v ManufacturerMachinesUpdateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ManufacturerMachinesUpdateJSONBody; the members it does not declare go to Unknown.
-func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ManufacturerMachinesUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ManufacturerMachinesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ManufacturerMachinesUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads ManufacturerMachinesUpdateBody; the members it does not declare go to Unknown.
+func (v *ManufacturerMachinesUpdateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes ManufacturerMachinesUpdateResponse, its Unknown members included.
 //
@@ -14272,27 +14135,15 @@ func (v OrganizationAddonsGetResponse) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads OrganizationAddonsGetResponse; the members it does not declare go to Unknown.
 func (v *OrganizationAddonsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes OrganizationBusinessRelationshipsCreateJSONBody, its Unknown members included.
+// MarshalJSON writes OrganizationBusinessRelationshipsCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v OrganizationBusinessRelationshipsCreateJSONBody) MarshalJSON() ([]byte, error) {
+func (v OrganizationBusinessRelationshipsCreateBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads OrganizationBusinessRelationshipsCreateJSONBody; the members it does not declare go to Unknown.
-func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes OrganizationBusinessRelationshipsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v OrganizationBusinessRelationshipsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads OrganizationBusinessRelationshipsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads OrganizationBusinessRelationshipsCreateBody; the members it does not declare go to Unknown.
+func (v *OrganizationBusinessRelationshipsCreateBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14412,27 +14263,13 @@ func (v *PersonOrganizationMembershipsOrganizationSubscription0) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsCreateJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v PersonOrganizationsCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PersonOrganizationsCreateJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads PersonOrganizationsCreateBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsCreateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes PersonOrganizationsCreateResponse, its Unknown members included.
 //
@@ -14456,27 +14293,13 @@ func (v *PersonOrganizationsCreateResponseSubscription0) UnmarshalJSON(b []byte)
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsMachinesCreateJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsMachinesCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsMachinesCreateJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
+func (v PersonOrganizationsMachinesCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PersonOrganizationsMachinesCreateJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsMachinesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsMachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads PersonOrganizationsMachinesCreateBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsMachinesCreateBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14540,27 +14363,15 @@ func (v *PersonOrganizationsMachinesGetSpecificationResponse) UnmarshalJSON(b []
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsMachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
+func (v PersonOrganizationsMachinesUpdateOwnershipBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads PersonOrganizationsMachinesUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads PersonOrganizationsMachinesUpdateOwnershipBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsMachinesUpdateOwnershipBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14576,27 +14387,15 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsMembershipInvitationsCreateJSONBody) MarshalJSON() ([]byte, error) {
+func (v PersonOrganizationsMembershipInvitationsCreateBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads PersonOrganizationsMembershipInvitationsCreateJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsMembershipInvitationsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads PersonOrganizationsMembershipInvitationsCreateBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsMembershipInvitationsCreateBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14636,27 +14435,13 @@ func (v *PersonOrganizationsMembershipsUpdateResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsSitesCreateJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsSitesCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsSitesCreateJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
+func (v PersonOrganizationsSitesCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PersonOrganizationsSitesCreateJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsSitesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSitesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads PersonOrganizationsSitesCreateBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSitesCreateBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14706,27 +14491,13 @@ func (v *PersonOrganizationsSitesGetResponseOrganizationSubscription0) Unmarshal
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsSitesUpdateJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsSitesUpdateBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsSitesUpdateJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
+func (v PersonOrganizationsSitesUpdateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PersonOrganizationsSitesUpdateJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsSitesUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSitesUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads PersonOrganizationsSitesUpdateBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSitesUpdateBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14754,27 +14525,13 @@ func (v *PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) Unmars
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsSoftwareCreateJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsSoftwareCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsSoftwareCreateJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
+func (v PersonOrganizationsSoftwareCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PersonOrganizationsSoftwareCreateJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsSoftwareCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSoftwareCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads PersonOrganizationsSoftwareCreateBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSoftwareCreateBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14826,27 +14583,15 @@ func (v *PersonOrganizationsSoftwareGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsSoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
+func (v PersonOrganizationsSoftwareUpdateOwnershipBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads PersonOrganizationsSoftwareUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads PersonOrganizationsSoftwareUpdateOwnershipBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSoftwareUpdateOwnershipBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14862,27 +14607,15 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsSpecialistsCreateJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsSpecialistsCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsSpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) {
+func (v PersonOrganizationsSpecialistsCreateBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads PersonOrganizationsSpecialistsCreateJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsSpecialistsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSpecialistsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads PersonOrganizationsSpecialistsCreateBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSpecialistsCreateBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14946,27 +14679,15 @@ func (v *PersonOrganizationsSpecialistsGetSpecificationResponse) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, its Unknown members included.
+// MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
+func (v PersonOrganizationsSpecialistsUpdateOwnershipBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads PersonOrganizationsSpecialistsUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads PersonOrganizationsSpecialistsUpdateOwnershipBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSpecialistsUpdateOwnershipBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14998,18 +14719,6 @@ func (v PersonUpdateAvatarMultipartBody) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads PersonUpdateAvatarMultipartBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes PersonUpdateAvatarMultipartRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonUpdateAvatarMultipartRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonUpdateAvatarMultipartRequestBody; the members it does not declare go to Unknown.
-func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes PersonUpdateAvatarResponse, its Unknown members included.
 //
 //go:noinline
@@ -15018,21 +14727,13 @@ func (v PersonUpdateAvatarResponse) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads PersonUpdateAvatarResponse; the members it does not declare go to Unknown.
 func (v *PersonUpdateAvatarResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes PersonUpdateJSONBody, its Unknown members included.
+// MarshalJSON writes PersonUpdateBody, its Unknown members included.
 //
 //go:noinline
-func (v PersonUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v PersonUpdateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PersonUpdateJSONBody; the members it does not declare go to Unknown.
-func (v *PersonUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes PersonUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads PersonUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads PersonUpdateBody; the members it does not declare go to Unknown.
+func (v *PersonUpdateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes PersonUpdateResponse, its Unknown members included.
 //
@@ -15106,21 +14807,13 @@ func (v SiteOrganizationSubscription0) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads SiteOrganizationSubscription0; the members it does not declare go to Unknown.
 func (v *SiteOrganizationSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SitesCreateJSONBody, its Unknown members included.
+// MarshalJSON writes SitesCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v SitesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SitesCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads SitesCreateJSONBody; the members it does not declare go to Unknown.
-func (v *SitesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SitesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SitesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SitesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads SitesCreateBody; the members it does not declare go to Unknown.
+func (v *SitesCreateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SitesCreateResponse, its Unknown members included.
 //
@@ -15162,21 +14855,13 @@ func (v *SitesGetResponseOrganizationSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes SitesUpdateJSONBody, its Unknown members included.
+// MarshalJSON writes SitesUpdateBody, its Unknown members included.
 //
 //go:noinline
-func (v SitesUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SitesUpdateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads SitesUpdateJSONBody; the members it does not declare go to Unknown.
-func (v *SitesUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SitesUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SitesUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads SitesUpdateBody; the members it does not declare go to Unknown.
+func (v *SitesUpdateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SitesUpdateResponse, its Unknown members included.
 //
@@ -15206,21 +14891,13 @@ func (v Software) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Software; the members it does not declare go to Unknown.
 func (v *Software) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SoftwareCreateJSONBody, its Unknown members included.
+// MarshalJSON writes SoftwareCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v SoftwareCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SoftwareCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads SoftwareCreateJSONBody; the members it does not declare go to Unknown.
-func (v *SoftwareCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SoftwareCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SoftwareCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SoftwareCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads SoftwareCreateBody; the members it does not declare go to Unknown.
+func (v *SoftwareCreateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SoftwareCreateOwnershipResponse, its Unknown members included.
 //
@@ -15254,25 +14931,13 @@ func (v SoftwareGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads SoftwareGetResponse; the members it does not declare go to Unknown.
 func (v *SoftwareGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SoftwareUpdateOwnershipJSONBody, its Unknown members included.
+// MarshalJSON writes SoftwareUpdateOwnershipBody, its Unknown members included.
 //
 //go:noinline
-func (v SoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SoftwareUpdateOwnershipBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads SoftwareUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
-func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads SoftwareUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads SoftwareUpdateOwnershipBody; the members it does not declare go to Unknown.
+func (v *SoftwareUpdateOwnershipBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SoftwareUpdateOwnershipResponse, its Unknown members included.
 //
@@ -15290,21 +14955,13 @@ func (v Specialist) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Specialist; the members it does not declare go to Unknown.
 func (v *Specialist) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SpecialistsCreateJSONBody, its Unknown members included.
+// MarshalJSON writes SpecialistsCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v SpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SpecialistsCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads SpecialistsCreateJSONBody; the members it does not declare go to Unknown.
-func (v *SpecialistsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SpecialistsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SpecialistsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads SpecialistsCreateBody; the members it does not declare go to Unknown.
+func (v *SpecialistsCreateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SpecialistsCreateOwnershipResponse, its Unknown members included.
 //
@@ -15350,27 +15007,13 @@ func (v *SpecialistsGetSpecificationResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes SpecialistsUpdateOwnershipJSONBody, its Unknown members included.
+// MarshalJSON writes SpecialistsUpdateOwnershipBody, its Unknown members included.
 //
 //go:noinline
-func (v SpecialistsUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SpecialistsUpdateOwnershipBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads SpecialistsUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
-func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes SpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads SpecialistsUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads SpecialistsUpdateOwnershipBody; the members it does not declare go to Unknown.
+func (v *SpecialistsUpdateOwnershipBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SpecialistsUpdateOwnershipResponse, its Unknown members included.
 //
@@ -15406,23 +15049,13 @@ func (v SubscriptionsGetResponse) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads SubscriptionsGetResponse; the members it does not declare go to Unknown.
 func (v *SubscriptionsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SubscriptionsUpdateJSONBody, its Unknown members included.
+// MarshalJSON writes SubscriptionsUpdateBody, its Unknown members included.
 //
 //go:noinline
-func (v SubscriptionsUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v SubscriptionsUpdateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads SubscriptionsUpdateJSONBody; the members it does not declare go to Unknown.
-func (v *SubscriptionsUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SubscriptionsUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SubscriptionsUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SubscriptionsUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads SubscriptionsUpdateBody; the members it does not declare go to Unknown.
+func (v *SubscriptionsUpdateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SubscriptionsUpdateResponse, its Unknown members included.
 //
@@ -15460,23 +15093,13 @@ func (v TestAccountSubscription0) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads TestAccountSubscription0; the members it does not declare go to Unknown.
 func (v *TestAccountSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes TestAccountsCreateJSONBody, its Unknown members included.
+// MarshalJSON writes TestAccountsCreateBody, its Unknown members included.
 //
 //go:noinline
-func (v TestAccountsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v TestAccountsCreateBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads TestAccountsCreateJSONBody; the members it does not declare go to Unknown.
-func (v *TestAccountsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes TestAccountsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v TestAccountsCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads TestAccountsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
+// UnmarshalJSON reads TestAccountsCreateBody; the members it does not declare go to Unknown.
+func (v *TestAccountsCreateBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes TestAccountsCreateResponse, its Unknown members included.
 //

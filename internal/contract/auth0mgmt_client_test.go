@@ -326,7 +326,7 @@ func TestAuth0MgmtPatchNull(t *testing.T) {
 	api := newAuth0API(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		_, _ = io.WriteString(w, `{"user_id":"auth0|1"}`)
 	})
-	body := auth0mgmt.UpdateUserRequestContent{
+	body := auth0mgmt.UpdateUserRequest{
 		FamilyName: nullable.NewNullNullable[string](),
 		GivenName:  nullable.NewNullableWithValue("Jane"),
 	}

@@ -22,14 +22,14 @@ func TestAuth0MgmtCustomDomainOnlyWhereAccepted(t *testing.T) {
 	})
 	c := api.client(t, auth0mgmt.WithCustomDomain("login.example.com"))
 	ctx := context.Background()
-	if _, err := c.Tickets.VerifyEmail(ctx, auth0mgmt.VerifyEmailTicketRequestContent{}); err != nil {
+	if _, err := c.Tickets.VerifyEmail(ctx, auth0mgmt.VerifyEmailTicketRequest{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Roles.List(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	other := "other.example.com"
-	if _, err := c.Tickets.VerifyEmail(ctx, auth0mgmt.VerifyEmailTicketRequestContent{}, auth0mgmt.WithRequestCustomDomain(other)); err != nil {
+	if _, err := c.Tickets.VerifyEmail(ctx, auth0mgmt.VerifyEmailTicketRequest{}, auth0mgmt.WithRequestCustomDomain(other)); err != nil {
 		t.Fatal(err)
 	}
 	got := api.requests()

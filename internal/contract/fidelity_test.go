@@ -93,7 +93,7 @@ func TestAuth0ConnectionReadModifyWriteKeepsOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := "Acme single sign-on"
-	upd := auth0mgmt.UpdateConnectionRequestContent{DisplayName: &name}
+	upd := auth0mgmt.UpdateConnectionRequest{DisplayName: &name}
 	upd.Options = nullable.NewNullableWithValue(opts)
 	if _, err := c.Connections.Update(ctx, "con_4Xb1pZ9qT2", upd); err != nil {
 		t.Fatal(err)

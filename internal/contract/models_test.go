@@ -20,14 +20,14 @@ func TestPatchBodySaysExactlyWhatItMeans(t *testing.T) {
 		body any
 		want string
 	}{
-		{"false is sent", auth0mgmt.UpdateUserRequestContent{Blocked: auth0mgmt.Ptr(false)}, `{"blocked":false}`},
-		{"nothing set sends nothing", auth0mgmt.UpdateUserRequestContent{}, `{}`},
-		{"null is sent", auth0mgmt.UpdateUserRequestContent{GivenName: nullable.NewNullNullable[string]()}, `{"given_name":null}`},
-		{"a value through a nullable", auth0mgmt.UpdateUserRequestContent{GivenName: nullable.NewNullableWithValue("Ana")}, `{"given_name":"Ana"}`},
-		{"an empty map is sent", auth0mgmt.UpdateUserRequestContent{AppMetadata: auth0mgmt.AppMetadata{}}, `{"app_metadata":{}}`},
-		{"a nil list is left out", auth0mgmt.UpdateClientRequestContent{Callbacks: nil}, `{}`},
-		{"an empty list is sent", auth0mgmt.UpdateClientRequestContent{Callbacks: []string{}}, `{"callbacks":[]}`},
-		{"a list is sent", auth0mgmt.UpdateClientRequestContent{Callbacks: []string{"https://app.example/cb"}}, `{"callbacks":["https://app.example/cb"]}`},
+		{"false is sent", auth0mgmt.UpdateUserRequest{Blocked: auth0mgmt.Ptr(false)}, `{"blocked":false}`},
+		{"nothing set sends nothing", auth0mgmt.UpdateUserRequest{}, `{}`},
+		{"null is sent", auth0mgmt.UpdateUserRequest{GivenName: nullable.NewNullNullable[string]()}, `{"given_name":null}`},
+		{"a value through a nullable", auth0mgmt.UpdateUserRequest{GivenName: nullable.NewNullableWithValue("Ana")}, `{"given_name":"Ana"}`},
+		{"an empty map is sent", auth0mgmt.UpdateUserRequest{AppMetadata: auth0mgmt.AppMetadata{}}, `{"app_metadata":{}}`},
+		{"a nil list is left out", auth0mgmt.UpdateClientRequest{Callbacks: nil}, `{}`},
+		{"an empty list is sent", auth0mgmt.UpdateClientRequest{Callbacks: []string{}}, `{"callbacks":[]}`},
+		{"a list is sent", auth0mgmt.UpdateClientRequest{Callbacks: []string{"https://app.example/cb"}}, `{"callbacks":["https://app.example/cb"]}`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b, err := json.Marshal(c.body)
@@ -93,18 +93,18 @@ func TestNullableGetterReadsNullAsZero(t *testing.T) {
 // TestEnumValidKnowsItsValues checks the Valid method of an enum over
 // strings (one call into the runtime) and of one over booleans.
 func TestEnumValidKnowsItsValues(t *testing.T) {
-	for v, want := range map[auth0mgmt.ActionBindingRefTypeEnum]bool{
-		auth0mgmt.ActionBindingRefTypeEnumActionID:  true,
-		auth0mgmt.ActionBindingRefTypeEnumBindingID: true,
-		"action_name": true,
-		"":            false,
-		"Action_ID":   false,
+	for v, want := range map[auth0mgmt.ActionBindingRefType]bool{
+		auth0mgmt.ActionBindingRefTypeActionID:  true,
+		auth0mgmt.ActionBindingRefTypeBindingID: true,
+		"action_name":                           true,
+		"":                                      false,
+		"Action_ID":                             false,
 	} {
 		if got := v.Valid(); got != want {
 			t.Errorf("%q: Valid() = %v", v, got)
 		}
 	}
-	if !auth0mgmt.ClientGrantAllowAnyOrganizationEnumTrue.Valid() || auth0mgmt.ClientGrantAllowAnyOrganizationEnum(false).Valid() {
+	if !auth0mgmt.ClientGrantAllowAnyOrganizationTrue.Valid() || auth0mgmt.ClientGrantAllowAnyOrganization(false).Valid() {
 		t.Error("boolean enum: Valid wrong")
 	}
 }

@@ -98,7 +98,7 @@ func TestZaikioHubValidationErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Sites.Create(context.Background(), zaikiohub.SitesCreateJSONBody{})
+	_, err = c.Sites.Create(context.Background(), zaikiohub.SitesCreateBody{})
 	var ve *sdkerrors.ZaikioValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("error %v is not a validation error", err)
@@ -116,7 +116,7 @@ func TestZaikioHubValidationErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := zaikiohub.SitesCreateJSONBody{}
+	body := zaikiohub.SitesCreateBody{}
 	body.Site.Name = "Main"
 	_, err = pc.Sites.Create(context.Background(), body, zaikiohub.WithRequestHeader("Prefer", "code=422"))
 	ve = nil

@@ -31,7 +31,7 @@ func usersByEmail(ctx context.Context, m *auth0mgmt.Client, email string) ([]str
 
 // createUser creates a database user and returns its id.
 func createUser(ctx context.Context, m *auth0mgmt.Client, email, password string) (string, error) {
-	u, err := m.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
+	u, err := m.Users.Create(ctx, auth0mgmt.CreateUserRequest{
 		Connection: "Username-Password-Authentication",
 		// Email and Password are optional members of the body (a user of a
 		// passwordless or social connection has none), so they are pointers:
@@ -47,7 +47,7 @@ func createUser(ctx context.Context, m *auth0mgmt.Client, email, password string
 
 // setPlan sets the user's app_metadata.plan.
 func setPlan(ctx context.Context, m *auth0mgmt.Client, id, plan string) error {
-	_, err := m.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{
+	_, err := m.Users.Update(ctx, id, auth0mgmt.UpdateUserRequest{
 		AppMetadata: auth0mgmt.AppMetadata{"plan": plan},
 	})
 	return err
@@ -55,7 +55,7 @@ func setPlan(ctx context.Context, m *auth0mgmt.Client, id, plan string) error {
 
 // assignRoles gives the user the roles.
 func assignRoles(ctx context.Context, m *auth0mgmt.Client, id string, roles ...string) error {
-	return m.Users.Roles.Assign(ctx, id, auth0mgmt.AssignUserRolesRequestContent{Roles: roles})
+	return m.Users.Roles.Assign(ctx, id, auth0mgmt.AssignUserRolesRequest{Roles: roles})
 }
 
 // allEmails pages through every user and returns their emails.
