@@ -129,12 +129,20 @@ func newTest(t *testing.T, f *fakeAuth0, opts ...Option) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.sleep = func(time.Duration) <-chan time.Time {
+	recordWaits(c)
+	return c
+}
+
+// recordWaits makes c's waits return at once and records each one asked for.
+func recordWaits(c *Client) *[]time.Duration {
+	waits := new([]time.Duration)
+	c.sleep = func(d time.Duration) <-chan time.Time {
+		*waits = append(*waits, d)
 		ch := make(chan time.Time, 1)
 		ch <- time.Time{}
 		return ch
 	}
-	return c
+	return waits
 }
 
 func TestAuthorizeURL(t *testing.T) {
@@ -241,13 +249,7 @@ func TestDevicePolling(t *testing.T) {
 	t.Run("pending then slow_down then success", func(t *testing.T) {
 		f := newFake(t)
 		c := newTest(t, f)
-		var waits []time.Duration
-		c.sleep = func(d time.Duration) <-chan time.Time {
-			waits = append(waits, d)
-			ch := make(chan time.Time, 1)
-			ch <- time.Time{}
-			return ch
-		}
+		waits := recordWaits(c)
 		f.on("/oauth/device/code", answer{status: 200, body: map[string]any{
 			"device_code": "DC", "user_code": "ABCD-EFGH", "verification_uri": "https://t/activate",
 			"verification_uri_complete": "https://t/activate?user_code=ABCD-EFGH", "expires_in": 900, "interval": 2,
@@ -265,8 +267,8 @@ func TestDevicePolling(t *testing.T) {
 			t.Fatalf("poll: %v", err)
 		}
 		want := []time.Duration{2 * time.Second, 2 * time.Second, 7 * time.Second, 7 * time.Second}
-		if fmt.Sprint(waits) != fmt.Sprint(want) {
-			t.Fatalf("waits %v, want %v", waits, want)
+		if fmt.Sprint(*waits) != fmt.Sprint(want) {
+			t.Fatalf("waits %v, want %v", *waits, want)
 		}
 		reqs := f.requests("/oauth/token")
 		if len(reqs) != 4 || reqs[0].form.Get("grant_type") != GrantDeviceCode || reqs[0].form.Get("device_code") != "DC" {
@@ -501,18 +503,12 @@ func TestHugeLifetimesClamped(t *testing.T) {
 		t.Fatal(err)
 	}
 	far(t, "backchannel", b.Expiry)
-	var waits []time.Duration
-	c.sleep = func(d time.Duration) <-chan time.Time {
-		waits = append(waits, d)
-		ch := make(chan time.Time, 1)
-		ch <- time.Time{}
-		return ch
-	}
+	waits := recordWaits(c)
 	if _, err := c.PollBackchannelToken(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	if len(waits) != 1 || waits[0] < 50*365*24*time.Hour {
-		t.Fatalf("backchannel waits %v, want one of about 100 years", waits)
+	if len(*waits) != 1 || (*waits)[0] < 50*365*24*time.Hour {
+		t.Fatalf("backchannel waits %v, want one of about 100 years", *waits)
 	}
 }
 

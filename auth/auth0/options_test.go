@@ -270,18 +270,12 @@ func TestWithOrganizationChecksTheClaims(t *testing.T) {
 func TestPollWithoutIntervalWaitsTheDefault(t *testing.T) {
 	f := newFake(t)
 	c := newTest(t, f)
-	var waits []time.Duration
-	c.sleep = func(d time.Duration) <-chan time.Time {
-		waits = append(waits, d)
-		ch := make(chan time.Time, 1)
-		ch <- time.Time{}
-		return ch
-	}
+	waits := recordWaits(c)
 	f.on("/oauth/token", oauthErr(400, "authorization_pending"), answer{status: 200, body: tokenBody(nil)})
 	if _, err := c.PollDeviceToken(context.Background(), &DeviceCode{DeviceCode: "DC"}); err != nil {
 		t.Fatal(err)
 	}
-	if len(waits) != 2 || waits[0] != DefaultPollInterval || waits[1] != DefaultPollInterval {
-		t.Fatalf("waits %v, want two of %v", waits, DefaultPollInterval)
+	if w := *waits; len(w) != 2 || w[0] != DefaultPollInterval || w[1] != DefaultPollInterval {
+		t.Fatalf("waits %v, want two of %v", *waits, DefaultPollInterval)
 	}
 }
