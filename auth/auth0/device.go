@@ -188,6 +188,9 @@ func (c *Client) PollBackchannelToken(ctx context.Context, b *Backchannel, opts 
 // poll is the RFC 8628 section 3.5 loop shared by the device and CIBA
 // grants. Each attempt is a new request with a fresh client assertion.
 func (c *Client) poll(ctx context.Context, op, grant string, p url.Values, interval time.Duration, expiry time.Time, o tokenOpts) (*Token, error) {
+	if err := o.checkParams(op, grant, false); err != nil {
+		return nil, err // before the first wait
+	}
 	if interval <= 0 {
 		interval = DefaultPollInterval
 	}

@@ -81,7 +81,7 @@ func (c *Client) MFAChallenge(ctx context.Context, mfaToken, challengeType, auth
 // VerifyMFAOTP finishes the login with a one-time password from an
 // authenticator app (grant mfa-otp).
 func (c *Client) VerifyMFAOTP(ctx context.Context, mfaToken, otp string, opts ...TokenOption) (*Token, error) {
-	return c.jsonGrant(ctx, map[string]any{"grant_type": GrantMFAOTP, "mfa_token": mfaToken, "otp": otp}, collect(opts))
+	return c.jsonGrant(ctx, "VerifyMFAOTP", map[string]any{"grant_type": GrantMFAOTP, "mfa_token": mfaToken, "otp": otp}, collect(opts))
 }
 
 // VerifyMFAOOB finishes the login after an oob challenge (grant mfa-oob):
@@ -91,11 +91,11 @@ func (c *Client) VerifyMFAOTP(ctx context.Context, mfaToken, otp string, opts ..
 func (c *Client) VerifyMFAOOB(ctx context.Context, mfaToken, oobCode, bindingCode string, opts ...TokenOption) (*Token, error) {
 	body := map[string]any{"grant_type": GrantMFAOOB, "mfa_token": mfaToken, "oob_code": oobCode}
 	setIf(body, "binding_code", bindingCode)
-	return c.jsonGrant(ctx, body, collect(opts))
+	return c.jsonGrant(ctx, "VerifyMFAOOB", body, collect(opts))
 }
 
 // VerifyMFARecoveryCode finishes the login with a recovery code (grant
 // mfa-recovery-code).
 func (c *Client) VerifyMFARecoveryCode(ctx context.Context, mfaToken, recoveryCode string, opts ...TokenOption) (*Token, error) {
-	return c.jsonGrant(ctx, map[string]any{"grant_type": GrantMFARecoveryCode, "mfa_token": mfaToken, "recovery_code": recoveryCode}, collect(opts))
+	return c.jsonGrant(ctx, "VerifyMFARecoveryCode", map[string]any{"grant_type": GrantMFARecoveryCode, "mfa_token": mfaToken, "recovery_code": recoveryCode}, collect(opts))
 }

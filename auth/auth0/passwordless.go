@@ -86,5 +86,5 @@ func (c *Client) VerifyPasswordless(ctx context.Context, channel, username, code
 	body := map[string]any{"grant_type": GrantPasswordlessOTP, "realm": channel, "username": username, "otp": code}
 	setIf(body, "scope", scope)
 	setIf(body, "audience", audience)
-	return c.jsonGrant(ctx, body, collect(opts))
+	return c.jsonGrant(ctx, "VerifyPasswordless", body, collect(opts))
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,7 +96,18 @@ func WithOrganization(org string) TokenOption {
 	return func(o *tokenOpts) { o.expect.Organization = org }
 }
 
-// WithParam adds a form or body parameter to the request.
+// WithParam adds a form or body parameter to the request; given again
+// with the same key it adds another value. It cannot replace what the
+// grant sets itself: grant_type, the client authentication (client_id,
+// client_secret, client_assertion, client_assertion_type) and the
+// parameters the method takes as arguments (for example code,
+// code_verifier and redirect_uri for ExchangeCode, username and password
+// for Login): the call then fails before any request, with an error that
+// names the parameter and never shows its value. The form grants
+// (ExchangeCode, PollDeviceToken, PollBackchannelToken) send every value
+// of a repeated key; the JSON grants (Login, VerifyPasswordless and the
+// VerifyMFA methods) refuse a repeated key, because Auth0 takes one string
+// per member of a JSON token request.
 func WithParam(key, value string) TokenOption {
 	return func(o *tokenOpts) {
 		if o.params == nil {
@@ -103,6 +115,41 @@ func WithParam(key, value string) TokenOption {
 		}
 		o.params.Add(key, value)
 	}
+}
+
+// clientAuthParams are the parameters of the client authentication,
+// which every grant sets itself.
+var clientAuthParams = []string{"grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type"}
+
+// grantParams are the parameters each grant sets from its own arguments,
+// by grant_type.
+var grantParams = map[string][]string{
+	"authorization_code": {"code", "code_verifier", "redirect_uri"},
+	"refresh_token":      {"refresh_token", "scope"},
+	"client_credentials": {"audience", "scope"},
+	"password":           {"username", "password", "realm", "scope", "audience"},
+	GrantPasswordRealm:   {"username", "password", "realm", "scope", "audience"},
+	GrantPasswordlessOTP: {"username", "otp", "realm", "scope", "audience"},
+	GrantMFAOTP:          {"mfa_token", "otp"},
+	GrantMFAOOB:          {"mfa_token", "oob_code", "binding_code"},
+	GrantMFARecoveryCode: {"mfa_token", "recovery_code"},
+	GrantDeviceCode:      {"device_code"},
+	GrantCIBA:            {"auth_req_id"},
+}
+
+// checkParams refuses a WithParam parameter that the grant sets itself
+// and, for a JSON body (one string per member), a repeated one. The error
+// names the parameter, never its value.
+func (o tokenOpts) checkParams(op, grant string, asJSON bool) error {
+	for k, vs := range o.params {
+		if k == "" || slices.Contains(clientAuthParams, k) || slices.Contains(grantParams[grant], k) {
+			return fmt.Errorf("auth0: %s: parameter %q is set by the grant and cannot be given with WithParam", op, k)
+		}
+		if asJSON && len(vs) > 1 {
+			return fmt.Errorf("auth0: %s: parameter %q given %d times; a JSON token request takes one value per parameter", op, k, len(vs))
+		}
+	}
+	return nil
 }
 
 func collect(opts []TokenOption) tokenOpts {
@@ -188,7 +235,7 @@ func (c *Client) Login(ctx context.Context, username, password string, p LoginPa
 	}
 	setIf(body, "scope", p.Scope)
 	setIf(body, "audience", p.Audience)
-	return c.jsonGrant(ctx, body, collect(opts))
+	return c.jsonGrant(ctx, "Login", body, collect(opts))
 }
 
 // RevokeToken revokes a refresh token at /oauth/revoke.
@@ -208,6 +255,9 @@ func setIf(m map[string]any, k, v string) {
 // credentials request with grant_type replaced: the x/oauth2 request that
 // takes arbitrary parameters), with a fresh client assertion each time.
 func (c *Client) formGrant(ctx context.Context, op, grant string, params url.Values, o tokenOpts) (*Token, error) {
+	if err := o.checkParams(op, grant, false); err != nil {
+		return nil, err
+	}
 	style, secret, authParams, err := c.authStyle()
 	if err != nil {
 		return nil, err
@@ -236,7 +286,11 @@ func (c *Client) formGrant(ctx context.Context, op, grant string, params url.Val
 
 // jsonGrant makes one token request through the generated client with a
 // JSON body (Auth0's own grants).
-func (c *Client) jsonGrant(ctx context.Context, body map[string]any, o tokenOpts) (*Token, error) {
+func (c *Client) jsonGrant(ctx context.Context, op string, body map[string]any, o tokenOpts) (*Token, error) {
+	grant, _ := body["grant_type"].(string)
+	if err := o.checkParams(op, grant, true); err != nil {
+		return nil, err
+	}
 	for k, vs := range o.params {
 		body[k] = vs[0]
 	}
