@@ -7,6 +7,7 @@ package tokenstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -63,24 +64,38 @@ func TestScopesAndAudiencesOf(t *testing.T) {
 	}
 }
 
-// TestRedactDSN withholds errors that may quote a DSN or a password and
-// keeps the others as they are (errors.Is still reaches their cause).
+// TestRedactDSN scrubs the DSN and its password (as written, escaped or
+// decoded) from an error's text, keeps an error without them as it is
+// (errors.Is still reaches its cause), and unwraps a scrubbed one only to
+// the causes that show no secret.
 func TestRedactDSN(t *testing.T) {
-	if tokenstore.RedactDSN(nil) != nil {
+	if tokenstore.RedactDSN(nil, "postgres://app:pw-SECRET-1@db/tokens") != nil {
 		t.Fatal("nil error redacted to non-nil")
 	}
-	for _, raw := range []string{
-		`cannot parse "postgres://app:pw-SECRET@db:5432/tokens": invalid port`,
-		`server error: FATAL: password authentication failed for user "app"`,
-	} {
-		err := tokenstore.RedactDSN(errors.New(raw))
-		if err == nil || strings.Contains(err.Error(), "pw-SECRET") || strings.Contains(err.Error(), raw) {
-			t.Errorf("%q kept as %v", raw, err)
-		}
-	}
 	refused := &wrapped{msg: "dial tcp 127.0.0.1:5432: connection refused", err: syscall.ECONNREFUSED}
-	if err := tokenstore.RedactDSN(refused); err != refused || !errors.Is(err, syscall.ECONNREFUSED) {
+	if err := tokenstore.RedactDSN(refused, "postgres://app:pw-SECRET-1@db/tokens"); err != refused || !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("a harmless error changed: %v", err)
+	}
+	for _, tt := range []struct{ dsn, text, secret string }{
+		{"postgres://app:pw-SECRET-1@db:x/tokens", `parse "postgres://app:pw-SECRET-1@db:x/tokens": invalid port`, "pw-SECRET-1"},
+		{"postgres://app:p%40ss-SECRET-2@db/tokens", `password "p@ss-SECRET-2" refused`, "p@ss-SECRET-2"},
+		{"postgres://app:p%40ss-SECRET-2@db/tokens", `password "p%40ss-SECRET-2" refused`, "SECRET-2"},
+		{"postgres://db/tokens?user=app&password=q-SECRET-3", `bad "q-SECRET-3"`, "q-SECRET-3"},
+		{"host=db user=app password='k SECRET 4' dbname=x", `bad password "k SECRET 4"`, "SECRET 4"},
+		{"host=db user=app password=k-SECRET-5", "cannot use host=db user=app password=k-SECRET-5", "k-SECRET-5"},
+	} {
+		inner := &wrapped{msg: "reset", err: syscall.ECONNRESET}
+		err := tokenstore.RedactDSN(fmt.Errorf("connect: %w", &wrapped{msg: tt.text + ": reset", err: inner}), tt.dsn)
+		if err == nil || strings.Contains(err.Error(), tt.secret) || !strings.HasPrefix(err.Error(), "connect: ") {
+			t.Errorf("%q kept as %v", tt.text, err)
+		}
+		if !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("%q: the cause without a secret is lost: %v", tt.text, err)
+		}
+		var w *wrapped
+		if errors.As(err, &w) && w != inner {
+			t.Errorf("%q: the error with the secret is reachable", tt.text)
+		}
 	}
 }
 

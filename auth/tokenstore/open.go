@@ -8,8 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // New opens a store over db, a database the driver package of dialect
@@ -70,7 +75,7 @@ func newStore(ctx context.Context, db *sql.DB, kind string, opts Options) (*Stor
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	if err := db.PingContext(ctx); err != nil {
-		return fail(fmt.Errorf("tokenstore: connect %s: %w", kind, RedactDSN(err)))
+		return fail(fmt.Errorf("tokenstore: connect %s: %w", kind, err))
 	}
 	if err := s.migrate(ctx); err != nil {
 		return fail(err)
@@ -81,17 +86,109 @@ func newStore(ctx context.Context, db *sql.DB, kind string, opts Options) (*Stor
 // unqualified is the default ClientConfig.QualifyScope: the scope as given.
 func unqualified(_, _, scope string) string { return scope }
 
-// RedactDSN keeps connection errors but drops any text that could hold a
-// password: an error that quotes a URL ("://") or mentions a password
-// (a DSN that does not parse, but also a refused password) is replaced
-// by a fixed message. New applies it to the error of the first
-// connection, where a driver reports a DSN it cannot use.
-func RedactDSN(err error) error {
+// RedactDSN removes dsn's secrets from err, an error of a connection made
+// with dsn: the whole DSN and its password (in the user information of a
+// URL, as a password or sslpassword query value, or as a keyword value),
+// as written and URL-decoded, in the spellings internal scrubbing knows
+// (raw, URL-escaped, JSON-escaped; passwords shorter than 8 characters
+// cannot be told from other words and stay). When no error in err's chain
+// holds a secret, in its text or in an exported field (pgx keeps the DSN
+// or its parsed configuration in some), err is returned as it is.
+// Otherwise the result has err's text, scrubbed, and unwraps to the
+// outermost errors of the chain that hold none, so that errors.Is and
+// errors.As still find, say, a *pgconn.PgError or a syscall error, while
+// no error reachable through Unwrap shows the password. postgres.Open
+// applies it to every error; call it when you open a store with New over
+// a database you connected yourself.
+func RedactDSN(err error, dsn string) error {
 	if err == nil {
 		return nil
 	}
-	if strings.Contains(err.Error(), "://") || strings.Contains(err.Error(), "password") {
-		return errors.New("cannot connect (details withheld: they may contain the DSN)")
+	secrets := dsnSecrets(dsn)
+	if !chainHolds(err, secrets) {
+		return err
 	}
-	return err
+	return &dsnError{msg: redact.Scrub(err.Error(), secrets...), causes: safeCauses(err, secrets)}
 }
+
+// dsnError is an error whose text had a secret of a DSN scrubbed; it
+// unwraps only to the errors of the original chain that hold no secret.
+type dsnError struct {
+	msg    string
+	causes []error
+}
+
+func (e *dsnError) Error() string   { return e.msg }
+func (e *dsnError) Unwrap() []error { return e.causes }
+
+// wrapped returns the errors e wraps.
+func wrapped(e error) []error {
+	switch u := e.(type) {
+	case interface{ Unwrap() error }:
+		if c := u.Unwrap(); c != nil {
+			return []error{c}
+		}
+	case interface{ Unwrap() []error }:
+		return u.Unwrap()
+	}
+	return nil
+}
+
+// chainHolds reports whether e or an error it wraps holds a secret.
+func chainHolds(e error, secrets []string) bool {
+	if e == nil {
+		return false
+	}
+	if redact.Holds(e, secrets...) {
+		return true
+	}
+	return slices.ContainsFunc(wrapped(e), func(c error) bool { return chainHolds(c, secrets) })
+}
+
+// safeCauses returns the outermost errors of e's chain that hold no
+// secret, nor do the errors they wrap.
+func safeCauses(e error, secrets []string) []error {
+	if !chainHolds(e, secrets) {
+		return []error{e}
+	}
+	var out []error
+	for _, c := range wrapped(e) {
+		out = append(out, safeCauses(c, secrets)...)
+	}
+	return out
+}
+
+// dsnSecrets returns the DSN and its passwords, as written and decoded.
+// It reads a DSN that does not parse too: that is when a driver quotes it.
+func dsnSecrets(dsn string) []string {
+	out := []string{dsn}
+	add := func(raw string) {
+		out = append(out, raw)
+		if dec, err := url.PathUnescape(raw); err == nil && dec != raw {
+			out = append(out, dec)
+		}
+	}
+	if _, rest, ok := strings.Cut(dsn, "://"); ok {
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			if _, pw, ok := strings.Cut(rest[:at], ":"); ok {
+				add(pw)
+			}
+		}
+		if _, query, ok := strings.Cut(rest, "?"); ok {
+			for _, kv := range strings.Split(query, "&") {
+				if k, v, _ := strings.Cut(kv, "="); k == "password" || k == "sslpassword" {
+					add(v)
+				}
+			}
+		}
+		return out
+	}
+	for _, m := range keywordPassword.FindAllStringSubmatch(dsn, -1) {
+		out = append(out, strings.Trim(m[1], "'"))
+	}
+	return out
+}
+
+// keywordPassword finds the password values of a keyword/value DSN
+// ("host=db password='a b' sslpassword=c").
+var keywordPassword = regexp.MustCompile(`(?:^|\s)(?:ssl)?password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`)

@@ -20,7 +20,8 @@ import (
 )
 
 // PostgresServer is a throwaway PostgreSQL server in a temporary directory,
-// listening on 127.0.0.1 with trust authentication for user postgres.
+// listening on 127.0.0.1 with trust authentication for user postgres and
+// password (scram-sha-256) authentication for every other role.
 type PostgresServer struct {
 	// Port is the loopback port it listens on.
 	Port int
@@ -154,6 +155,10 @@ func StartPostgres(bin string) (*PostgresServer, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
+	if err := passwordAuth(data); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		port, err := freePort()
@@ -177,6 +182,19 @@ func StartPostgres(bin string) (*PostgresServer, error) {
 	}
 	os.RemoveAll(dir)
 	return nil, lastErr
+}
+
+// passwordAuth puts two rules before initdb's in pg_hba.conf: user
+// postgres is trusted on loopback, every other role gives its password,
+// so that tests can see a refused password.
+func passwordAuth(data string) error {
+	path := filepath.Join(data, "pg_hba.conf")
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	rules := "host all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+	return os.WriteFile(path, append([]byte(rules), old...), 0o600) // keeps the file's owner
 }
 
 // freePort is FreePort without a testing.TB.

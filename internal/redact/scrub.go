@@ -364,3 +364,47 @@ type scrubbedBody struct {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// Holds reports whether the one error e (not the errors it wraps) shows a
+// known secret, in a spelling Scrub replaces: in its text or in an
+// exported text field, also inside nested structs and pointers to structs
+// (a driver's error may keep its whole configuration, password included).
+func Holds(e error, secrets ...string) bool {
+	fs := forms(secrets)
+	if e == nil || len(fs) == 0 {
+		return false
+	}
+	if scrub(e.Error(), fs) != e.Error() {
+		return true
+	}
+	return holdsValue(reflect.ValueOf(e), fs, 0)
+}
+
+// holdsValue looks for a secret in the exported text of v, at most four
+// pointers or structs deep.
+func holdsValue(v reflect.Value, fs []string, depth int) bool {
+	if depth > 4 {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && holdsValue(v.Elem(), fs, depth+1)
+	case reflect.String:
+		return scrub(v.String(), fs) != v.String()
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.String {
+			for i := range v.Len() {
+				if holdsValue(v.Index(i), fs, depth) {
+					return true
+				}
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() && holdsValue(v.Field(i), fs, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -6,7 +6,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"fmt"
 
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
 
@@ -16,22 +16,29 @@ import (
 // Open connects to PostgreSQL with a pgx DSN
 // (postgres://user:pass@host:port/db?sslmode=...) and creates or migrates
 // the token store's schema. Refreshes are serialized across processes by
-// row locks and advisory locks. Errors never quote the DSN.
+// row locks and advisory locks. The DSN is parsed when the first
+// connection is made. Errors say what went wrong (a DSN that does not
+// parse, a refused password: errors.As finds pgx's *pgconn.PgError) but
+// never show the DSN or its password (see tokenstore.RedactDSN).
 func Open(ctx context.Context, dsn string, opts tokenstore.Options) (*tokenstore.Store, error) {
 	db, err := OpenDB(dsn)
 	if err != nil {
 		return nil, err
 	}
-	return tokenstore.New(ctx, db, tokenstore.PostgreSQL, opts)
+	s, err := tokenstore.New(ctx, db, tokenstore.PostgreSQL, opts)
+	if err != nil {
+		return nil, tokenstore.RedactDSN(err, dsn)
+	}
+	return s, nil
 }
 
-// OpenDB opens the database of dsn without a store. Errors never quote
-// the DSN.
+// OpenDB opens the database of dsn without a store. Errors never show
+// the DSN or its password; pgx reports a DSN that does not parse at the
+// first connection.
 func OpenDB(dsn string) (*sql.DB, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
-		// pgx errors about a DSN may quote it, password included.
-		return nil, errors.New("tokenstore/postgres: open: the DSN does not parse")
+		return nil, tokenstore.RedactDSN(fmt.Errorf("tokenstore/postgres: open: %w", err), dsn)
 	}
 	return db, nil
 }
