@@ -5,6 +5,7 @@ package webflow_test
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -85,5 +86,38 @@ func TestMemoryUsedStates(t *testing.T) {
 	}
 	if n := m.Len(); n != 3 {
 		t.Fatalf("Len %d, want 3", n)
+	}
+}
+
+// TestSignInURLOfAnUnknownClient: SignInURL does not check the name; its
+// route (and every sign-in route of a name the handler does not know)
+// answers with an "unknown_client" Error (Kind empty on an approve
+// route), through OnError when set, else 404 with a text that says so.
+func TestSignInURLOfAnUnknownClient(t *testing.T) {
+	hs := newHarness(t)
+	target := hs.h.SignInURL("nobody", "/x")
+	if target != "/zaikio/nobody/sessions/new?origin=%2Fx" {
+		t.Fatalf("SignInURL = %q", target)
+	}
+	routes := map[string]webflow.Kind{
+		target:                               webflow.KindSession,
+		"/zaikio/nobody/connections/new":     webflow.KindConnection,
+		"/zaikio/nobody/subscriptions/new":   webflow.KindSubscription,
+		"/zaikio/nobody/sessions/approve":    "", // the flow is in the state
+		"/zaikio/nobody/connections/approve": "",
+	}
+	for path, kind := range routes {
+		hs.errs = nil
+		hs.do("GET", path)
+		if len(hs.errs) != 1 || hs.errs[0].Code != "unknown_client" || hs.errs[0].Client != "nobody" || hs.errs[0].Kind != kind {
+			t.Errorf("%s: OnError saw %v", path, hs.errs)
+		}
+	}
+	plain := newHarness(t, func(_ *harness, c *webflow.Config) { c.OnError = nil })
+	for path := range routes {
+		w := plain.do("GET", path)
+		if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "unknown_client") {
+			t.Errorf("%s without OnError: %d %q", path, w.Code, w.Body)
+		}
 	}
 }

@@ -74,11 +74,17 @@ func (h *Handler) start(kind Kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, ok := h.client(r)
 		if !ok {
-			http.NotFound(w, r)
+			h.unknownClient(w, r, kind)
 			return
 		}
 		h.Start(w, r, c.Name, kind)
 	}
+}
+
+// unknownClient answers a route whose {client} segment names no client
+// of the handler: an "unknown_client" Error for OnError, by default 404.
+func (h *Handler) unknownClient(w http.ResponseWriter, r *http.Request, kind Kind) {
+	h.fail(w, r, &Error{Client: r.PathValue("client"), Kind: kind, Code: "unknown_client"})
 }
 
 // Start begins a flow of kind for the named client, explicitly (the
@@ -191,7 +197,7 @@ func (h *Handler) openState(w http.ResponseWriter, r *http.Request, c *Client) (
 func (h *Handler) approve(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.client(r)
 	if !ok {
-		http.NotFound(w, r)
+		h.unknownClient(w, r, "") // the flow is in the state, not opened
 		return
 	}
 	pst, ok := h.openState(w, r, c)

@@ -78,7 +78,10 @@ func (h *Handler) activeSession(r *http.Request) (*Session, *oauth2.Token, error
 }
 
 // SignInURL is the path of client's sessions/new route that returns to
-// origin (a relative path; an unsafe one is dropped) after sign-in.
+// origin (a relative path; an unsafe one is dropped) after sign-in. It
+// does not check client: the route of a name the handler does not know
+// fails the flow with an "unknown_client" Error (OnError sees it; without
+// OnError the answer is 404 "sign-in failed: unknown_client").
 func (h *Handler) SignInURL(client, origin string) string {
 	seg := ""
 	if client != h.def {

@@ -460,6 +460,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, e *Error) {
 	switch e.Code {
 	case "store_failed", "exchange_failed", "server_error":
 		status = http.StatusBadGateway
+	case "unknown_client":
+		status = http.StatusNotFound
 	}
 	http.Error(w, "sign-in failed: "+e.Code, status)
 }

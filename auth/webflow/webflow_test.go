@@ -331,9 +331,10 @@ func TestClientsByPrefixAndLogout(t *testing.T) {
 	if _, ok := hs.jar["webflow_session"]; ok {
 		t.Error("a connection set a session")
 	}
-	if w := hs.do("GET", "/zaikio/nobody/sessions/new"); w.Code != http.StatusNotFound {
-		t.Errorf("unknown client: %d", w.Code)
+	if hs.do("GET", "/zaikio/nobody/sessions/new"); len(hs.errs) != 1 || hs.errs[0].Code != "unknown_client" {
+		t.Errorf("unknown client: errors %v", hs.errs)
 	}
+	hs.errs = nil
 
 	st := location(t, hs.do("GET", "/zaikio/sessions/new")).Query().Get("state")
 	location(t, hs.do("GET", "/zaikio/sessions/approve?code=p1&state="+url.QueryEscape(st)))
