@@ -79,3 +79,48 @@ func TestScrubErrorLeavesOwnFieldsAndCodes(t *testing.T) {
 		t.Errorf("%+v", e)
 	}
 }
+
+// configErr keeps a configuration behind a pointer, as a driver's
+// connection error may.
+type configErr struct {
+	Config *struct {
+		User     string
+		Password string
+		Hosts    []string
+	}
+}
+
+func (e *configErr) Error() string { return "failed to connect" }
+
+// TestHoldsSeesTextAndNestedFields: Holds finds a secret in the error's
+// text or in an exported field behind a pointer, in any spelling Scrub
+// replaces, and not in the errors it wraps or in a shorter secret.
+func TestHoldsSeesTextAndNestedFields(t *testing.T) {
+	const pw = "p@ss/w0rd-SECRET"
+	e := &configErr{Config: &struct {
+		User     string
+		Password string
+		Hosts    []string
+	}{User: "app", Password: pw}}
+	for name, tt := range map[string]struct {
+		err  error
+		want bool
+	}{
+		"text":         {errors.New("bad " + url.QueryEscape(pw)), true},
+		"field":        {e, true},
+		"clean":        {errors.New("failed to connect"), false},
+		"only wrapped": {&chainErr{Msg: "outer", Err: errors.New(pw)}, false},
+		"nil config":   {&configErr{}, false},
+		"slice of string": {&configErr{Config: &struct {
+			User, Password string
+			Hosts          []string
+		}{Hosts: []string{"h", pw}}}, true},
+	} {
+		if got := Holds(tt.err, pw); got != tt.want {
+			t.Errorf("%s: Holds = %v, want %v", name, got, tt.want)
+		}
+	}
+	if Holds(e, "short") || Holds(nil, pw) {
+		t.Error("a short secret or a nil error held")
+	}
+}
