@@ -119,3 +119,15 @@ func (a *ClientAuth) LogValue() slog.Value { return redact.PointerLogValue(a) }
 
 // MarshalJSON writes String.
 func (a ClientAuth) MarshalJSON() ([]byte, error) { return redact.JSON(a.String()) }
+
+// IsGrantParam reports whether key is a token request parameter that
+// every grant sets itself: grant_type and the client authentication
+// (client_id, client_secret, client_assertion, client_assertion_type).
+// The options that add parameters to token requests refuse these keys.
+func IsGrantParam(key string) bool {
+	switch key {
+	case "grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type":
+		return true
+	}
+	return false
+}

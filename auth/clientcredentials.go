@@ -128,8 +128,9 @@ type ClientCredentials struct {
 	Audience string
 	// Resource values are sent as "resource" (RFC 8707) when set.
 	Resource []string
-	// Params are extra form parameters. They cannot replace grant_type,
-	// scope or the client authentication parameters.
+	// Params are extra form parameters. A key that grant_type, scope or
+	// the client authentication sets (see IsGrantParam) fails the token
+	// request before it is sent.
 	Params url.Values
 
 	// bearerOnly makes TokenContext refuse a token whose type is not
@@ -153,6 +154,9 @@ func (c *ClientCredentials) TokenContext(ctx context.Context) (*oauth2.Token, er
 	}
 	params := url.Values{}
 	for k, v := range c.Params {
+		if k == "scope" || IsGrantParam(k) {
+			return nil, &TokenError{Grant: grant, Err: fmt.Errorf("parameter %q cannot be given in Params", k)}
+		}
 		params[k] = append([]string(nil), v...)
 	}
 	if c.Audience != "" {

@@ -398,3 +398,49 @@ func TestSharedKeysNameTheCredential(t *testing.T) {
 		t.Errorf("user key %q depends on the refresh token", a)
 	}
 }
+
+// TestIsGrantParam: the keys every grant sets itself, and only those.
+func TestIsGrantParam(t *testing.T) {
+	for _, k := range []string{"grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type"} {
+		if !IsGrantParam(k) {
+			t.Errorf("IsGrantParam(%q) = false", k)
+		}
+	}
+	for _, k := range []string{"", "audience", "scope", "resource", "organization", "Client_ID", "client_secret "} {
+		if IsGrantParam(k) {
+			t.Errorf("IsGrantParam(%q) = true", k)
+		}
+	}
+}
+
+// TestClientCredentialsParamsCannotReplaceTheGrant: a Params key the grant
+// sets itself fails the request before anything is sent.
+func TestClientCredentialsParamsCannotReplaceTheGrant(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"access_token":"AT","token_type":"bearer","expires_in":3600}`)
+	}))
+	defer srv.Close()
+	for _, k := range []string{"grant_type", "scope", "client_id", "client_secret", "client_assertion", "client_assertion_type"} {
+		cc := &ClientCredentials{
+			ClientAuth: ClientAuth{TokenURL: srv.URL, ClientID: "app", ClientSecret: "app-secret-value"},
+			Params:     url.Values{k: {"other-value-1234"}},
+		}
+		_, err := cc.TokenContext(context.Background())
+		if err == nil || !strings.Contains(err.Error(), k) || strings.Contains(err.Error(), "other-value-1234") {
+			t.Errorf("Params[%q]: err = %v, want a refusal naming the key and not its value", k, err)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Fatalf("%d token requests sent, want 0", n)
+	}
+	cc := &ClientCredentials{
+		ClientAuth: ClientAuth{TokenURL: srv.URL, ClientID: "app", ClientSecret: "app-secret-value"},
+		Params:     url.Values{"organization": {"org_1"}},
+	}
+	if _, err := cc.TokenContext(context.Background()); err != nil {
+		t.Fatalf("Params[organization]: %v", err)
+	}
+}

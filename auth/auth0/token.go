@@ -117,10 +117,6 @@ func WithParam(key, value string) TokenOption {
 	}
 }
 
-// clientAuthParams are the parameters of the client authentication,
-// which every grant sets itself.
-var clientAuthParams = []string{"grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type"}
-
 // grantParams are the parameters each grant sets from its own arguments,
 // by grant_type.
 var grantParams = map[string][]string{
@@ -142,7 +138,7 @@ var grantParams = map[string][]string{
 // names the parameter, never its value.
 func (o tokenOpts) checkParams(op, grant string, asJSON bool) error {
 	for k, vs := range o.params {
-		if k == "" || slices.Contains(clientAuthParams, k) || slices.Contains(grantParams[grant], k) {
+		if k == "" || auth.IsGrantParam(k) || slices.Contains(grantParams[grant], k) {
 			return fmt.Errorf("auth0: %s: parameter %q is set by the grant and cannot be given with WithParam", op, k)
 		}
 		if asJSON && len(vs) > 1 {

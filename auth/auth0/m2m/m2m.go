@@ -90,8 +90,7 @@ func WithOrganization(org string) Option {
 // scope.
 func WithParam(key, value string) Option {
 	return func(c *config) error {
-		switch key {
-		case "", "grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type", "audience", "scope":
+		if key == "" || key == "audience" || key == "scope" || auth.IsGrantParam(key) {
 			return fmt.Errorf("parameter %q cannot be set with WithParam", key)
 		}
 		if c.params == nil {
