@@ -17,11 +17,19 @@ import (
 // maxEnumListed is how many enum values a field's doc lists.
 const maxEnumListed = 8
 
+// synthOrigins are the schemas the generator adds under components (an
+// inline answer, the items of one, a union body), by name: where in the
+// document each comes from ("the application/json answer (status 200) of
+// operation AppUpdate (PATCH /app)"). The document has no schema of that
+// name, so the docs say where the type comes from instead.
+type synthOrigins map[string]string
+
 // describeSchemas gives every schema under components, and every property
 // and inline schema under them, a description of facts. A property that is
 // a $ref gets a copy of the referenced schema carrying its own description,
-// so the schema it names keeps the schema's.
-func describeSchemas(spec *openapi3.T) {
+// so the schema it names keeps the schema's. A schema of origins is
+// described by its origin, never as a schema of the document.
+func describeSchemas(spec *openapi3.T, origins synthOrigins) {
 	if spec.Components == nil {
 		return
 	}
@@ -36,7 +44,11 @@ func describeSchemas(spec *openapi3.T) {
 		if r == nil || r.Value == nil || r.Ref != "" {
 			continue
 		}
-		r.Value.Description = "is schema " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(r, false), "; ")) + "."
+		what := "schema " + strconv.Quote(n) + " of the document"
+		if o := origins[n]; o != "" {
+			what = o
+		}
+		r.Value.Description = "is " + what + ": " + article(strings.Join(typeFacts(r, false), "; ")) + "."
 		describeInner(r.Value, seen)
 	}
 	// Responses and parameters under components become types too.

@@ -127,12 +127,13 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		return nil, fmt.Errorf("loading openapi.yaml: %w", err)
 	}
 
-	unionBodies := nameUnionBodies(spec)
-	nameInlineAnswers(spec)
+	origins := synthOrigins{}
+	unionBodies := nameUnionBodies(spec, origins)
+	nameInlineAnswers(spec, origins)
 	// Header parameters become request options of the facade, so the
 	// parameter structs oapi-codegen writes hold the query only.
 	facts := liftHeaderParams(spec)
-	describeSchemas(spec)
+	describeSchemas(spec, origins)
 	oc := cfg.Configuration
 	// oapi-codegen writes the models and the parameter structs; the
 	// facade's runtime builds every request from the operations'
@@ -409,8 +410,8 @@ func ensureSchemas(spec *openapi3.T) {
 // those types (typeRenames names each after its method, as it does every
 // inline body). oapi-codegen makes such a body a defined type of the union
 // without the union's JSON methods, so it would marshal as {}; a named
-// schema keeps them.
-func nameUnionBodies(spec *openapi3.T) map[string]bool {
+// schema keeps them. origins records where each moved schema comes from.
+func nameUnionBodies(spec *openapi3.T, origins synthOrigins) map[string]bool {
 	named := map[string]bool{}
 	if spec.Paths == nil {
 		return named
@@ -444,6 +445,7 @@ func nameUnionBodies(spec *openapi3.T) map[string]bool {
 					name = fmt.Sprintf("%s%d", strings.TrimRight(name, "0123456789"), n)
 				}
 				spec.Components.Schemas[name] = &openapi3.SchemaRef{Value: mt.Schema.Value}
+				origins[name] = fmt.Sprintf("the %s request body of operation %s (%s %s)", ct, op.OperationID, method, path)
 				mt.Schema = &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: mt.Schema.Value}
 				named[codegen.SchemaNameToTypeName(name)] = true
 			}

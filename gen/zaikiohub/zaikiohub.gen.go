@@ -4655,7 +4655,7 @@ type AppConfigurationOAuthScopesTranslationsLocale string
 // AppConfigurationTranslationsLocale is a string; one of "en", "en-US", "de".
 type AppConfigurationTranslationsLocale string
 
-// AppUpdateResponse is schema "AppUpdateResponse" of the document: an object.
+// AppUpdateResponse is the application/json answer (status 200) of operation AppUpdate (PATCH /app): an object.
 type AppUpdateResponse struct {
 	// Configuration is an object; required.
 	Configuration struct {
@@ -4842,7 +4842,7 @@ type Connection struct {
 // ConnectionConnectableType ("connectable_type") is a string; one of "Person", "Organization"; required.
 type ConnectionConnectableType string
 
-// ConnectionsGetResponse is schema "ConnectionsGetResponse" of the document: an object.
+// ConnectionsGetResponse is the application/json answer (status 200) of operation ConnectionsGet (GET /connections/{connection_id}): an object.
 type ConnectionsGetResponse struct {
 	// AppName ("app_name") is a string; required.
 	AppName string `json:"app_name"`
@@ -4870,7 +4870,7 @@ type ConnectionsGetResponse struct {
 // ConnectionsGetResponseConnectableType ("connectable_type") is a string; one of "Person", "Organization"; required.
 type ConnectionsGetResponseConnectableType string
 
-// GetPersonOrganizationMembershipsItem is schema "GetPersonOrganizationMembershipsItem" of the document: all of 2 schemas.
+// GetPersonOrganizationMembershipsItem is an item of the application/json answer (status 200) of operation getPersonOrganizationMemberships (GET /person/organization_memberships): all of 2 schemas.
 type GetPersonOrganizationMembershipsItem struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5038,7 +5038,7 @@ type GetPersonOrganizationMembershipsItem_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// JWTPublicKeysListResponse is schema "JWTPublicKeysListResponse" of the document: an object.
+// JWTPublicKeysListResponse is the application/json answer (status 200) of operation JWTPublicKeysList (GET /jwt_public_keys): an object.
 type JWTPublicKeysListResponse struct {
 	// Keys is an array of object.
 	Keys []struct {
@@ -5110,7 +5110,7 @@ type MachineKind string
 // MachineManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 type MachineManufacturerID string
 
-// MachinesCreateOwnershipResponse is schema "MachinesCreateOwnershipResponse" of the document: all of 2 schemas.
+// MachinesCreateOwnershipResponse is the application/json answer (status 201) of operation MachinesCreateOwnership (POST /machines/{machine_id}/machine_ownership): all of 2 schemas.
 type MachinesCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -5157,7 +5157,7 @@ type MachinesCreateOwnershipResponse struct {
 // MachinesCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type MachinesCreateOwnershipResponseAssetType string
 
-// MachinesCreateResponse is schema "MachinesCreateResponse" of the document: an object.
+// MachinesCreateResponse is the application/json answer (status 201) of operation MachinesCreate (POST /machines): an object.
 type MachinesCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5212,7 +5212,7 @@ type MachinesCreateResponseKind string
 // Example: heidelberg
 type MachinesCreateResponseManufacturerID string
 
-// MachinesGetOwnershipResponse is schema "MachinesGetOwnershipResponse" of the document: all of 2 schemas.
+// MachinesGetOwnershipResponse is the application/json answer (status 200) of operation MachinesGetOwnership (GET /machines/{machine_id}/machine_ownership): all of 2 schemas.
 type MachinesGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -5259,7 +5259,7 @@ type MachinesGetOwnershipResponse struct {
 // MachinesGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type MachinesGetOwnershipResponseAssetType string
 
-// MachinesGetResponse is schema "MachinesGetResponse" of the document: an object.
+// MachinesGetResponse is the application/json answer (status 200) of operation MachinesGet (GET /machines/{machine_id}): an object.
 type MachinesGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5314,7 +5314,7 @@ type MachinesGetResponseKind string
 // Example: heidelberg
 type MachinesGetResponseManufacturerID string
 
-// MachinesGetSpecificationResponse is schema "MachinesGetSpecificationResponse" of the document: an object.
+// MachinesGetSpecificationResponse is the application/json answer (status 200) of operation MachinesGetSpecification (GET /machines/{machine_id}/machine_specification): an object.
 type MachinesGetSpecificationResponse struct {
 	// Capabilities is an array of string; required.
 	Capabilities []string `json:"capabilities"`
@@ -5324,7 +5324,7 @@ type MachinesGetSpecificationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesUpdateOwnershipResponse is schema "MachinesUpdateOwnershipResponse" of the document: all of 2 schemas.
+// MachinesUpdateOwnershipResponse is the application/json answer (status 200) of operation MachinesUpdateOwnership (PATCH /machines/{machine_id}/machine_ownership): all of 2 schemas.
 type MachinesUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -5411,7 +5411,7 @@ type ManufacturerMachineKind string
 // ManufacturerMachineManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
 type ManufacturerMachineManufacturerID string
 
-// ManufacturerMachinesCreateResponse is schema "ManufacturerMachinesCreateResponse" of the document: an object.
+// ManufacturerMachinesCreateResponse is the application/json answer (status 201) of operation ManufacturerMachinesCreate (POST /manufacturer/machines): an object.
 type ManufacturerMachinesCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5461,7 +5461,7 @@ type ManufacturerMachinesCreateResponseKind string
 // Example: heidelberg
 type ManufacturerMachinesCreateResponseManufacturerID string
 
-// ManufacturerMachinesGetResponse is schema "ManufacturerMachinesGetResponse" of the document: an object.
+// ManufacturerMachinesGetResponse is the application/json answer (status 200) of operation ManufacturerMachinesGet (GET /manufacturer/machines/{machine_id}): an object.
 type ManufacturerMachinesGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5511,7 +5511,7 @@ type ManufacturerMachinesGetResponseKind string
 // Example: heidelberg
 type ManufacturerMachinesGetResponseManufacturerID string
 
-// ManufacturerMachinesUpdateResponse is schema "ManufacturerMachinesUpdateResponse" of the document: an object.
+// ManufacturerMachinesUpdateResponse is the application/json answer (status 200) of operation ManufacturerMachinesUpdate (PATCH /manufacturer/machines/{machine_id}): an object.
 type ManufacturerMachinesUpdateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5761,7 +5761,7 @@ type Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// OrganizationAddonsGetResponse is schema "OrganizationAddonsGetResponse" of the document: an object.
+// OrganizationAddonsGetResponse is the application/json answer (status 200) of operation OrganizationAddonsGet (GET /organization/addons/{addon_id}): an object.
 type OrganizationAddonsGetResponse struct {
 	// Connected is a boolean; required.
 	Connected bool `json:"connected"`
@@ -5794,7 +5794,7 @@ type OrganizationAddonsGetResponse struct {
 // OrganizationAddonsGetResponsePlanStatus ("plan_status") is a string; one of "provisioning", "active"; may be null; required.
 type OrganizationAddonsGetResponsePlanStatus string
 
-// OrganizationBusinessRelationshipsCreateResponse is schema "OrganizationBusinessRelationshipsCreateResponse" of the document: an object.
+// OrganizationBusinessRelationshipsCreateResponse is the application/json answer (status 201) of operation OrganizationBusinessRelationshipsCreate (POST /organization/business_relationships): an object.
 type OrganizationBusinessRelationshipsCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5829,7 +5829,7 @@ type OrganizationBusinessRelationshipsCreateResponse struct {
 // OrganizationBusinessRelationshipsCreateResponseKind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
 type OrganizationBusinessRelationshipsCreateResponseKind string
 
-// OrganizationBusinessRelationshipsGetResponse is schema "OrganizationBusinessRelationshipsGetResponse" of the document: an object.
+// OrganizationBusinessRelationshipsGetResponse is the application/json answer (status 200) of operation OrganizationBusinessRelationshipsGet (GET /organization/business_relationships/{business_relationship_id}): an object.
 type OrganizationBusinessRelationshipsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5989,7 +5989,7 @@ type OrganizationMembership_Person_Subscription struct {
 // OrganizationMembershipPersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
 type OrganizationMembershipPersonUnitSystem string
 
-// OrganizationMembershipsGetResponse is schema "OrganizationMembershipsGetResponse" of the document: all of 2 schemas.
+// OrganizationMembershipsGetResponse is the application/json answer (status 200) of operation OrganizationMembershipsGet (GET /organization/memberships/{membership_id}): all of 2 schemas.
 type OrganizationMembershipsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -6150,7 +6150,7 @@ type OrganizationMembershipsGetResponse_Person_Subscription struct {
 // Example: metric
 type OrganizationMembershipsGetResponsePersonUnitSystem string
 
-// OrganizationMembershipsUpdateResponse is schema "OrganizationMembershipsUpdateResponse" of the document: all of 2 schemas.
+// OrganizationMembershipsUpdateResponse is the application/json answer (status 200) of operation OrganizationMembershipsUpdate (PATCH /organization/memberships/{membership_id}): all of 2 schemas.
 type OrganizationMembershipsUpdateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -6584,7 +6584,7 @@ type Person_Subscription struct {
 // PersonUnitSystem ("unit_system") is a string; one of "metric", "imperial"; required.
 type PersonUnitSystem string
 
-// PersonOrganizationsCreateResponse is schema "PersonOrganizationsCreateResponse" of the document: an object.
+// PersonOrganizationsCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsCreate (POST /person/organizations): an object.
 type PersonOrganizationsCreateResponse struct {
 	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
 	//
@@ -6735,7 +6735,7 @@ type PersonOrganizationsCreateResponse_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonOrganizationsMachinesCreateOwnershipResponse is schema "PersonOrganizationsMachinesCreateOwnershipResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMachinesCreateOwnershipResponse is the application/json answer (status 201) of operation PersonOrganizationsMachinesCreateOwnership (POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership): all of 2 schemas.
 type PersonOrganizationsMachinesCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -6782,7 +6782,7 @@ type PersonOrganizationsMachinesCreateOwnershipResponse struct {
 // PersonOrganizationsMachinesCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type PersonOrganizationsMachinesCreateOwnershipResponseAssetType string
 
-// PersonOrganizationsMachinesCreateResponse is schema "PersonOrganizationsMachinesCreateResponse" of the document: an object.
+// PersonOrganizationsMachinesCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsMachinesCreate (POST /person/organizations/{organization_id}/machines): an object.
 type PersonOrganizationsMachinesCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -6837,7 +6837,7 @@ type PersonOrganizationsMachinesCreateResponseKind string
 // Example: heidelberg
 type PersonOrganizationsMachinesCreateResponseManufacturerID string
 
-// PersonOrganizationsMachinesGetOwnershipResponse is schema "PersonOrganizationsMachinesGetOwnershipResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMachinesGetOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsMachinesGetOwnership (GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership): all of 2 schemas.
 type PersonOrganizationsMachinesGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -6884,7 +6884,7 @@ type PersonOrganizationsMachinesGetOwnershipResponse struct {
 // PersonOrganizationsMachinesGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type PersonOrganizationsMachinesGetOwnershipResponseAssetType string
 
-// PersonOrganizationsMachinesGetResponse is schema "PersonOrganizationsMachinesGetResponse" of the document: an object.
+// PersonOrganizationsMachinesGetResponse is the application/json answer (status 200) of operation PersonOrganizationsMachinesGet (GET /person/organizations/{organization_id}/machines/{machine_id}): an object.
 type PersonOrganizationsMachinesGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -6939,7 +6939,7 @@ type PersonOrganizationsMachinesGetResponseKind string
 // Example: heidelberg
 type PersonOrganizationsMachinesGetResponseManufacturerID string
 
-// PersonOrganizationsMachinesGetSpecificationResponse is schema "PersonOrganizationsMachinesGetSpecificationResponse" of the document: an object.
+// PersonOrganizationsMachinesGetSpecificationResponse is the application/json answer (status 200) of operation PersonOrganizationsMachinesGetSpecification (GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification): an object.
 type PersonOrganizationsMachinesGetSpecificationResponse struct {
 	// Capabilities is an array of string; required.
 	Capabilities []string `json:"capabilities"`
@@ -6949,7 +6949,7 @@ type PersonOrganizationsMachinesGetSpecificationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesUpdateOwnershipResponse is schema "PersonOrganizationsMachinesUpdateOwnershipResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMachinesUpdateOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsMachinesUpdateOwnership (PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership): all of 2 schemas.
 type PersonOrganizationsMachinesUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -6996,7 +6996,7 @@ type PersonOrganizationsMachinesUpdateOwnershipResponse struct {
 // PersonOrganizationsMachinesUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type PersonOrganizationsMachinesUpdateOwnershipResponseAssetType string
 
-// PersonOrganizationsMembershipInvitationsCreateResponse is schema "PersonOrganizationsMembershipInvitationsCreateResponse" of the document: an object.
+// PersonOrganizationsMembershipInvitationsCreateResponse is the application/json answer (status 200) of operation PersonOrganizationsMembershipInvitationsCreate (POST /person/organizations/{organization_id}/membership_invitations): an object.
 type PersonOrganizationsMembershipInvitationsCreateResponse struct {
 	// AvatarURL ("avatar_url") is a string; may be null; required.
 	AvatarURL nullable.Nullable[string] `json:"avatar_url"`
@@ -7029,7 +7029,7 @@ type PersonOrganizationsMembershipInvitationsCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMembershipsGetResponse is schema "PersonOrganizationsMembershipsGetResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMembershipsGetResponse is the application/json answer (status 200) of operation PersonOrganizationsMembershipsGet (GET /person/organizations/{organization_id}/memberships/{membership_id}): all of 2 schemas.
 type PersonOrganizationsMembershipsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -7075,7 +7075,7 @@ type PersonOrganizationsMembershipsGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMembershipsUpdateResponse is schema "PersonOrganizationsMembershipsUpdateResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMembershipsUpdateResponse is the application/json answer (status 200) of operation PersonOrganizationsMembershipsUpdate (PATCH /person/organizations/{organization_id}/memberships/{membership_id}): all of 2 schemas.
 type PersonOrganizationsMembershipsUpdateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -7121,7 +7121,7 @@ type PersonOrganizationsMembershipsUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSitesCreateResponse is schema "PersonOrganizationsSitesCreateResponse" of the document: all of 2 schemas.
+// PersonOrganizationsSitesCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsSitesCreate (POST /person/organizations/{organization_id}/sites): all of 2 schemas.
 type PersonOrganizationsSitesCreateResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -7354,7 +7354,7 @@ type PersonOrganizationsSitesCreateResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonOrganizationsSitesGetResponse is schema "PersonOrganizationsSitesGetResponse" of the document: all of 2 schemas.
+// PersonOrganizationsSitesGetResponse is the application/json answer (status 200) of operation PersonOrganizationsSitesGet (GET /person/organizations/{organization_id}/sites/{site_id}): all of 2 schemas.
 type PersonOrganizationsSitesGetResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -7587,7 +7587,7 @@ type PersonOrganizationsSitesGetResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonOrganizationsSitesUpdateResponse is schema "PersonOrganizationsSitesUpdateResponse" of the document: all of 2 schemas.
+// PersonOrganizationsSitesUpdateResponse is the application/json answer (status 200) of operation PersonOrganizationsSitesUpdate (PATCH /person/organizations/{organization_id}/sites/{site_id}): all of 2 schemas.
 type PersonOrganizationsSitesUpdateResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -7820,7 +7820,7 @@ type PersonOrganizationsSitesUpdateResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonOrganizationsSoftwareCreateOwnershipResponse is schema "PersonOrganizationsSoftwareCreateOwnershipResponse" of the document: an object.
+// PersonOrganizationsSoftwareCreateOwnershipResponse is the application/json answer (status 201) of operation PersonOrganizationsSoftwareCreateOwnership (POST /person/organizations/{organization_id}/software/{software_id}/software_ownership): an object.
 type PersonOrganizationsSoftwareCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -7862,7 +7862,7 @@ type PersonOrganizationsSoftwareCreateOwnershipResponse struct {
 // PersonOrganizationsSoftwareCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type PersonOrganizationsSoftwareCreateOwnershipResponseAssetType string
 
-// PersonOrganizationsSoftwareCreateResponse is schema "PersonOrganizationsSoftwareCreateResponse" of the document: an object.
+// PersonOrganizationsSoftwareCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsSoftwareCreate (POST /person/organizations/{organization_id}/software): an object.
 type PersonOrganizationsSoftwareCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -7912,7 +7912,7 @@ type PersonOrganizationsSoftwareCreateResponseKind string
 // Example: heidelberg
 type PersonOrganizationsSoftwareCreateResponseVendorID string
 
-// PersonOrganizationsSoftwareGetOwnershipResponse is schema "PersonOrganizationsSoftwareGetOwnershipResponse" of the document: an object.
+// PersonOrganizationsSoftwareGetOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsSoftwareGetOwnership (GET /person/organizations/{organization_id}/software/{software_id}/software_ownership): an object.
 type PersonOrganizationsSoftwareGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -7954,7 +7954,7 @@ type PersonOrganizationsSoftwareGetOwnershipResponse struct {
 // PersonOrganizationsSoftwareGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type PersonOrganizationsSoftwareGetOwnershipResponseAssetType string
 
-// PersonOrganizationsSoftwareGetResponse is schema "PersonOrganizationsSoftwareGetResponse" of the document: an object.
+// PersonOrganizationsSoftwareGetResponse is the application/json answer (status 200) of operation PersonOrganizationsSoftwareGet (GET /person/organizations/{organization_id}/software/{software_id}): an object.
 type PersonOrganizationsSoftwareGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -8004,7 +8004,7 @@ type PersonOrganizationsSoftwareGetResponseKind string
 // Example: heidelberg
 type PersonOrganizationsSoftwareGetResponseVendorID string
 
-// PersonOrganizationsSoftwareUpdateOwnershipResponse is schema "PersonOrganizationsSoftwareUpdateOwnershipResponse" of the document: an object.
+// PersonOrganizationsSoftwareUpdateOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsSoftwareUpdateOwnership (PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership): an object.
 type PersonOrganizationsSoftwareUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -8046,7 +8046,7 @@ type PersonOrganizationsSoftwareUpdateOwnershipResponse struct {
 // PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType string
 
-// PersonOrganizationsSpecialistsCreateOwnershipResponse is schema "PersonOrganizationsSpecialistsCreateOwnershipResponse" of the document: an object.
+// PersonOrganizationsSpecialistsCreateOwnershipResponse is the application/json answer (status 201) of operation PersonOrganizationsSpecialistsCreateOwnership (POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership): an object.
 type PersonOrganizationsSpecialistsCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -8088,7 +8088,7 @@ type PersonOrganizationsSpecialistsCreateOwnershipResponse struct {
 // PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType string
 
-// PersonOrganizationsSpecialistsCreateResponse is schema "PersonOrganizationsSpecialistsCreateResponse" of the document: an object.
+// PersonOrganizationsSpecialistsCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsSpecialistsCreate (POST /person/organizations/{organization_id}/specialists): an object.
 type PersonOrganizationsSpecialistsCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -8123,7 +8123,7 @@ type PersonOrganizationsSpecialistsCreateResponse struct {
 // PersonOrganizationsSpecialistsCreateResponseKind is a string; one of "shipping", "boxing", "other"; required.
 type PersonOrganizationsSpecialistsCreateResponseKind string
 
-// PersonOrganizationsSpecialistsGetOwnershipResponse is schema "PersonOrganizationsSpecialistsGetOwnershipResponse" of the document: an object.
+// PersonOrganizationsSpecialistsGetOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsSpecialistsGetOwnership (GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership): an object.
 type PersonOrganizationsSpecialistsGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -8165,7 +8165,7 @@ type PersonOrganizationsSpecialistsGetOwnershipResponse struct {
 // PersonOrganizationsSpecialistsGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type PersonOrganizationsSpecialistsGetOwnershipResponseAssetType string
 
-// PersonOrganizationsSpecialistsGetResponse is schema "PersonOrganizationsSpecialistsGetResponse" of the document: an object.
+// PersonOrganizationsSpecialistsGetResponse is the application/json answer (status 200) of operation PersonOrganizationsSpecialistsGet (GET /person/organizations/{organization_id}/specialists/{specialist_id}): an object.
 type PersonOrganizationsSpecialistsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -8200,7 +8200,7 @@ type PersonOrganizationsSpecialistsGetResponse struct {
 // PersonOrganizationsSpecialistsGetResponseKind is a string; one of "shipping", "boxing", "other"; required.
 type PersonOrganizationsSpecialistsGetResponseKind string
 
-// PersonOrganizationsSpecialistsGetSpecificationResponse is schema "PersonOrganizationsSpecialistsGetSpecificationResponse" of the document: an object.
+// PersonOrganizationsSpecialistsGetSpecificationResponse is the application/json answer (status 200) of operation PersonOrganizationsSpecialistsGetSpecification (GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification): an object.
 type PersonOrganizationsSpecialistsGetSpecificationResponse struct {
 	// Capabilities is an array of string; required.
 	Capabilities []string `json:"capabilities"`
@@ -8210,7 +8210,7 @@ type PersonOrganizationsSpecialistsGetSpecificationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsUpdateOwnershipResponse is schema "PersonOrganizationsSpecialistsUpdateOwnershipResponse" of the document: an object.
+// PersonOrganizationsSpecialistsUpdateOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsSpecialistsUpdateOwnership (PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership): an object.
 type PersonOrganizationsSpecialistsUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -8252,7 +8252,7 @@ type PersonOrganizationsSpecialistsUpdateOwnershipResponse struct {
 // PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType string
 
-// PersonUpdateAvatarResponse is schema "PersonUpdateAvatarResponse" of the document: an object.
+// PersonUpdateAvatarResponse is the application/json answer (status 200) of operation PersonUpdateAvatar (PATCH /person/avatar): an object.
 type PersonUpdateAvatarResponse struct {
 	// AvatarURL ("avatar_url") is a string; required.
 	//
@@ -8264,7 +8264,7 @@ type PersonUpdateAvatarResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonUpdateResponse is schema "PersonUpdateResponse" of the document: an object.
+// PersonUpdateResponse is the application/json answer (status 200) of operation PersonUpdate (PATCH /person): an object.
 type PersonUpdateResponse struct {
 	// AccessibleApps ("accessible_apps") is an array of object; required.
 	AccessibleApps []struct {
@@ -8605,7 +8605,7 @@ type PersonUpdateResponse_Subscription struct {
 // Example: metric
 type PersonUpdateResponseUnitSystem string
 
-// RevokedAccessTokensCreateResponse is schema "RevokedAccessTokensCreateResponse" of the document: an object.
+// RevokedAccessTokensCreateResponse is the application/json answer (status 201) of operation RevokedAccessTokensCreate (POST /revoked_access_tokens): an object.
 type RevokedAccessTokensCreateResponse struct {
 	// AccessTokenID ("access_token_id") is a string (uuid); required.
 	AccessTokenID string `json:"access_token_id"`
@@ -8615,7 +8615,7 @@ type RevokedAccessTokensCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RevokedAccessTokensListResponse is schema "RevokedAccessTokensListResponse" of the document: an object.
+// RevokedAccessTokensListResponse is the application/json answer (status 200) of operation RevokedAccessTokensList (GET /revoked_access_tokens): an object.
 type RevokedAccessTokensListResponse struct {
 	// RevokedTokenIDs ("revoked_token_ids") is an array of string (uuid); required.
 	RevokedTokenIDs []string `json:"revoked_token_ids"`
@@ -8625,7 +8625,7 @@ type RevokedAccessTokensListResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RolesListItem is schema "RolesListItem" of the document: an object.
+// RolesListItem is an item of the application/json answer (status 200) of operation RolesList (GET /roles): an object.
 type RolesListItem struct {
 	// ID is a string.
 	//
@@ -8837,7 +8837,7 @@ type Site_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// SitesCreateResponse is schema "SitesCreateResponse" of the document: all of 2 schemas.
+// SitesCreateResponse is the application/json answer (status 201) of operation SitesCreate (POST /sites): all of 2 schemas.
 type SitesCreateResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -9070,7 +9070,7 @@ type SitesCreateResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// SitesGetResponse is schema "SitesGetResponse" of the document: all of 2 schemas.
+// SitesGetResponse is the application/json answer (status 200) of operation SitesGet (GET /sites/{site_id}): all of 2 schemas.
 type SitesGetResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -9303,7 +9303,7 @@ type SitesGetResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// SitesUpdateResponse is schema "SitesUpdateResponse" of the document: all of 2 schemas.
+// SitesUpdateResponse is the application/json answer (status 200) of operation SitesUpdate (PATCH /sites/{site_id}): all of 2 schemas.
 type SitesUpdateResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -9576,7 +9576,7 @@ type SoftwareKind string
 // SoftwareVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
 type SoftwareVendorID string
 
-// SoftwareCreateOwnershipResponse is schema "SoftwareCreateOwnershipResponse" of the document: an object.
+// SoftwareCreateOwnershipResponse is the application/json answer (status 201) of operation SoftwareCreateOwnership (POST /software/{software_id}/software_ownership): an object.
 type SoftwareCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9618,7 +9618,7 @@ type SoftwareCreateOwnershipResponse struct {
 // SoftwareCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type SoftwareCreateOwnershipResponseAssetType string
 
-// SoftwareCreateResponse is schema "SoftwareCreateResponse" of the document: an object.
+// SoftwareCreateResponse is the application/json answer (status 201) of operation SoftwareCreate (POST /software): an object.
 type SoftwareCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -9668,7 +9668,7 @@ type SoftwareCreateResponseKind string
 // Example: heidelberg
 type SoftwareCreateResponseVendorID string
 
-// SoftwareGetOwnershipResponse is schema "SoftwareGetOwnershipResponse" of the document: an object.
+// SoftwareGetOwnershipResponse is the application/json answer (status 200) of operation SoftwareGetOwnership (GET /software/{software_id}/software_ownership): an object.
 type SoftwareGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9710,7 +9710,7 @@ type SoftwareGetOwnershipResponse struct {
 // SoftwareGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type SoftwareGetOwnershipResponseAssetType string
 
-// SoftwareGetResponse is schema "SoftwareGetResponse" of the document: an object.
+// SoftwareGetResponse is the application/json answer (status 200) of operation SoftwareGet (GET /software/{software_id}): an object.
 type SoftwareGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -9760,7 +9760,7 @@ type SoftwareGetResponseKind string
 // Example: heidelberg
 type SoftwareGetResponseVendorID string
 
-// SoftwareUpdateOwnershipResponse is schema "SoftwareUpdateOwnershipResponse" of the document: an object.
+// SoftwareUpdateOwnershipResponse is the application/json answer (status 200) of operation SoftwareUpdateOwnership (PATCH /software/{software_id}/software_ownership): an object.
 type SoftwareUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9833,7 +9833,7 @@ type Specialist struct {
 // SpecialistKind is a string; one of "shipping", "boxing", "other"; required.
 type SpecialistKind string
 
-// SpecialistsCreateOwnershipResponse is schema "SpecialistsCreateOwnershipResponse" of the document: an object.
+// SpecialistsCreateOwnershipResponse is the application/json answer (status 201) of operation SpecialistsCreateOwnership (POST /specialists/{specialist_id}/specialist_ownership): an object.
 type SpecialistsCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9875,7 +9875,7 @@ type SpecialistsCreateOwnershipResponse struct {
 // SpecialistsCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type SpecialistsCreateOwnershipResponseAssetType string
 
-// SpecialistsCreateResponse is schema "SpecialistsCreateResponse" of the document: an object.
+// SpecialistsCreateResponse is the application/json answer (status 201) of operation SpecialistsCreate (POST /specialists): an object.
 type SpecialistsCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -9910,7 +9910,7 @@ type SpecialistsCreateResponse struct {
 // SpecialistsCreateResponseKind is a string; one of "shipping", "boxing", "other"; required.
 type SpecialistsCreateResponseKind string
 
-// SpecialistsGetOwnershipResponse is schema "SpecialistsGetOwnershipResponse" of the document: an object.
+// SpecialistsGetOwnershipResponse is the application/json answer (status 200) of operation SpecialistsGetOwnership (GET /specialists/{specialist_id}/specialist_ownership): an object.
 type SpecialistsGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9952,7 +9952,7 @@ type SpecialistsGetOwnershipResponse struct {
 // SpecialistsGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type SpecialistsGetOwnershipResponseAssetType string
 
-// SpecialistsGetResponse is schema "SpecialistsGetResponse" of the document: an object.
+// SpecialistsGetResponse is the application/json answer (status 200) of operation SpecialistsGet (GET /specialists/{specialist_id}): an object.
 type SpecialistsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -9987,7 +9987,7 @@ type SpecialistsGetResponse struct {
 // SpecialistsGetResponseKind is a string; one of "shipping", "boxing", "other"; required.
 type SpecialistsGetResponseKind string
 
-// SpecialistsGetSpecificationResponse is schema "SpecialistsGetSpecificationResponse" of the document: an object.
+// SpecialistsGetSpecificationResponse is the application/json answer (status 200) of operation SpecialistsGetSpecification (GET /specialists/{specialist_id}/specialist_specification): an object.
 type SpecialistsGetSpecificationResponse struct {
 	// Capabilities is an array of string; required.
 	Capabilities []string `json:"capabilities"`
@@ -9997,7 +9997,7 @@ type SpecialistsGetSpecificationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsUpdateOwnershipResponse is schema "SpecialistsUpdateOwnershipResponse" of the document: an object.
+// SpecialistsUpdateOwnershipResponse is the application/json answer (status 200) of operation SpecialistsUpdateOwnership (PATCH /specialists/{specialist_id}/specialist_ownership): an object.
 type SpecialistsUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -10120,7 +10120,7 @@ type SubscriptionCreate struct {
 // SubscriptionCreateSubscriptionStatus is a string; one of "active", "trial", "past_due", "canceled".
 type SubscriptionCreateSubscriptionStatus string
 
-// SubscriptionsGetResponse is schema "SubscriptionsGetResponse" of the document: an object.
+// SubscriptionsGetResponse is the application/json answer (status 200) of operation SubscriptionsGet (GET /subscriptions/{subscription_id}): an object.
 type SubscriptionsGetResponse struct {
 	// ActivatedAt ("activated_at") is a string (date-time); may be null; required.
 	ActivatedAt nullable.Nullable[time.Time] `json:"activated_at"`
@@ -10178,7 +10178,7 @@ type SubscriptionsGetResponseStatus string
 // SubscriptionsGetResponseSubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
 type SubscriptionsGetResponseSubscriberType string
 
-// SubscriptionsUpdateResponse is schema "SubscriptionsUpdateResponse" of the document: an object.
+// SubscriptionsUpdateResponse is the application/json answer (status 200) of operation SubscriptionsUpdate (PATCH /subscriptions/{subscription_id}): an object.
 type SubscriptionsUpdateResponse struct {
 	// ActivatedAt ("activated_at") is a string (date-time); may be null; required.
 	ActivatedAt nullable.Nullable[time.Time] `json:"activated_at"`
@@ -10555,7 +10555,7 @@ type TestAccount_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsCreateResponse is schema "TestAccountsCreateResponse" of the document: all of 2 schemas.
+// TestAccountsCreateResponse is the application/json answer (status 201) of operation TestAccountsCreate (POST /test_accounts): all of 2 schemas.
 type TestAccountsCreateResponse struct {
 	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
 	//
@@ -10948,7 +10948,7 @@ type TestAccountsCreateResponse_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsGetResponse is schema "TestAccountsGetResponse" of the document: all of 2 schemas.
+// TestAccountsGetResponse is the application/json answer (status 200) of operation TestAccountsGet (GET /test_accounts/{test_account_id}): all of 2 schemas.
 type TestAccountsGetResponse struct {
 	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
 	//
