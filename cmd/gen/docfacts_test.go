@@ -4,16 +4,22 @@ package main
 // it was made from.
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
+
+	sdkerrors "github.com/idsdk/idsdk-go/errors"
 )
 
 // loadDocument reads api/<api>/openapi.yaml as committed.
@@ -61,7 +67,51 @@ func TestDocsNameOnlySchemasOfTheDocument(t *testing.T) {
 		for _, n := range sortedKeys(missing) {
 			t.Errorf("%s: the docs name schema %q %d times, which the document does not have", api, n, missing[n])
 		}
+		b, err := os.ReadFile(filepath.Join(repoRoot, "gen", api, api+".gen.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range typeIsSchema.FindAllStringSubmatch(string(b), -1) {
+			if !sameTypeName(m[1], m[2]) && goNameExt(spec, m[2]) != m[1] {
+				t.Errorf("%s: type %s says it is schema %q", api, m[1], m[2])
+			}
+		}
 	}
+}
+
+// typeIsSchema matches the doc of a model: "// User is schema "User" of".
+var typeIsSchema = regexp.MustCompile(`(?m)^// (\w+) is schema "([^"]+)" of the document`)
+
+// sameTypeName reports whether goName is the Go name of schema: the same
+// letters and digits, but for case, separators and a Smithy word the Go
+// name drops (smithyWords).
+func sameTypeName(goName, schema string) bool {
+	norm := func(s string) string {
+		return strings.ToLower(strings.NewReplacer("_", "", "-", "", ".", "", " ", "").Replace(s))
+	}
+	g, s := norm(goName), norm(schema)
+	if g == s {
+		return true
+	}
+	for _, w := range smithyWords {
+		// The word goes from the schema's name and from the names
+		// derived from it ("ListAculsResponseContentItem").
+		if strings.Contains(schema, w.suffix) && g == norm(strings.Replace(schema, w.suffix, strings.TrimSuffix(w.suffix, w.word), 1)) {
+			return true
+		}
+	}
+	return false
+}
+
+// goNameExt is the Go name the document gives a schema (x-go-name), "" for
+// none.
+func goNameExt(spec *openapi3.T, schema string) string {
+	r := spec.Components.Schemas[schema]
+	if r == nil || r.Value == nil {
+		return ""
+	}
+	n, _ := r.Value.Extensions["x-go-name"].(string)
+	return n
 }
 
 // TestNewDoesNotShadowErr: a generated New declares err once; a nested
@@ -128,3 +178,499 @@ func TestShadowedErrsFindsAShadow(t *testing.T) {
 	}
 }
 
+
+// methodDoc is the doc comment of one generated method.
+type methodDoc struct {
+	Recv, Name string
+	First      string   // the first paragraph
+	Paras      []string // every paragraph, the first included
+}
+
+// firstLine parses the first sentence of a method doc: "Get sends GET
+// /path (operation get_x)." or "Authorize builds the URL of GET /authorize
+// (operation authorize) ...".
+var firstLine = regexp.MustCompile(`^(\w+) (?:sends|builds the URL of) ([A-Z]+) (\S+) \(operation ([^)]+)\)`)
+
+// generatedMethodDocs reads the method docs of gen/<api>/services.gen.go
+// by the operationId each names (iterators, which name theirs in a later
+// paragraph, are left out).
+func generatedMethodDocs(t *testing.T, api string) map[string]methodDoc {
+	t.Helper()
+	path := filepath.Join(repoRoot, "gen", api, "services.gen.go")
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]methodDoc{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || fd.Doc == nil {
+			continue
+		}
+		paras := strings.Split(strings.TrimSpace(fd.Doc.Text()), "\n\n")
+		m := firstLine.FindStringSubmatch(paras[0])
+		if m == nil {
+			continue
+		}
+		if m[1] != fd.Name.Name {
+			t.Errorf("%s: the doc of %s starts with %s", api, fd.Name.Name, m[1])
+		}
+		recv := fd.Recv.List[0].Type
+		if st, ok := recv.(*ast.StarExpr); ok {
+			recv = st.X
+		}
+		md := methodDoc{Recv: recv.(*ast.Ident).Name, Name: fd.Name.Name, First: paras[0], Paras: paras}
+		if prev, dup := out[m[4]]; dup {
+			t.Errorf("%s: operation %s is documented by %s.%s and %s.%s", api, m[4], prev.Recv, prev.Name, md.Recv, md.Name)
+		}
+		out[m[4]] = md
+	}
+	return out
+}
+
+// para returns the paragraph of d that starts with prefix, or "".
+func (d methodDoc) para(prefix string) string {
+	for _, p := range d.Paras {
+		if strings.HasPrefix(p, prefix) {
+			return p
+		}
+	}
+	return ""
+}
+
+// docOperation is one operation of a document with what its doc must say.
+type docOperation struct {
+	Method, Path string
+	Item         *openapi3.PathItem
+	Op           *openapi3.Operation
+}
+
+// documentOperations lists the operations of spec by operationId.
+func documentOperations(spec *openapi3.T) map[string]docOperation {
+	out := map[string]docOperation{}
+	for _, path := range spec.Paths.InMatchingOrder() {
+		item := spec.Paths.Value(path)
+		for method, op := range item.Operations() {
+			out[op.OperationID] = docOperation{Method: method, Path: path, Item: item, Op: op}
+		}
+	}
+	return out
+}
+
+// params are the operation's parameters, those of its path item
+// included unless the operation overrides them.
+func (o docOperation) params() []*openapi3.Parameter {
+	var out []*openapi3.Parameter
+	own := map[string]bool{}
+	for _, p := range o.Op.Parameters {
+		out = append(out, p.Value)
+		own[p.Value.In+" "+strings.ToLower(p.Value.Name)] = true
+	}
+	for _, p := range o.Item.Parameters {
+		if !own[p.Value.In+" "+strings.ToLower(p.Value.Name)] {
+			out = append(out, p.Value)
+		}
+	}
+	return out
+}
+
+// referencePages are the reference URLs the vendors publish for an
+// operation, where they publish a stable one (patterns checked against
+// links of the vendors' own documents and pages).
+var referencePages = map[string]func(o docOperation) string{
+	"auth0mgmt": func(o docOperation) string {
+		return "https://auth0.com/docs/api/management/v2/" + o.Op.Tags[0] + "/" + strings.ReplaceAll(o.Op.OperationID, "_", "-")
+	},
+	"authlete": func(o docOperation) string {
+		return "https://docs.authlete.com/en/shared/latest#" + strings.ToLower(o.Method) + "-" + strings.NewReplacer("{", "-", "}", "-").Replace(o.Path)
+	},
+}
+
+// TestMethodDocsStateTheDocumentsFacts checks, for every operation of
+// every document, what the doc of its generated method says against the
+// document: HTTP method and path, security schemes and scopes, every
+// parameter (where, name, type, format, enum values, default, limits,
+// required), the body, the paging style, the error statuses and the
+// sentinels they match, the reference URL and deprecation.
+func TestMethodDocsStateTheDocumentsFacts(t *testing.T) {
+	total := 0
+	for _, api := range generatedAPIs(t) {
+		spec := loadDocument(t, api)
+		docs := generatedMethodDocs(t, api)
+		ops := documentOperations(spec)
+		for _, id := range sortedKeys(ops) {
+			o := ops[id]
+			d, ok := docs[id]
+			if !ok {
+				t.Errorf("%s: operation %s (%s %s) has no documented method", api, id, o.Method, o.Path)
+				continue
+			}
+			total++
+			for _, problem := range methodDocProblems(api, spec, o, d) {
+				t.Errorf("%s %s.%s (operation %s): %s", api, d.Recv, d.Name, id, problem)
+			}
+		}
+		if len(docs) != len(ops) {
+			t.Errorf("%s: %d documented methods for %d operations", api, len(docs), len(ops))
+		}
+	}
+	t.Logf("checked the docs of %d methods", total)
+}
+
+// methodDocProblems lists where d says something of o that the document
+// does not.
+func methodDocProblems(api string, spec *openapi3.T, o docOperation, d methodDoc) []string {
+	var out []string
+	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	m := firstLine.FindStringSubmatch(d.First)
+	if m[2] != o.Method || m[3] != o.Path {
+		bad("says %s %s, the document %s %s", m[2], m[3], o.Method, o.Path)
+	}
+	urlOnly, _ := o.Op.Extensions[extURLOnly].(bool)
+	out = append(out, securityProblems(spec, o, d, urlOnly)...)
+	out = append(out, argumentProblems(o, d)...)
+	out = append(out, pagingProblems(o, d)...)
+	out = append(out, errorProblems(o, d, urlOnly)...)
+	want := ""
+	if page := referencePages[api]; page != nil {
+		want = "Reference: " + page(o)
+	}
+	if got := d.para("Reference: "); got != want {
+		bad("reference %q, want %q", got, want)
+	}
+	if (d.para("Deprecated: ") != "") != o.Op.Deprecated {
+		bad("deprecated is %v in the document", o.Op.Deprecated)
+	}
+	return out
+}
+
+// scopeList matches the scopes a security paragraph names.
+var scopeList = regexp.MustCompile(`with the scopes? ([^()]+?)(?:\.$|, or )`)
+
+func securityProblems(spec *openapi3.T, o docOperation, d methodDoc, urlOnly bool) []string {
+	got := d.para("Security: ")
+	if urlOnly {
+		if got != "" {
+			return []string{"a URL builder with a security paragraph"}
+		}
+		return nil
+	}
+	if got == "" {
+		return []string{"no security paragraph"}
+	}
+	reqs := spec.Security
+	if o.Op.Security != nil {
+		reqs = *o.Op.Security
+	}
+	var out []string
+	wantScopes := map[string]bool{}
+	anonymous := len(reqs) == 0
+	for _, req := range reqs {
+		anonymous = anonymous || len(req) == 0
+		for name, scopes := range req {
+			if !strings.Contains(got, "("+name+")") {
+				out = append(out, fmt.Sprintf("security does not name scheme %s", name))
+			}
+			for _, s := range scopes {
+				wantScopes[s] = true
+			}
+		}
+	}
+	if anonymous != strings.Contains(got, "no credentials") {
+		out = append(out, fmt.Sprintf("security %q: the document allows no credentials: %v", got, anonymous))
+	}
+	gotScopes := map[string]bool{}
+	for _, m := range scopeList.FindAllStringSubmatch(got, -1) {
+		for _, s := range strings.Split(m[1], ", ") {
+			gotScopes[s] = true
+		}
+	}
+	for s := range wantScopes {
+		if !gotScopes[s] {
+			out = append(out, fmt.Sprintf("security does not name scope %s", s))
+		}
+	}
+	for s := range gotScopes {
+		if !wantScopes[s] {
+			out = append(out, fmt.Sprintf("security names scope %s, which the document does not", s))
+		}
+	}
+	return out
+}
+
+// argLine matches an argument line of a parameter: "  - params.Page:
+// query parameter "page", integer, >= 0." or "  - id: path parameter,
+// string." or "  - WithX(value): header "x", string.".
+var argLine = regexp.MustCompile(`^  - ([\w.]+)(?:\(value\))?: (path parameter|query parameter|header)(?: "([^"]+)")?(.*)$`)
+
+func argumentProblems(o docOperation, d methodDoc) []string {
+	var out []string
+	lines := map[string]string{} // "in name" -> facts
+	body := ""
+	if args := d.para("Arguments:"); args != "" {
+		for _, l := range strings.Split(args, "\n")[1:] {
+			if strings.HasPrefix(l, "  - body: ") || strings.HasPrefix(l, "  - contentType, body: ") {
+				body = l
+				continue
+			}
+			m := argLine.FindStringSubmatch(l)
+			if m == nil {
+				out = append(out, fmt.Sprintf("argument line %q is not a parameter", l))
+				continue
+			}
+			name := m[3]
+			if name == "" {
+				name = m[1]
+			}
+			in := map[string]string{"path parameter": "path", "query parameter": "query", "header": "header"}[m[2]]
+			lines[in+" "+strings.ToLower(name)] = m[4]
+		}
+	}
+	params := o.params()
+	for _, p := range params {
+		key := p.In + " " + strings.ToLower(p.Name)
+		facts, ok := lines[key]
+		if !ok {
+			out = append(out, fmt.Sprintf("%s parameter %q is not documented", p.In, p.Name))
+			continue
+		}
+		delete(lines, key)
+		for _, problem := range paramFactProblems(p, facts) {
+			out = append(out, fmt.Sprintf("%s parameter %q: %s", p.In, p.Name, problem))
+		}
+	}
+	for k := range lines {
+		out = append(out, fmt.Sprintf("documents parameter %s, which the document does not have", k))
+	}
+	rb := o.Op.RequestBody
+	switch {
+	case rb == nil && body != "":
+		out = append(out, "documents a body the operation does not take")
+	case rb != nil && body == "":
+		out = append(out, "the body is not documented")
+	case rb != nil && strings.HasPrefix(body, "  - body: "):
+		m := regexp.MustCompile(`, sent as (\S+) \((required|optional)\)\.$`).FindStringSubmatch(body)
+		if m == nil || rb.Value.Content[m[1]] == nil {
+			out = append(out, fmt.Sprintf("body line %q names no content type of the document", body))
+		} else if (m[2] == "required") != rb.Value.Required {
+			out = append(out, fmt.Sprintf("body line %q: required is %v in the document", body, rb.Value.Required))
+		}
+	case rb != nil:
+		want := sortedKeys(rb.Value.Content)
+		if !strings.HasSuffix(body, "of type "+strings.Join(want, " or ")+".") {
+			out = append(out, fmt.Sprintf("body line %q, the document's types are %v", body, want))
+		}
+	}
+	return out
+}
+
+// paramFactProblems checks the facts of one parameter's argument line
+// (", required, integer, >= 0, default 50.") against its schema.
+func paramFactProblems(p *openapi3.Parameter, facts string) []string {
+	var out []string
+	facts = strings.TrimSuffix(facts, ".")
+	if i := strings.Index(facts, "; "); i >= 0 {
+		facts = facts[:i] // what follows is about a client option
+	}
+	parts := strings.Split(strings.TrimPrefix(facts, ", "), ", ")
+	has := func(s string) bool { return slices.Contains(parts, s) }
+	if p.In != "path" && has("required") != p.Required {
+		out = append(out, fmt.Sprintf("required is %v in the document: %q", p.Required, facts))
+	}
+	if has("deprecated") != p.Deprecated {
+		out = append(out, fmt.Sprintf("deprecated is %v in the document", p.Deprecated))
+	}
+	if p.Schema == nil || p.Schema.Value == nil {
+		if !has("JSON text") {
+			out = append(out, "a parameter with content, not said so")
+		}
+		return out
+	}
+	s := p.Schema.Value
+	var types []string
+	for _, ty := range s.Type.Slice() {
+		if ty != "null" {
+			types = append(types, ty)
+		}
+	}
+	if len(types) > 0 && !strings.Contains(facts, strings.Join(types, " or ")) {
+		out = append(out, fmt.Sprintf("the type is %v in the document: %q", types, facts))
+	}
+	if s.Format != "" && !strings.Contains(facts, "("+s.Format+")") {
+		out = append(out, fmt.Sprintf("format %s not given: %q", s.Format, facts))
+	}
+	if p.Schema.Ref != "" && !strings.Contains(facts, `(schema "`+p.Schema.Ref[strings.LastIndex(p.Schema.Ref, "/")+1:]+`")`) {
+		out = append(out, fmt.Sprintf("schema %s not named: %q", p.Schema.Ref, facts))
+	}
+	for i, v := range s.Enum {
+		if i == maxEnumListed {
+			if !strings.Contains(facts, fmt.Sprintf("and %d more", len(s.Enum)-i)) {
+				out = append(out, "does not say how many more enum values there are")
+			}
+			break
+		}
+		if !strings.Contains(facts, literal(v)) {
+			out = append(out, fmt.Sprintf("enum value %s not listed: %q", literal(v), facts))
+		}
+	}
+	if s.Default != nil && !has("default "+literal(s.Default)) {
+		out = append(out, fmt.Sprintf("default %s not given: %q", literal(s.Default), facts))
+	}
+	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	if s.Min != nil && !has(">= "+num(*s.Min)) && !has("> "+num(*s.Min)) {
+		out = append(out, fmt.Sprintf("minimum %v not given: %q", *s.Min, facts))
+	}
+	if s.Max != nil && !has("<= "+num(*s.Max)) && !has("< "+num(*s.Max)) {
+		out = append(out, fmt.Sprintf("maximum %v not given: %q", *s.Max, facts))
+	}
+	if s.MaxLength != nil && !strings.Contains(facts, fmt.Sprintf("%d characters", *s.MaxLength)) {
+		out = append(out, fmt.Sprintf("max length %d not given: %q", *s.MaxLength, facts))
+	}
+	if s.MinLength > 0 && !strings.Contains(facts, fmt.Sprintf("%d ", s.MinLength)) {
+		out = append(out, fmt.Sprintf("min length %d not given: %q", s.MinLength, facts))
+	}
+	if s.Pattern != "" && !strings.Contains(facts, "pattern "+s.Pattern) {
+		out = append(out, fmt.Sprintf("pattern not given: %q", facts))
+	}
+	if s.MaxItems != nil && !strings.Contains(facts, fmt.Sprintf("%d items", *s.MaxItems)) {
+		out = append(out, fmt.Sprintf("max items %d not given: %q", *s.MaxItems, facts))
+	}
+	return out
+}
+
+func pagingProblems(o docOperation, d methodDoc) []string {
+	got := d.para("Paging: ")
+	raw, ok := o.Op.Extensions["x-idsdk-paging"].(map[string]any)
+	if !ok {
+		if got != "" {
+			return []string{"documents paging the operation does not have"}
+		}
+		return nil
+	}
+	if got == "" {
+		return []string{"the paging is not documented"}
+	}
+	var want []string
+	switch raw["style"] {
+	case "page":
+		want = []string{fmt.Sprintf("page numbers in %v from %v", raw["page-param"], raw["first-page"]), fmt.Sprintf("page size in %v", raw["per-page-param"])}
+	case "checkpoint":
+		want = []string{fmt.Sprintf("%v takes the %v of the previous page", raw["from-param"], raw["next"]), fmt.Sprintf("page size in %v", raw["take-param"])}
+	case "offset":
+		want = []string{fmt.Sprintf("offsets in %v and %v", raw["start-param"], raw["end-param"])}
+	}
+	var out []string
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			out = append(out, fmt.Sprintf("paging %q does not say %q", got, w))
+		}
+	}
+	return out
+}
+
+// errorItem matches one status of an errors paragraph: "404 (ErrNotFound)".
+var errorItem = regexp.MustCompile(`(\d{3})(?: \(([^)]*)\))?`)
+
+func errorProblems(o docOperation, d methodDoc, urlOnly bool) []string {
+	got := d.para("Errors ")
+	want := map[int]bool{}
+	other := false
+	for k := range o.Op.Responses.Map() {
+		if n, err := strconv.Atoi(k); err == nil && n >= 400 {
+			want[n] = true
+		} else if k == "default" || strings.HasSuffix(strings.ToUpper(k), "XX") {
+			other = true
+		}
+	}
+	if urlOnly || (len(want) == 0 && !other) {
+		if got != "" {
+			return []string{"documents errors the document does not give"}
+		}
+		return nil
+	}
+	if got == "" {
+		return []string{"the errors are not documented"}
+	}
+	var out []string
+	list := got[strings.Index(got, "): ")+3:]
+	for _, m := range errorItem.FindAllStringSubmatch(list, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if !want[n] {
+			out = append(out, fmt.Sprintf("names status %d, which the document does not", n))
+			continue
+		}
+		delete(want, n)
+		var names []string
+		for _, e := range sdkerrors.Sentinels(n) {
+			names = append(names, sentinelNames[e])
+		}
+		if m[2] != strings.Join(names, ", ") {
+			out = append(out, fmt.Sprintf("status %d matches %v, the doc says %q", n, names, m[2]))
+		}
+	}
+	for n := range want {
+		out = append(out, fmt.Sprintf("does not name status %d", n))
+	}
+	if other != strings.Contains(got, "other statuses") {
+		out = append(out, fmt.Sprintf("other statuses: %v in the document", other))
+	}
+	return out
+}
+
+// TestMethodDocProblemsSeeWrongFacts: the audit above finds each kind of
+// wrong fact in a doc.
+func TestMethodDocProblemsSeeWrongFacts(t *testing.T) {
+	spec, err := openapi3.NewLoader().LoadFromData([]byte(`
+openapi: 3.0.3
+info: {title: t, version: "1"}
+components:
+  securitySchemes:
+    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: /t, scopes: {read:users: r}}}}
+paths:
+  /users/{id}:
+    get:
+      operationId: get_user
+      tags: [users]
+      security: [{oauth: [read:users]}]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: per_page, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 50}}
+      responses:
+        "200": {description: ok}
+        "404": {description: gone}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := documentOperations(spec)["get_user"]
+	right := []string{
+		"Get sends GET /users/{id} (operation get_user).",
+		"Security: an OAuth 2.0 access token (oauth) with the scope read:users.",
+		"Arguments:\n  - id: path parameter, string.\n  - params.PerPage: query parameter \"per_page\", integer, >= 1, <= 100, default 50.",
+		"Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound).",
+		"Reference: https://auth0.com/docs/api/management/v2/users/get-user",
+	}
+	doc := func(paras []string) methodDoc { return methodDoc{Recv: "UsersService", Name: "Get", First: paras[0], Paras: paras} }
+	if p := methodDocProblems("auth0mgmt", spec, o, doc(right)); len(p) != 0 {
+		t.Fatalf("a right doc has problems: %v", p)
+	}
+	for i, wrong := range []struct{ from, to string }{
+		{"GET /users/{id}", "POST /users/{id}"},
+		{"scope read:users", "scope write:users"},
+		{"default 50", "default 20"},
+		{"<= 100", "<= 10"},
+		{"integer", "string"},
+		{"404 (ErrNotFound)", "404 (ErrNotFound), 409 (ErrConflict)"},
+		{"404 (ErrNotFound)", "404 (ErrConflict)"},
+		{"get-user", "get-users"},
+		{"  - id: path parameter, string.\n", ""},
+	} {
+		paras := slices.Clone(right)
+		for j := range paras {
+			paras[j] = strings.Replace(paras[j], wrong.from, wrong.to, 1)
+		}
+		if p := methodDocProblems("auth0mgmt", spec, o, doc(paras)); len(p) == 0 {
+			t.Errorf("case %d: %q -> %q: no problem found", i, wrong.from, wrong.to)
+		}
+	}
+}

@@ -41,7 +41,17 @@ func describeSchemas(spec *openapi3.T, origins synthOrigins) {
 	sort.Strings(names)
 	for _, n := range names {
 		r := spec.Components.Schemas[n]
-		if r == nil || r.Value == nil || r.Ref != "" {
+		if r == nil || r.Value == nil {
+			continue
+		}
+		if r.Ref != "" {
+			// Another name for a schema (the import merges identical
+			// schemas into one and refers to it): its Go type is an alias,
+			// whose doc says both names. The copy keeps the target's
+			// description.
+			c := *r.Value
+			c.Description = "is schema " + strconv.Quote(n) + " of the document, which refers to schema " + strconv.Quote(refBase(r.Ref)) + "."
+			spec.Components.Schemas[n] = &openapi3.SchemaRef{Ref: r.Ref, Value: &c, Extensions: r.Extensions}
 			continue
 		}
 		what := "schema " + strconv.Quote(n) + " of the document"
@@ -58,10 +68,21 @@ func describeSchemas(spec *openapi3.T, origins synthOrigins) {
 			continue
 		}
 		for _, ct := range sortedContent(r.Value.Content) {
-			if mt := r.Value.Content[ct]; mt != nil && mt.Schema != nil && mt.Schema.Ref == "" && mt.Schema.Value != nil {
-				mt.Schema.Value.Description = "is the " + ct + " body of response " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
-				describeInner(mt.Schema.Value, seen)
+			mt := r.Value.Content[ct]
+			if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+				continue
 			}
+			what := "is the " + ct + " body of response " + strconv.Quote(n) + " of the document"
+			if mt.Schema.Ref != "" {
+				// Its Go type is an alias of the schema's: a copy carries
+				// the alias's own doc.
+				c := *mt.Schema.Value
+				c.Description = what + ", schema " + strconv.Quote(refBase(mt.Schema.Ref)) + "."
+				mt.Schema = &openapi3.SchemaRef{Ref: mt.Schema.Ref, Value: &c, Extensions: mt.Schema.Extensions}
+				continue
+			}
+			mt.Schema.Value.Description = what + ": " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
+			describeInner(mt.Schema.Value, seen)
 		}
 	}
 	for _, n := range sortedKeys(spec.Components.Parameters) {
@@ -198,11 +219,21 @@ func typeWord(s *openapi3.Schema) string {
 		}
 	}
 	w := strings.Join(types, " or ")
+	union := func(how string, members openapi3.SchemaRefs) string {
+		if f := formatsOnly(members); f != "" {
+			return f
+		}
+		u := fmt.Sprintf("%s of %d schemas", how, len(members))
+		if w != "" {
+			u = w + ", " + u
+		}
+		return u
+	}
 	switch {
 	case len(s.OneOf) > 0:
-		w = fmt.Sprintf("one of %d schemas", len(s.OneOf))
+		w = union("one", s.OneOf)
 	case len(s.AnyOf) > 0:
-		w = fmt.Sprintf("any of %d schemas", len(s.AnyOf))
+		w = union("any", s.AnyOf)
 	case len(s.AllOf) > 0:
 		w = fmt.Sprintf("all of %d schemas", len(s.AllOf))
 	case w == "array" && s.Items != nil:
@@ -220,6 +251,26 @@ func typeWord(s *openapi3.Schema) string {
 		w += " (" + s.Format + ")"
 	}
 	return w
+}
+
+// formatsOnly describes a union whose members differ only in their
+// format ("string (ipv4 or ipv6)"), "" for any other.
+func formatsOnly(members openapi3.SchemaRefs) string {
+	typ := ""
+	var formats []string
+	for _, m := range members {
+		if m == nil || m.Ref != "" || m.Value == nil || m.Value.Format == "" || len(m.Value.Type.Slice()) != 1 ||
+			len(m.Value.Properties) > 0 || len(m.Value.Enum) > 0 || len(m.Value.OneOf)+len(m.Value.AnyOf)+len(m.Value.AllOf) > 0 {
+			return ""
+		}
+		if t := m.Value.Type.Slice()[0]; typ == "" {
+			typ = t
+		} else if t != typ {
+			return ""
+		}
+		formats = append(formats, m.Value.Format)
+	}
+	return typ + " (" + strings.Join(formats, " or ") + ")"
 }
 
 // limits are the constraints of s on numbers, strings, arrays and objects.

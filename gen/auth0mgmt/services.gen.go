@@ -1026,7 +1026,7 @@ type AnomalyBlocksService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, one of 2 schemas (schema "AnomalyIPFormat").
+//   - id: path parameter, string (ipv4 or ipv6) (schema "AnomalyIPFormat").
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -1040,7 +1040,7 @@ func (s *AnomalyBlocksService) CheckIP(ctx context.Context, id AnomalyIPFormat, 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, one of 2 schemas (schema "AnomalyIPFormat").
+//   - id: path parameter, string (ipv4 or ipv6) (schema "AnomalyIPFormat").
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //

@@ -6297,19 +6297,19 @@ type VciSingleParseResponseAction string
 // VerifiedClaimsValidationSchema is schema "verified_claims_validation_schema" of the document: a string; 2 values.
 type VerifiedClaimsValidationSchema string
 
-// N400 is schema "result" of the document: an object.
+// N400 is the application/json body of response "400" of the document, schema "result".
 type N400 = Result
 
-// N401 is schema "result" of the document: an object.
+// N401 is the application/json body of response "401" of the document, schema "result".
 type N401 = Result
 
-// N403 is schema "result" of the document: an object.
+// N403 is the application/json body of response "403" of the document, schema "result".
 type N403 = Result
 
-// N404 is schema "result" of the document: an object.
+// N404 is the application/json body of response "404" of the document, schema "result".
 type N404 = Result
 
-// N500 is schema "result" of the document: an object.
+// N500 is the application/json body of response "500" of the document, schema "result".
 type N500 = Result
 
 // UtilityHealthcheckParams defines parameters for LifecycleHealthcheckAPI.

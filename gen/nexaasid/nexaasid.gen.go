@@ -168,7 +168,7 @@ type ValidationErrors_Errors struct {
 	union json.RawMessage
 }
 
-// Unauthorized is schema "OAuthError" of the document: an object.
+// Unauthorized is the application/json body of response "Unauthorized" of the document, schema "OAuthError".
 type Unauthorized = OAuthError
 
 // WidgetsNavbarURLParams defines parameters for GetNavbarWidget.
