@@ -178,7 +178,6 @@ func TestShadowedErrsFindsAShadow(t *testing.T) {
 	}
 }
 
-
 // methodDoc is the doc comment of one generated method.
 type methodDoc struct {
 	Recv, Name string
@@ -650,7 +649,9 @@ paths:
 		"Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound).",
 		"Reference: https://auth0.com/docs/api/management/v2/users/get-user",
 	}
-	doc := func(paras []string) methodDoc { return methodDoc{Recv: "UsersService", Name: "Get", First: paras[0], Paras: paras} }
+	doc := func(paras []string) methodDoc {
+		return methodDoc{Recv: "UsersService", Name: "Get", First: paras[0], Paras: paras}
+	}
 	if p := methodDocProblems("auth0mgmt", spec, o, doc(right)); len(p) != 0 {
 		t.Fatalf("a right doc has problems: %v", p)
 	}
