@@ -675,3 +675,215 @@ paths:
 		}
 	}
 }
+
+// TestModelFieldDocsStateTheDocumentsFacts checks the doc of every field
+// of every model made from a schema of the document (the types whose doc
+// says `is schema "X" of the document`) against the schema's property:
+// the schema it refers to, or its type, format, enum values, limits and
+// default; required, read-only, write-only and nullable, neither left out
+// nor added.
+func TestModelFieldDocsStateTheDocumentsFacts(t *testing.T) {
+	for _, api := range generatedAPIs(t) {
+		spec := loadDocument(t, api)
+		path := filepath.Join(repoRoot, "gen", api, api+".gen.go")
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models, fields := 0, 0
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE || gd.Doc == nil {
+				continue
+			}
+			ts := gd.Specs[0].(*ast.TypeSpec)
+			st, ok := ts.Type.(*ast.StructType)
+			m := typeIsSchema.FindStringSubmatch("// " + gd.Doc.Text())
+			if !ok || m == nil {
+				continue
+			}
+			schema := spec.Components.Schemas[m[2]]
+			if schema == nil || schema.Value == nil {
+				continue // TestDocsNameOnlySchemasOfTheDocument reports it
+			}
+			props, required := schemaProperties(schema.Value)
+			models++
+			for _, fl := range st.Fields.List {
+				name := jsonName(fl)
+				if name == "" || len(fl.Names) != 1 {
+					continue
+				}
+				p := props[name]
+				if p == nil {
+					t.Errorf("%s: %s.%s (%q) is no property of schema %q", api, ts.Name.Name, fl.Names[0].Name, name, m[2])
+					continue
+				}
+				fields++
+				doc := ""
+				if fl.Doc != nil {
+					doc = strings.TrimSpace(fl.Doc.Text())
+				}
+				for _, problem := range fieldFactProblems(p, required[name], doc) {
+					t.Errorf("%s: %s.%s (%q of schema %q): %s: %q", api, ts.Name.Name, fl.Names[0].Name, name, m[2], problem, doc)
+				}
+			}
+		}
+		if models == 0 || fields == 0 {
+			t.Errorf("%s: checked %d models, %d fields", api, models, fields)
+		}
+		t.Logf("%s: checked %d fields of %d models", api, fields, models)
+	}
+}
+
+// schemaProperties are the properties of s and of the members of its
+// allOf, with the names they require.
+func schemaProperties(s *openapi3.Schema) (map[string]*openapi3.SchemaRef, map[string]bool) {
+	props, required := map[string]*openapi3.SchemaRef{}, map[string]bool{}
+	var walk func(s *openapi3.Schema)
+	walk = func(s *openapi3.Schema) {
+		for n, p := range s.Properties {
+			props[n] = p
+		}
+		for _, n := range s.Required {
+			required[n] = true
+		}
+		for _, r := range s.AllOf {
+			if r != nil && r.Value != nil {
+				walk(r.Value)
+			}
+		}
+	}
+	walk(s)
+	return props, required
+}
+
+// jsonName is the member name of a struct field's json tag, "" for none.
+func jsonName(f *ast.Field) string {
+	if f.Tag == nil {
+		return ""
+	}
+	tag, _ := strconv.Unquote(f.Tag.Value)
+	for _, part := range strings.Fields(tag) {
+		if v, ok := strings.CutPrefix(part, `json:"`); ok {
+			name, _, _ := strings.Cut(strings.TrimSuffix(v, `"`), ",")
+			if name == "-" {
+				return ""
+			}
+			return name
+		}
+	}
+	return ""
+}
+
+// fieldFactProblems checks the doc of a field against its property.
+func fieldFactProblems(p *openapi3.SchemaRef, required bool, doc string) []string {
+	if doc == "" {
+		return []string{"no doc"}
+	}
+	var out []string
+	facts := doc[strings.Index(doc, " is ")+len(" is "):]
+	facts = strings.TrimSuffix(facts, ".")
+	parts := strings.Split(facts, "; ")
+	has := func(s string) bool { return slices.Contains(parts, s) }
+	if has("required") != required {
+		out = append(out, fmt.Sprintf("required is %v in the document", required))
+	}
+	s := p.Value
+	if p.Ref != "" {
+		if want := `schema "` + p.Ref[strings.LastIndex(p.Ref, "/")+1:] + `"`; !strings.Contains(facts, want) {
+			out = append(out, "does not name "+want)
+		}
+		if has("read-only") != s.ReadOnly {
+			out = append(out, fmt.Sprintf("read-only is %v in the document", s.ReadOnly))
+		}
+		return out
+	}
+	if has("read-only") != s.ReadOnly {
+		out = append(out, fmt.Sprintf("read-only is %v in the document", s.ReadOnly))
+	}
+	if has("write-only") != s.WriteOnly {
+		out = append(out, fmt.Sprintf("write-only is %v in the document", s.WriteOnly))
+	}
+	if has("may be null") != (s.Nullable || s.Type.IncludesNull()) {
+		out = append(out, "nullable is not as in the document")
+	}
+	var types []string
+	for _, ty := range s.Type.Slice() {
+		if ty != "null" {
+			types = append(types, ty)
+		}
+	}
+	if len(types) > 0 && !strings.Contains(parts[0], strings.Join(types, " or ")) {
+		out = append(out, fmt.Sprintf("the type is %v in the document", types))
+	}
+	if s.Format != "" && !strings.Contains(parts[0], "("+s.Format+")") {
+		out = append(out, "format "+s.Format+" not given")
+	}
+	if s.Items != nil && s.Items.Ref != "" && !strings.Contains(parts[0], `array of schema "`+refBase(s.Items.Ref)+`"`) {
+		out = append(out, "the items' schema not named")
+	}
+	for i, v := range s.Enum {
+		if i == maxEnumListed {
+			if !strings.Contains(facts, fmt.Sprintf("and %d more", len(s.Enum)-i)) {
+				out = append(out, "does not say how many more enum values there are")
+			}
+			break
+		}
+		if !strings.Contains(facts, literal(v)) {
+			out = append(out, fmt.Sprintf("enum value %s not listed", literal(v)))
+		}
+	}
+	if (s.Default != nil) != strings.Contains(facts, "default ") || (s.Default != nil && !has("default "+literal(s.Default))) {
+		out = append(out, fmt.Sprintf("default is %v in the document", s.Default))
+	}
+	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	if s.Min != nil && !has(">= "+num(*s.Min)) && !has("> "+num(*s.Min)) {
+		out = append(out, fmt.Sprintf("minimum %v not given", *s.Min))
+	}
+	if s.Max != nil && !has("<= "+num(*s.Max)) && !has("< "+num(*s.Max)) {
+		out = append(out, fmt.Sprintf("maximum %v not given", *s.Max))
+	}
+	if s.MaxLength != nil && !strings.Contains(facts, fmt.Sprintf("%d characters", *s.MaxLength)) {
+		out = append(out, fmt.Sprintf("max length %d not given", *s.MaxLength))
+	}
+	if s.MinLength > 0 && !strings.Contains(facts, fmt.Sprintf("%d ", s.MinLength)) {
+		out = append(out, fmt.Sprintf("min length %d not given", s.MinLength))
+	}
+	if s.Pattern != "" && !strings.Contains(facts, "pattern "+printable(s.Pattern)) {
+		out = append(out, "pattern not given")
+	}
+	if s.MaxItems != nil && !strings.Contains(facts, fmt.Sprintf("%d items", *s.MaxItems)) {
+		out = append(out, fmt.Sprintf("max items %d not given", *s.MaxItems))
+	}
+	if s.MinItems > 0 && !strings.Contains(facts, fmt.Sprintf("%d ", s.MinItems)) {
+		out = append(out, fmt.Sprintf("min items %d not given", s.MinItems))
+	}
+	return out
+}
+
+// TestFieldFactProblemsSeeWrongFacts: the field audit finds each kind of
+// wrong fact in a field doc.
+func TestFieldFactProblemsSeeWrongFacts(t *testing.T) {
+	max := uint64(64)
+	p := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "date-time", MaxLength: &max, Enum: []any{"a", "b"}, ReadOnly: true}}
+	right := `CreatedAt ("created_at") is a string (date-time); one of "a", "b"; at most 64 characters; read-only; required.`
+	if got := fieldFactProblems(p, true, right); len(got) != 0 {
+		t.Fatalf("a right doc has problems: %v", got)
+	}
+	for _, wrong := range []struct{ from, to string }{
+		{"; required", ""},
+		{"; read-only", ""},
+		{"(date-time)", "(date)"},
+		{"a string", "an integer"},
+		{`, "b"`, ""},
+		{"64 characters", "65 characters"},
+		{"; read-only", "; read-only; default \"a\""},
+	} {
+		if got := fieldFactProblems(p, true, strings.Replace(right, wrong.from, wrong.to, 1)); len(got) == 0 {
+			t.Errorf("%q -> %q: no problem found", wrong.from, wrong.to)
+		}
+	}
+	if got := fieldFactProblems(&openapi3.SchemaRef{Ref: "#/components/schemas/User", Value: &openapi3.Schema{}}, false, `Owner is schema "Person".`); len(got) == 0 {
+		t.Error("a wrong schema name is not found")
+	}
+}
