@@ -709,7 +709,7 @@ func TestModelFieldDocsStateTheDocumentsFacts(t *testing.T) {
 			props, required := schemaProperties(schema.Value)
 			models++
 			for _, fl := range st.Fields.List {
-				name := jsonName(fl)
+				name := jsonTagName(fl)
 				if name == "" || len(fl.Names) != 1 {
 					continue
 				}
@@ -755,24 +755,6 @@ func schemaProperties(s *openapi3.Schema) (map[string]*openapi3.SchemaRef, map[s
 	}
 	walk(s)
 	return props, required
-}
-
-// jsonName is the member name of a struct field's json tag, "" for none.
-func jsonName(f *ast.Field) string {
-	if f.Tag == nil {
-		return ""
-	}
-	tag, _ := strconv.Unquote(f.Tag.Value)
-	for _, part := range strings.Fields(tag) {
-		if v, ok := strings.CutPrefix(part, `json:"`); ok {
-			name, _, _ := strings.Cut(strings.TrimSuffix(v, `"`), ",")
-			if name == "-" {
-				return ""
-			}
-			return name
-		}
-	}
-	return ""
 }
 
 // fieldFactProblems checks the doc of a field against its property.
@@ -885,5 +867,37 @@ func TestFieldFactProblemsSeeWrongFacts(t *testing.T) {
 	}
 	if got := fieldFactProblems(&openapi3.SchemaRef{Ref: "#/components/schemas/User", Value: &openapi3.Schema{}}, false, `Owner is schema "Person".`); len(got) == 0 {
 		t.Error("a wrong schema name is not found")
+	}
+}
+
+// TestTypeDocsSpeakOfTheType: no generated type says it "defines
+// parameters" or "defines model" (oapi-codegen's words, which call a body
+// or an enum parameters), and no type says it is required or carries a
+// member's JSON name as a field doc does.
+func TestTypeDocsSpeakOfTheType(t *testing.T) {
+	for _, api := range generatedAPIs(t) {
+		path := filepath.Join(repoRoot, "gen", api, api+".gen.go")
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := 0
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE || gd.Doc == nil {
+				continue
+			}
+			doc := gd.Doc.Text()
+			name := gd.Specs[0].(*ast.TypeSpec).Name.Name
+			if strings.Contains(doc, "defines parameters") || strings.Contains(doc, "defines model") ||
+				strings.HasSuffix(strings.TrimSpace(doc), "; required.") || strings.HasPrefix(doc, name+` ("`) {
+				if bad++; bad <= 5 {
+					t.Errorf("%s: %s", api, strings.TrimSpace(doc))
+				}
+			}
+		}
+		if bad > 5 {
+			t.Errorf("%s: %d such type docs in all", api, bad)
+		}
 	}
 }

@@ -7,6 +7,10 @@ package main
 
 import (
 	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,6 +89,7 @@ func describeSchemas(spec *openapi3.T, origins synthOrigins) {
 			describeInner(mt.Schema.Value, seen)
 		}
 	}
+	describeOperations(spec, seen)
 	for _, n := range sortedKeys(spec.Components.Parameters) {
 		p := spec.Components.Parameters[n]
 		if p == nil || p.Value == nil || p.Value.Schema == nil || p.Value.Schema.Ref != "" || p.Value.Schema.Value == nil {
@@ -92,7 +97,67 @@ func describeSchemas(spec *openapi3.T, origins synthOrigins) {
 		}
 		sr := p.Value.Schema
 		sr.Value.Description = "is parameter " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
+		p.Value.Description = paramFieldFacts(p.Value)
 	}
+}
+
+// describeOperations describes what the operations declare inline: each
+// parameter (the field of its parameter struct, and the type of an inline
+// schema), each inline request body and what it holds.
+func describeOperations(spec *openapi3.T, seen map[*openapi3.Schema]bool) {
+	if spec.Paths == nil {
+		return
+	}
+	for _, path := range spec.Paths.InMatchingOrder() {
+		item := spec.Paths.Value(path)
+		for _, method := range []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"} {
+			op := item.GetOperation(method)
+			if op == nil {
+				continue
+			}
+			where := fmt.Sprintf("operation %s (%s %s)", op.OperationID, method, path)
+			for _, pr := range append(append(openapi3.Parameters{}, op.Parameters...), item.Parameters...) {
+				if pr == nil || pr.Ref != "" || pr.Value == nil {
+					continue // a parameter under components: described there
+				}
+				p := pr.Value
+				p.Description = paramFieldFacts(p)
+				if sr := p.Schema; sr != nil && sr.Ref == "" && sr.Value != nil {
+					sr.Value.Description = "is the type of " + p.In + " parameter " + strconv.Quote(p.Name) + " of " + where + ": " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
+				}
+			}
+			rb := op.RequestBody
+			if rb == nil || rb.Ref != "" || rb.Value == nil {
+				continue
+			}
+			for _, ct := range sortedContent(rb.Value.Content) {
+				mt := rb.Value.Content[ct]
+				if mt == nil || mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil {
+					continue
+				}
+				mt.Schema.Value.Description = "is the " + ct + " request body of " + where + ": " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
+				describeInner(mt.Schema.Value, seen)
+			}
+		}
+	}
+}
+
+// paramFieldFacts is the doc of a parameter struct's field: where the
+// parameter goes, under which name, its facts, required or not.
+func paramFieldFacts(p *openapi3.Parameter) string {
+	var facts []string
+	if p.Schema != nil {
+		facts = typeFacts(p.Schema, true)
+	} else {
+		facts = []string{"JSON text"}
+	}
+	if p.Required {
+		facts = append(facts, "required")
+	}
+	if p.Deprecated {
+		facts = append(facts, "deprecated")
+	}
+	return "(" + p.In + " parameter " + strconv.Quote(p.Name) + ") is " + article(strings.Join(facts, "; ")) + "."
 }
 
 // describeInner describes the properties of s and of the inline schemas
@@ -390,4 +455,76 @@ func sortedSchemaNames(m openapi3.Schemas) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// fieldDoc matches the doc oapi-codegen gives a type made from a property
+// (an enum, an inline object): the property's description (fieldFacts),
+// which says what the member is: "T ("json") is a string; ...; required."
+var fieldDoc = regexp.MustCompile(`^// (\w+) (?:\("([^"]+)"\) )?is (.*?)(; required)?\.$`)
+
+// memberTypeDocs rewrites the docs of the types made from a property,
+// which carry the field's description, to speak of the type: "T is the
+// type of member "json": a string; one of ...". Whether the member is
+// required is a fact of the field, not of the type.
+func memberTypeDocs(f *ast.File) {
+	memberOf := map[string]string{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		st, ok := n.(*ast.StructType)
+		if !ok {
+			return true
+		}
+		for _, fl := range st.Fields.List {
+			name := jsonTagName(fl)
+			if name == "" {
+				continue
+			}
+			ast.Inspect(fl.Type, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					if _, seen := memberOf[id.Name]; !seen {
+						memberOf[id.Name] = name
+					}
+				}
+				_, inline := n.(*ast.StructType)
+				return !inline
+			})
+		}
+		return true
+	})
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE || gd.Doc == nil || len(gd.Specs) != 1 {
+			continue
+		}
+		c := gd.Doc.List[0] // the facts; an example may follow
+		m := fieldDoc.FindStringSubmatch(c.Text)
+		if m == nil || (m[2] == "" && m[4] == "") || m[1] != gd.Specs[0].(*ast.TypeSpec).Name.Name {
+			continue
+		}
+		member := m[2]
+		if member == "" {
+			member = memberOf[m[1]]
+		}
+		if member == "" {
+			c.Text = "// " + m[1] + " is " + m[3] + "."
+			continue
+		}
+		c.Text = "// " + m[1] + " is the type of member " + strconv.Quote(member) + ": " + m[3] + "."
+	}
+}
+
+// jsonTagName is the member name of a struct field's json tag, "" for
+// none.
+func jsonTagName(f *ast.Field) string {
+	if f.Tag == nil {
+		return ""
+	}
+	tag, err := strconv.Unquote(f.Tag.Value)
+	if err != nil {
+		return ""
+	}
+	name, _, _ := strings.Cut(reflect.StructTag(tag).Get("json"), ",")
+	if name == "-" {
+		return ""
+	}
+	return name
 }
