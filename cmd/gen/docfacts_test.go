@@ -554,9 +554,15 @@ func pagingProblems(o docOperation, d methodDoc) []string {
 	case "page":
 		want = []string{fmt.Sprintf("page numbers in %v from %v", raw["page-param"], raw["first-page"]), fmt.Sprintf("page size in %v", raw["per-page-param"])}
 	case "checkpoint":
-		want = []string{fmt.Sprintf("%v takes the %v of the previous page", raw["from-param"], raw["next"]), fmt.Sprintf("page size in %v", raw["take-param"])}
+		want = []string{fmt.Sprintf("%v is the %q member of the previous answer", raw["from-param"], raw["next"]), fmt.Sprintf("page size in %v", raw["take-param"])}
 	case "offset":
 		want = []string{fmt.Sprintf("offsets in %v and %v", raw["start-param"], raw["end-param"])}
+	}
+	if n, ok := raw["page-size"]; ok {
+		want = append(want, fmt.Sprintf("%v items a page", n))
+	}
+	if n, ok := raw["include-totals-param"]; ok {
+		want = append(want, fmt.Sprintf("with %v=true", n))
 	}
 	var out []string
 	for _, w := range want {
