@@ -704,15 +704,15 @@ func TestModelFieldDocsStateTheDocumentsFacts(t *testing.T) {
 			}
 			ts := gd.Specs[0].(*ast.TypeSpec)
 			st, ok := ts.Type.(*ast.StructType)
-			m := typeIsSchema.FindStringSubmatch("// " + gd.Doc.Text())
-			if !ok || m == nil {
+			if !ok {
 				continue
 			}
-			schema := spec.Components.Schemas[m[2]]
-			if schema == nil || schema.Value == nil {
-				continue // TestDocsNameOnlySchemasOfTheDocument reports it
+			what, schema := docSchema(spec, gd.Doc.Text())
+			if schema == nil {
+				continue
 			}
-			props, required := schemaProperties(schema.Value)
+			m := []string{"", "", what}
+			props, required := schemaProperties(schema)
 			models++
 			for _, fl := range st.Fields.List {
 				name := jsonTagName(fl)
@@ -739,6 +739,56 @@ func TestModelFieldDocsStateTheDocumentsFacts(t *testing.T) {
 		}
 		t.Logf("%s: checked %d fields of %d models", api, fields, models)
 	}
+}
+
+// typeFrom matches the doc of a type made from an operation's answer or
+// body: "is an item of the application/json answer (status 200) of
+// operation X (GET /x)", "is the application/json request body of
+// operation X (POST /x)".
+var typeFrom = regexp.MustCompile(`^\w+ is (an item of )?the (\S+) (answer \(status (\d+)\)|request body) of operation \S+ \((\w+) (\S+)\)`)
+
+// docSchema finds the schema a model's doc says the model is made of:
+// a schema of the document, an operation's answer (or its items) or
+// request body; nil for none.
+func docSchema(spec *openapi3.T, doc string) (string, *openapi3.Schema) {
+	if m := typeIsSchema.FindStringSubmatch("// " + doc); m != nil {
+		if r := spec.Components.Schemas[m[2]]; r != nil {
+			return m[2], r.Value
+		}
+		return "", nil // TestDocsNameOnlySchemasOfTheDocument reports it
+	}
+	m := typeFrom.FindStringSubmatch(doc)
+	if m == nil {
+		return "", nil
+	}
+	item := spec.Paths.Value(m[6])
+	if item == nil {
+		return "", nil
+	}
+	op := item.GetOperation(m[5])
+	var content openapi3.Content
+	switch {
+	case op == nil:
+		return "", nil
+	case m[4] != "":
+		if r := op.Responses.Value(m[4]); r != nil && r.Value != nil {
+			content = r.Value.Content
+		}
+	case op.RequestBody != nil && op.RequestBody.Value != nil:
+		content = op.RequestBody.Value.Content
+	}
+	mt := content[m[2]]
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return "", nil
+	}
+	s := mt.Schema.Value
+	if m[1] != "" {
+		if s.Items == nil {
+			return "", nil
+		}
+		s = s.Items.Value
+	}
+	return strings.TrimSuffix(m[0][strings.Index(m[0], " is ")+4:], ""), s
 }
 
 // schemaProperties are the properties of s and of the members of its
@@ -768,6 +818,7 @@ func fieldFactProblems(p *openapi3.SchemaRef, required bool, doc string) []strin
 	if doc == "" {
 		return []string{"no doc"}
 	}
+	doc, _, _ = strings.Cut(doc, "\n\n") // the facts; an example may follow
 	var out []string
 	facts := doc[strings.Index(doc, " is ")+len(" is "):]
 	facts = strings.TrimSuffix(facts, ".")

@@ -205,10 +205,59 @@ func describeInner(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
 			inline(r)
 		}
 	}
+	requireAcrossAllOf(s)
 	for _, r := range s.AllOf {
 		if r != nil && r.Ref == "" && r.Value != nil {
 			describeInner(r.Value, seen)
 		}
+	}
+}
+
+// requireAcrossAllOf: an allOf member may require what another declares
+// (allOf: [$ref: Request, {required: [token]}]); the Go type merges the
+// members, and its field says required. The member schema is shared, so
+// the allOf gets a copy of it whose properties say what this allOf
+// requires.
+func requireAcrossAllOf(s *openapi3.Schema) {
+	req := map[string]bool{}
+	for _, n := range s.Required {
+		req[n] = true
+	}
+	for _, r := range s.AllOf {
+		if r != nil && r.Value != nil {
+			for _, n := range r.Value.Required {
+				req[n] = true
+			}
+		}
+	}
+	for i, r := range s.AllOf {
+		if r == nil || r.Ref == "" || r.Value == nil {
+			continue
+		}
+		own := map[string]bool{}
+		for _, n := range r.Value.Required {
+			own[n] = true
+		}
+		more := false
+		for n := range r.Value.Properties {
+			more = more || (req[n] && !own[n])
+		}
+		if !more {
+			continue
+		}
+		c := *r.Value
+		c.Properties = openapi3.Schemas{}
+		for _, n := range sortedSchemaNames(r.Value.Properties) {
+			p := r.Value.Properties[n]
+			if p == nil || p.Value == nil {
+				c.Properties[n] = p
+				continue
+			}
+			v := *p.Value
+			v.Description = fieldFacts(n, p, req[n])
+			c.Properties[n] = &openapi3.SchemaRef{Ref: p.Ref, Value: &v, Extensions: p.Extensions}
+		}
+		s.AllOf[i] = &openapi3.SchemaRef{Ref: r.Ref, Value: &c, Extensions: r.Extensions}
 	}
 }
 

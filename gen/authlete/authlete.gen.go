@@ -6433,7 +6433,7 @@ type DynamicClientRegistrationRegisterBody struct {
 	// ClientID is a string.
 	ClientID *string `json:"clientId,omitempty"`
 
-	// JSON is a string.
+	// JSON is a string; required.
 	JSON string `json:"json"`
 
 	// Token is a string.
@@ -6446,13 +6446,13 @@ type DynamicClientRegistrationRegisterBody struct {
 
 // DynamicClientRegistrationDeleteBody is the application/json request body of operation client_registration_delete_api (POST /api/{serviceId}/client/registration/delete): all of 2 schemas.
 type DynamicClientRegistrationDeleteBody struct {
-	// ClientID is a string.
+	// ClientID is a string; required.
 	ClientID string `json:"clientId"`
 
 	// JSON is a string.
 	JSON *string `json:"json,omitempty"`
 
-	// Token is a string.
+	// Token is a string; required.
 	Token string `json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6462,13 +6462,13 @@ type DynamicClientRegistrationDeleteBody struct {
 
 // DynamicClientRegistrationGetBody is the application/json request body of operation client_registration_get_api (POST /api/{serviceId}/client/registration/get): all of 2 schemas.
 type DynamicClientRegistrationGetBody struct {
-	// ClientID is a string.
+	// ClientID is a string; required.
 	ClientID string `json:"clientId"`
 
 	// JSON is a string.
 	JSON *string `json:"json,omitempty"`
 
-	// Token is a string.
+	// Token is a string; required.
 	Token string `json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6478,13 +6478,13 @@ type DynamicClientRegistrationGetBody struct {
 
 // DynamicClientRegistrationUpdateBody is the application/json request body of operation client_registration_update_api (POST /api/{serviceId}/client/registration/update): all of 2 schemas.
 type DynamicClientRegistrationUpdateBody struct {
-	// ClientID is a string.
+	// ClientID is a string; required.
 	ClientID string `json:"clientId"`
 
-	// JSON is a string.
+	// JSON is a string; required.
 	JSON string `json:"json"`
 
-	// Token is a string.
+	// Token is a string; required.
 	Token string `json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
