@@ -338,6 +338,9 @@ func typeWord(s *openapi3.Schema) string {
 			return f
 		}
 		u := fmt.Sprintf("%s of %d schemas", how, len(members))
+		if names := refNames(members); names != "" {
+			u = how + " of schemas " + names
+		}
 		if w != "" {
 			u = w + ", " + u
 		}
@@ -365,6 +368,19 @@ func typeWord(s *openapi3.Schema) string {
 		w += " (" + s.Format + ")"
 	}
 	return w
+}
+
+// refNames lists the schemas a union's members refer to ("\"A\", \"B\"",
+// up to maxEnumListed and how many more), "" when a member is inline.
+func refNames(members openapi3.SchemaRefs) string {
+	var names []any
+	for _, m := range members {
+		if m == nil || m.Ref == "" {
+			return ""
+		}
+		names = append(names, refBase(m.Ref))
+	}
+	return enumList(names)
 }
 
 // formatsOnly describes a union whose members differ only in their

@@ -1008,7 +1008,7 @@ type TokenInfo struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TokenRequest is schema "TokenRequest" of the document: one of 11 schemas.
+// TokenRequest is schema "TokenRequest" of the document: one of schemas "AuthorizationCodeGrant", "AuthorizationCodePKCEGrant", "RefreshTokenGrant", "ClientCredentialsGrant", "PasswordGrant", "DeviceCodeGrant", "MfaOtpGrant", "MfaOobGrant", and 3 more.
 type TokenRequest struct {
 	union json.RawMessage
 }
