@@ -347,19 +347,26 @@ func methodDocProblems(api string, spec *openapi3.T, o docOperation, d methodDoc
 var scopeList = regexp.MustCompile(`with the scopes? ([^()]+?)(?:\.$|, or )`)
 
 func securityProblems(spec *openapi3.T, o docOperation, d methodDoc, urlOnly bool) []string {
-	got := d.para("Security: ")
-	if urlOnly {
-		if got != "" {
-			return []string{"a URL builder with a security paragraph"}
-		}
-		return nil
-	}
-	if got == "" {
-		return []string{"no security paragraph"}
-	}
 	reqs := spec.Security
 	if o.Op.Security != nil {
 		reqs = *o.Op.Security
+	}
+	got := d.para("Security: ")
+	if urlOnly {
+		// A URL builder that fills in a token, or whose URL needs none,
+		// has nothing to say of security.
+		got = d.para("Security, for the client that loads the URL: ")
+		_, tokenParam := o.Op.Extensions[extTokenParam]
+		none := len(reqs) == 0 || len(reqs) == 1 && len(reqs[0]) == 0
+		if tokenParam || none {
+			if got != "" {
+				return []string{"a URL builder with a security paragraph it needs not"}
+			}
+			return nil
+		}
+	}
+	if got == "" {
+		return []string{"no security paragraph"}
 	}
 	var out []string
 	wantScopes := map[string]bool{}

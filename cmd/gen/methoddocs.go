@@ -30,8 +30,12 @@ func methodDocs(spec *openapi3.T, d *codegen.OperationDefinition, op *facadeOp, 
 	} else {
 		paras = append(paras, []string{fmt.Sprintf("%s sends %s %s (operation %s).", op.Name, op.Method, op.Path, id)})
 	}
-	if s := securityDoc(spec, d.Spec); s != "" && !op.URLOnly {
+	switch s := securityDoc(spec, d.Spec); {
+	case !op.URLOnly:
 		paras = append(paras, []string{"Security: " + s + "."})
+	case op.TokenParam == "" && s != "no credentials":
+		// Whoever loads the URL presents the credentials.
+		paras = append(paras, []string{"Security, for the client that loads the URL: " + s + "."})
 	}
 	if args := argumentDocs(d, op); len(args) > 0 {
 		paras = append(paras, append([]string{"Arguments:"}, args...))

@@ -3202,6 +3202,8 @@ type EventsService struct {
 
 // Subscribe builds the URL of GET /events (operation subscribe_events) and sends nothing: a browser or a streaming client loads it.
 //
+// Security, for the client that loads the URL: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:events.
+//
 // Arguments:
 //   - params.From: query parameter "from", string, at most 1024 characters.
 //   - params.FromTimestamp: query parameter "from_timestamp", string, at most 20 characters.
