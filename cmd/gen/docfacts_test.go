@@ -331,7 +331,8 @@ func methodDocProblems(api string, spec *openapi3.T, o docOperation, d methodDoc
 	out = append(out, pagingProblems(o, d)...)
 	out = append(out, errorProblems(o, d, urlOnly)...)
 	want := ""
-	if page := referencePages[api]; page != nil {
+	noRef, _ := o.Op.Extensions[extNoRef].(bool)
+	if page := referencePages[api]; page != nil && !noRef {
 		want = "Reference: " + page(o)
 	}
 	if got := d.para("Reference: "); got != want {

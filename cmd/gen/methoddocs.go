@@ -46,6 +46,9 @@ func methodDocs(spec *openapi3.T, d *codegen.OperationDefinition, op *facadeOp, 
 	if e := errorDoc(d.Spec); e != "" && !op.URLOnly {
 		paras = append(paras, []string{e})
 	}
+	if noRef, _ := d.Spec.Extensions[extNoRef].(bool); noRef {
+		refPattern = ""
+	}
 	if u := referenceURL(refPattern, op); u != "" {
 		paras = append(paras, []string{"Reference: " + u})
 	}
