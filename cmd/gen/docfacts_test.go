@@ -953,7 +953,15 @@ func TestTypeDocsSpeakOfTheType(t *testing.T) {
 				continue
 			}
 			doc := gd.Doc.Text()
-			name := gd.Specs[0].(*ast.TypeSpec).Name.Name
+			ts := gd.Specs[0].(*ast.TypeSpec)
+			name := ts.Name.Name
+			if st, ok := ts.Type.(*ast.StructType); ok && strings.Contains(doc, " holds the query parameters of ") {
+				for _, fl := range st.Fields.List {
+					if fl.Doc == nil || !strings.Contains(fl.Doc.Text(), "(query parameter \"") {
+						t.Errorf("%s: %s.%s says not which query parameter it is", api, name, fl.Names[0].Name)
+					}
+				}
+			}
 			if strings.Contains(doc, "defines parameters") || strings.Contains(doc, "defines model") ||
 				strings.HasSuffix(strings.TrimSpace(doc), "; required.") || strings.HasPrefix(doc, name+` ("`) {
 				if bad++; bad <= 5 {

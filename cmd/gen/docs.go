@@ -51,8 +51,8 @@ func describeSchemas(spec *openapi3.T, origins synthOrigins) {
 		if r.Ref != "" {
 			// Another name for a schema (the import merges identical
 			// schemas into one and refers to it): its Go type is an alias,
-			// whose doc says both names. The copy keeps the target's
-			// description.
+			// whose doc says both names. A copy carries that doc, so the
+			// schema referred to keeps its own.
 			c := *r.Value
 			c.Description = "is schema " + strconv.Quote(n) + " of the document, which refers to schema " + strconv.Quote(refBase(r.Ref)) + "."
 			spec.Components.Schemas[n] = &openapi3.SchemaRef{Ref: r.Ref, Value: &c, Extensions: r.Extensions}
@@ -65,7 +65,24 @@ func describeSchemas(spec *openapi3.T, origins synthOrigins) {
 		r.Value.Description = "is " + what + ": " + article(strings.Join(typeFacts(r, false), "; ")) + "."
 		describeInner(r.Value, seen)
 	}
-	// Responses and parameters under components become types too.
+	// Responses, parameters and inline bodies become types too.
+	describeResponses(spec, seen)
+	describeOperations(spec, seen)
+	for _, n := range sortedKeys(spec.Components.Parameters) {
+		p := spec.Components.Parameters[n]
+		if p == nil || p.Value == nil {
+			continue
+		}
+		p.Value.Description = paramFieldFacts(p.Value)
+		if sr := p.Value.Schema; sr != nil && sr.Ref == "" && sr.Value != nil {
+			sr.Value.Description = "is parameter " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
+		}
+	}
+}
+
+// describeResponses describes the bodies of the responses under
+// components.
+func describeResponses(spec *openapi3.T, seen map[*openapi3.Schema]bool) {
 	for _, n := range sortedKeys(spec.Components.Responses) {
 		r := spec.Components.Responses[n]
 		if r == nil || r.Value == nil {
@@ -88,16 +105,6 @@ func describeSchemas(spec *openapi3.T, origins synthOrigins) {
 			mt.Schema.Value.Description = what + ": " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
 			describeInner(mt.Schema.Value, seen)
 		}
-	}
-	describeOperations(spec, seen)
-	for _, n := range sortedKeys(spec.Components.Parameters) {
-		p := spec.Components.Parameters[n]
-		if p == nil || p.Value == nil || p.Value.Schema == nil || p.Value.Schema.Ref != "" || p.Value.Schema.Value == nil {
-			continue
-		}
-		sr := p.Value.Schema
-		sr.Value.Description = "is parameter " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
-		p.Value.Description = paramFieldFacts(p.Value)
 	}
 }
 
@@ -126,6 +133,7 @@ func describeOperations(spec *openapi3.T, seen map[*openapi3.Schema]bool) {
 					sr.Value.Description = "is the type of " + p.In + " parameter " + strconv.Quote(p.Name) + " of " + where + ": " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
 				}
 			}
+			describeAnswers(op, where, seen)
 			rb := op.RequestBody
 			if rb == nil || rb.Ref != "" || rb.Value == nil {
 				continue
@@ -138,6 +146,28 @@ func describeOperations(spec *openapi3.T, seen map[*openapi3.Schema]bool) {
 				mt.Schema.Value.Description = "is the " + ct + " request body of " + where + ": " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
 				describeInner(mt.Schema.Value, seen)
 			}
+		}
+	}
+}
+
+// describeAnswers describes the inline answers of op (those left inline
+// by nameInlineAnswers: unions, arrays, answers that are not 2xx).
+func describeAnswers(op *openapi3.Operation, where string, seen map[*openapi3.Schema]bool) {
+	if op.Responses == nil {
+		return
+	}
+	for _, code := range sortedKeys(op.Responses.Map()) {
+		r := op.Responses.Value(code)
+		if r == nil || r.Ref != "" || r.Value == nil {
+			continue
+		}
+		for _, ct := range sortedContent(r.Value.Content) {
+			mt := r.Value.Content[ct]
+			if mt == nil || mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil {
+				continue
+			}
+			mt.Schema.Value.Description = "is the " + ct + " answer (status " + code + ") of " + where + ": " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
+			describeInner(mt.Schema.Value, seen)
 		}
 	}
 }

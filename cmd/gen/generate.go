@@ -238,14 +238,14 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 // operation id>", of a body or an enum type too.
 const paramTypesTemplate = `{{range .}}{{$opid := .OperationId}}
 {{range .TypeDefinitions}}
-{{if .Comment}}{{.Comment}}{{else if .Schema.Description}}{{.DocComment}}{{else}}// {{.TypeName}} holds the query parameters of operation {{$opid}}.{{end}}
+{{if .Comment}}{{.Comment}}{{else if .Schema.Description}}{{.DocComment}}{{else if eq .TypeName (printf "%sParams" $opid)}}// {{.TypeName}} holds the query parameters of operation {{$opid}}.{{else}}// {{.TypeName}} is a type of operation {{$opid}}.{{end}}
 type {{.TypeName}} {{if .IsAlias}}={{end}} {{.Schema.TypeDecl}}
 {{end}}
 {{end}}
 `
 
 // paramsDoc matches the doc paramTypesTemplate gives a parameter struct.
-var paramsDoc = regexp.MustCompile(`(?m)^// (\w+) holds the query parameters of operation (\w+)\.$`)
+var paramsDoc = regexp.MustCompile(`(?m)^// (\w+) (holds the query parameters|is a type) of operation (\w+)\.$`)
 
 // methodTypeDocs names, in the doc of each parameter struct, the method it
 // is for, as a call reads (Users.List), with its HTTP method and path and
@@ -257,11 +257,11 @@ func methodTypeDocs(code string, m *facadeModel) string {
 	}
 	return paramsDoc.ReplaceAllStringFunc(code, func(line string) string {
 		sub := paramsDoc.FindStringSubmatch(line)
-		op := byGoID[sub[2]]
+		op := byGoID[sub[3]]
 		if op == nil {
 			return line
 		}
-		return fmt.Sprintf("// %s holds the query parameters of %s.%s (%s %s, operation %s).", sub[1], op.Service.Path, op.Name, op.Method, op.Path, op.DocID)
+		return fmt.Sprintf("// %s %s of %s.%s (%s %s, operation %s).", sub[1], sub[2], op.Service.Path, op.Name, op.Method, op.Path, op.DocID)
 	})
 }
 
