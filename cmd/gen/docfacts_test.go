@@ -530,7 +530,7 @@ func paramFactProblems(p *openapi3.Parameter, facts string) []string {
 	if s.Max != nil && !has("<= "+num(*s.Max)) && !has("< "+num(*s.Max)) {
 		out = append(out, fmt.Sprintf("maximum %v not given: %q", *s.Max, facts))
 	}
-	if s.MaxLength != nil && !strings.Contains(facts, fmt.Sprintf("%d characters", *s.MaxLength)) {
+	if s.MaxLength != nil && !strings.Contains(facts, fmt.Sprintf("%d character", *s.MaxLength)) {
 		out = append(out, fmt.Sprintf("max length %d not given: %q", *s.MaxLength, facts))
 	}
 	if s.MinLength > 0 && !strings.Contains(facts, fmt.Sprintf("%d ", s.MinLength)) {
@@ -539,7 +539,7 @@ func paramFactProblems(p *openapi3.Parameter, facts string) []string {
 	if s.Pattern != "" && !strings.Contains(facts, "pattern "+s.Pattern) {
 		out = append(out, fmt.Sprintf("pattern not given: %q", facts))
 	}
-	if s.MaxItems != nil && !strings.Contains(facts, fmt.Sprintf("%d items", *s.MaxItems)) {
+	if s.MaxItems != nil && !strings.Contains(facts, fmt.Sprintf("%d item", *s.MaxItems)) {
 		out = append(out, fmt.Sprintf("max items %d not given: %q", *s.MaxItems, facts))
 	}
 	return out
@@ -890,7 +890,7 @@ func fieldFactProblems(p *openapi3.SchemaRef, required bool, doc string) []strin
 	if s.Max != nil && !has("<= "+num(*s.Max)) && !has("< "+num(*s.Max)) {
 		out = append(out, fmt.Sprintf("maximum %v not given", *s.Max))
 	}
-	if s.MaxLength != nil && !strings.Contains(facts, fmt.Sprintf("%d characters", *s.MaxLength)) {
+	if s.MaxLength != nil && !strings.Contains(facts, fmt.Sprintf("%d character", *s.MaxLength)) {
 		out = append(out, fmt.Sprintf("max length %d not given", *s.MaxLength))
 	}
 	if s.MinLength > 0 && !strings.Contains(facts, fmt.Sprintf("%d ", s.MinLength)) {
@@ -899,7 +899,7 @@ func fieldFactProblems(p *openapi3.SchemaRef, required bool, doc string) []strin
 	if s.Pattern != "" && !strings.Contains(facts, "pattern "+printable(s.Pattern)) {
 		out = append(out, "pattern not given")
 	}
-	if s.MaxItems != nil && !strings.Contains(facts, fmt.Sprintf("%d items", *s.MaxItems)) {
+	if s.MaxItems != nil && !strings.Contains(facts, fmt.Sprintf("%d item", *s.MaxItems)) {
 		out = append(out, fmt.Sprintf("max items %d not given", *s.MaxItems))
 	}
 	if s.MinItems > 0 && !strings.Contains(facts, fmt.Sprintf("%d ", s.MinItems)) {

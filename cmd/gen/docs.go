@@ -335,6 +335,9 @@ func typeFacts(r *openapi3.SchemaRef, enums bool) []string {
 			facts = append(facts, "one of "+enumList(s.Enum))
 		} else {
 			facts = append(facts, fmt.Sprintf("%d values", len(s.Enum)))
+			if len(s.Enum) == 1 {
+				facts[len(facts)-1] = "1 value"
+			}
 		}
 	}
 	facts = append(facts, limits(s)...)
@@ -386,8 +389,15 @@ func typeWord(s *openapi3.Schema) string {
 	case w == "array" && s.Items != nil:
 		if s.Items.Ref != "" {
 			w = "array of schema " + strconv.Quote(refBase(s.Items.Ref))
-		} else if s.Items.Value != nil {
-			w = "array of " + typeWord(s.Items.Value)
+		} else if it := s.Items.Value; it != nil {
+			w = "array of " + typeWord(it)
+			var each []string
+			if len(it.Enum) > 0 {
+				each = append(each, "one of "+enumList(it.Enum))
+			}
+			if each = append(each, limits(it)...); len(each) > 0 {
+				w += " (each " + strings.Join(each, ", ") + ")"
+			}
 		}
 	case w == "" && len(s.Properties) > 0:
 		w = "object"
@@ -474,11 +484,20 @@ func limits(s *openapi3.Schema) []string {
 
 // between says "1 to 64 characters", "at least 1 item", "at most 10 items".
 func between(min uint64, max *uint64, what string) []string {
+	one := strings.TrimSuffix(what, "s")
 	switch {
+	case max != nil && min == *max && min == 1:
+		return []string{"exactly 1 " + one}
+	case max != nil && min == *max:
+		return []string{fmt.Sprintf("exactly %d %s", min, what)}
 	case min > 0 && max != nil:
 		return []string{fmt.Sprintf("%d to %d %s", min, *max, what)}
+	case min == 1:
+		return []string{"at least 1 " + one}
 	case min > 0:
 		return []string{fmt.Sprintf("at least %d %s", min, what)}
+	case max != nil && *max == 1:
+		return []string{"at most 1 " + one}
 	case max != nil:
 		return []string{fmt.Sprintf("at most %d %s", *max, what)}
 	}

@@ -1326,7 +1326,7 @@ type SAMLIDPInitiatedSSOBody struct {
 
 // MFAAssociateBody is the application/json request body of operation associateMfaAuthenticator (POST /mfa/associate): an object.
 type MFAAssociateBody struct {
-	// AuthenticatorTypes ("authenticator_types") is an array of string; required.
+	// AuthenticatorTypes ("authenticator_types") is an array of string (each one of "otp", "oob"); required.
 	AuthenticatorTypes []MFAAssociateBodyAuthenticatorTypes `json:"authenticator_types"`
 
 	// ClientID ("client_id") is a string.
@@ -1335,7 +1335,7 @@ type MFAAssociateBody struct {
 	// ClientSecret ("client_secret") is a string.
 	ClientSecret *string `json:"client_secret,omitempty"`
 
-	// OOBChannels ("oob_channels") is an array of string.
+	// OOBChannels ("oob_channels") is an array of string (each one of "sms", "voice", "auth0").
 	OOBChannels []MFAAssociateBodyOOBChannels `json:"oob_channels,omitzero"`
 
 	// PhoneNumber ("phone_number") is a string.

@@ -3040,7 +3040,7 @@ func (s *EventStreamsService) Create(ctx context.Context, body EventStreamsCreat
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:event_streams.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3054,7 +3054,7 @@ func (s *EventStreamsService) Delete(ctx context.Context, id string, opts ...Opt
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:event_streams.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -3092,7 +3092,7 @@ func (s *EventStreamsService) All(ctx context.Context, params *EventStreamsListP
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:event_streams.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //   - body: CreateEventStreamTestEventRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
@@ -3107,7 +3107,7 @@ func (s *EventStreamsService) Test(ctx context.Context, id string, body CreateEv
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:event_streams.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //   - body: UpdateEventStreamRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
@@ -3128,8 +3128,8 @@ type EventStreamsDeliveriesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:event_deliveries.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
-//   - eventID: path parameter "event_id", string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
+//   - eventID: path parameter "event_id", string, exactly 26 characters.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -3143,7 +3143,7 @@ func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id, even
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scopes read:event_streams, read:event_deliveries.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //   - params.Statuses: query parameter "statuses", string.
 //   - params.EventTypes: query parameter "event_types", string.
 //   - params.DateFrom: query parameter "date_from", string, at most 20 characters.
@@ -3169,7 +3169,7 @@ type EventStreamsRedeliveriesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:event_deliveries.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //   - body: CreateEventStreamRedeliveryRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
@@ -3184,8 +3184,8 @@ func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string,
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:event_deliveries.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
-//   - eventID: path parameter "event_id", string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
+//   - eventID: path parameter "event_id", string, exactly 26 characters.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
@@ -4219,7 +4219,7 @@ func (s *GuardianFactorsService) List(ctx context.Context, opts ...Option) ([]Gu
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - name: path parameter, string (schema "GuardianFactorNameEnum"), one of "push-notification", "sms", "email", "duo", "otp", "webauthn-roaming", "webauthn-platform", "recovery-code", at least 1 characters, default "sms".
+//   - name: path parameter, string (schema "GuardianFactorNameEnum"), one of "push-notification", "sms", "email", "duo", "otp", "webauthn-roaming", "webauthn-platform", "recovery-code", at least 1 character, default "sms".
 //   - body: SetGuardianFactorRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
@@ -6676,7 +6676,7 @@ func (s *ResourceServersService) Get(ctx context.Context, id string, params *Res
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:resource_servers.
 //
 // Arguments:
-//   - params.Identifiers: query parameter "identifiers", array of string.
+//   - params.Identifiers: query parameter "identifiers", array of string (each at least 1 character).
 //   - params.Page: query parameter "page", integer, >= 0.
 //   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.

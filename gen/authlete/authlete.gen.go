@@ -2296,7 +2296,7 @@ type OAuthClient struct {
 	// RequestURIs is an array of string.
 	RequestURIs []string `json:"requestUris,omitzero"`
 
-	// ResponseModes is an array of string.
+	// ResponseModes is an array of string (each one of "QUERY", "FRAGMENT", "FORM_POST", "JWT", "QUERY_JWT", "FRAGMENT_JWT", "FORM_POST_JWT").
 	ResponseModes []ClientResponseModes `json:"responseModes,omitzero"`
 
 	// ResponseTypes is an array of schema "response_type".
@@ -4607,7 +4607,7 @@ type Service struct {
 	// SupportedServiceProfiles is an array of schema "service_profile".
 	SupportedServiceProfiles []ServiceProfile `json:"supportedServiceProfiles,omitzero"`
 
-	// SupportedSnses is an array of string.
+	// SupportedSnses is an array of string (each one of "FACEBOOK").
 	SupportedSnses []ServiceSupportedSnses `json:"supportedSnses,omitzero"`
 
 	// SupportedTokenAuthMethods is an array of schema "client_auth_method".
@@ -4728,7 +4728,7 @@ type ServiceJWKSGetResponse struct {
 // ServiceProfile is schema "service_profile" of the document: a string; 2 values.
 type ServiceProfile string
 
-// SNS is schema "sns" of the document: a string; 1 values.
+// SNS is schema "sns" of the document: a string; 1 value.
 type SNS string
 
 // SNSCredentials is schema "sns_credentials" of the document: an object.

@@ -4916,7 +4916,7 @@ type GetPersonOrganizationMembershipsItem struct {
 		// Example: printer
 		Kind *GetPersonOrganizationMembershipsItemOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []GetPersonOrganizationMembershipsItemOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -4935,22 +4935,22 @@ type GetPersonOrganizationMembershipsItem struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -5656,7 +5656,7 @@ type Organization struct {
 	// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 	Kind *OrganizationKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []OrganizationKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -5673,22 +5673,22 @@ type Organization struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []OrganizationSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []OrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []OrganizationSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []OrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []OrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []OrganizationSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -6411,7 +6411,7 @@ type Person struct {
 			// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 			Kind *PersonOrganizationMembershipsOrganizationKind `json:"kind,omitempty"`
 
-			// Kinds is an array of string; at least 1 items; required.
+			// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 			Kinds []PersonOrganizationMembershipsOrganizationKinds `json:"kinds"`
 
 			// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -6428,22 +6428,22 @@ type Person struct {
 
 			// Sections is an object; required.
 			Sections struct {
-				// Designer is an array of string.
+				// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 				Designer []PersonOrganizationMembershipsOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-				// MachineVendor ("machine_vendor") is an array of string.
+				// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 				MachineVendor []PersonOrganizationMembershipsOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-				// Printer is an array of string.
+				// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 				Printer []PersonOrganizationMembershipsOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-				// Publisher is an array of string.
+				// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 				Publisher []PersonOrganizationMembershipsOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-				// SoftwareDeveloper ("software_developer") is an array of string.
+				// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 				SoftwareDeveloper []PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-				// Supplier is an array of string.
+				// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 				Supplier []PersonOrganizationMembershipsOrganizationSectionsSupplier `json:"supplier,omitzero"`
 			} `json:"sections"`
 
@@ -6620,7 +6620,7 @@ type PersonOrganizationsCreateResponse struct {
 	// Example: printer
 	Kind *PersonOrganizationsCreateResponseKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []PersonOrganizationsCreateResponseKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -6639,22 +6639,22 @@ type PersonOrganizationsCreateResponse struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []PersonOrganizationsCreateResponseSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []PersonOrganizationsCreateResponseSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []PersonOrganizationsCreateResponseSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []PersonOrganizationsCreateResponseSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []PersonOrganizationsCreateResponseSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []PersonOrganizationsCreateResponseSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -7146,7 +7146,7 @@ type PersonOrganizationsSitesCreateResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -7235,7 +7235,7 @@ type PersonOrganizationsSitesCreateResponse struct {
 		// Example: printer
 		Kind *PersonOrganizationsSitesCreateResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []PersonOrganizationsSitesCreateResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -7254,22 +7254,22 @@ type PersonOrganizationsSitesCreateResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -7379,7 +7379,7 @@ type PersonOrganizationsSitesGetResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -7468,7 +7468,7 @@ type PersonOrganizationsSitesGetResponse struct {
 		// Example: printer
 		Kind *PersonOrganizationsSitesGetResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []PersonOrganizationsSitesGetResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -7487,22 +7487,22 @@ type PersonOrganizationsSitesGetResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -7612,7 +7612,7 @@ type PersonOrganizationsSitesUpdateResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -7701,7 +7701,7 @@ type PersonOrganizationsSitesUpdateResponse struct {
 		// Example: printer
 		Kind *PersonOrganizationsSitesUpdateResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []PersonOrganizationsSitesUpdateResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -7720,22 +7720,22 @@ type PersonOrganizationsSitesUpdateResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -8408,7 +8408,7 @@ type PersonUpdateResponse struct {
 			// Example: printer
 			Kind *PersonUpdateResponseOrganizationMembershipsOrganizationKind `json:"kind,omitempty"`
 
-			// Kinds is an array of string; at least 1 items; required.
+			// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 			Kinds []PersonUpdateResponseOrganizationMembershipsOrganizationKinds `json:"kinds"`
 
 			// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -8427,22 +8427,22 @@ type PersonUpdateResponse struct {
 
 			// Sections is an object; required.
 			Sections struct {
-				// Designer is an array of string.
+				// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 				Designer []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-				// MachineVendor ("machine_vendor") is an array of string.
+				// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 				MachineVendor []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-				// Printer is an array of string.
+				// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 				Printer []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-				// Publisher is an array of string.
+				// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 				Publisher []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-				// SoftwareDeveloper ("software_developer") is an array of string.
+				// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 				SoftwareDeveloper []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-				// Supplier is an array of string.
+				// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 				Supplier []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier `json:"supplier,omitzero"`
 			} `json:"sections"`
 
@@ -8661,7 +8661,7 @@ type Site struct {
 		// ID is a string (uuid); required.
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -8728,7 +8728,7 @@ type Site struct {
 		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 		Kind *SiteOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []SiteOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -8745,22 +8745,22 @@ type Site struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []SiteOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []SiteOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []SiteOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []SiteOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []SiteOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []SiteOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -8862,7 +8862,7 @@ type SitesCreateResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -8951,7 +8951,7 @@ type SitesCreateResponse struct {
 		// Example: printer
 		Kind *SitesCreateResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []SitesCreateResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -8970,22 +8970,22 @@ type SitesCreateResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []SitesCreateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []SitesCreateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []SitesCreateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []SitesCreateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []SitesCreateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []SitesCreateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -9095,7 +9095,7 @@ type SitesGetResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -9184,7 +9184,7 @@ type SitesGetResponse struct {
 		// Example: printer
 		Kind *SitesGetResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []SitesGetResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -9203,22 +9203,22 @@ type SitesGetResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []SitesGetResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []SitesGetResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []SitesGetResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []SitesGetResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []SitesGetResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []SitesGetResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -9328,7 +9328,7 @@ type SitesUpdateResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -9417,7 +9417,7 @@ type SitesUpdateResponse struct {
 		// Example: printer
 		Kind *SitesUpdateResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []SitesUpdateResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -9436,22 +9436,22 @@ type SitesUpdateResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []SitesUpdateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []SitesUpdateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []SitesUpdateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []SitesUpdateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []SitesUpdateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []SitesUpdateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -10101,7 +10101,7 @@ type SubscriptionSubscriberType string
 type SubscriptionCreate struct {
 	// Subscription is an object; required.
 	Subscription struct {
-		// PlanName ("plan_name") is a string; at least 1 characters; required.
+		// PlanName ("plan_name") is a string; at least 1 character; required.
 		PlanName string `json:"plan_name"`
 
 		// Status is a string; one of "active", "trial", "past_due", "canceled".
@@ -10262,7 +10262,7 @@ type TestAccount struct {
 	// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 	Kind *TestAccountKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []TestAccountKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -10370,22 +10370,22 @@ type TestAccount struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []TestAccountSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []TestAccountSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []TestAccountSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []TestAccountSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []TestAccountSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []TestAccountSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -10412,7 +10412,7 @@ type TestAccount struct {
 			// ID is a string (uuid); required.
 			ID string `json:"id"`
 
-			// Location is an array of number; 2 to 2 items; required.
+			// Location is an array of number; exactly 2 items; required.
 			Location []nullable.Nullable[float64] `json:"location"`
 
 			// Number is a string; may be null; required.
@@ -10591,7 +10591,7 @@ type TestAccountsCreateResponse struct {
 	// Example: printer
 	Kind *TestAccountsCreateResponseKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []TestAccountsCreateResponseKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -10731,22 +10731,22 @@ type TestAccountsCreateResponse struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []TestAccountsCreateResponseSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []TestAccountsCreateResponseSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []TestAccountsCreateResponseSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []TestAccountsCreateResponseSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []TestAccountsCreateResponseSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []TestAccountsCreateResponseSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -10779,7 +10779,7 @@ type TestAccountsCreateResponse struct {
 			// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			ID string `json:"id"`
 
-			// Location is an array of number; 2 to 2 items; required.
+			// Location is an array of number; exactly 2 items; required.
 			Location []nullable.Nullable[float64] `json:"location"`
 
 			// Number is a string; may be null; required.
@@ -10984,7 +10984,7 @@ type TestAccountsGetResponse struct {
 	// Example: printer
 	Kind *TestAccountsGetResponseKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []TestAccountsGetResponseKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -11124,22 +11124,22 @@ type TestAccountsGetResponse struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []TestAccountsGetResponseSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []TestAccountsGetResponseSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []TestAccountsGetResponseSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []TestAccountsGetResponseSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []TestAccountsGetResponseSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []TestAccountsGetResponseSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11172,7 +11172,7 @@ type TestAccountsGetResponse struct {
 			// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			ID string `json:"id"`
 
-			// Location is an array of number; 2 to 2 items; required.
+			// Location is an array of number; exactly 2 items; required.
 			Location []nullable.Nullable[float64] `json:"location"`
 
 			// Number is a string; may be null; required.
@@ -11860,7 +11860,7 @@ type PersonOrganizationsCreateBody struct {
 		// Example: printer
 		Kind *PersonOrganizationsCreateBodyOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item.
 		Kinds []PersonOrganizationsCreateBodyOrganizationKinds `json:"kinds,omitzero"`
 
 		// Name is a string; required.
@@ -11870,22 +11870,22 @@ type PersonOrganizationsCreateBody struct {
 
 		// Sections is an object.
 		Sections *struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []PersonOrganizationsCreateBodyOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []PersonOrganizationsCreateBodyOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []PersonOrganizationsCreateBodyOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []PersonOrganizationsCreateBodyOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections,omitempty"`
 
@@ -12545,7 +12545,7 @@ type TestAccountsCreateBody struct {
 		// Example: DE
 		CountryCode nullable.Nullable[string] `json:"country_code"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []TestAccountsCreateBodyTestAccountKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri).
@@ -12595,22 +12595,22 @@ type TestAccountsCreateBody struct {
 
 		// Sections is an object.
 		Sections *struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []TestAccountsCreateBodyTestAccountSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []TestAccountsCreateBodyTestAccountSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []TestAccountsCreateBodyTestAccountSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []TestAccountsCreateBodyTestAccountSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []TestAccountsCreateBodyTestAccountSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections,omitempty"`
 
