@@ -7,6 +7,10 @@ package main
 
 import (
 	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,11 +21,19 @@ import (
 // maxEnumListed is how many enum values a field's doc lists.
 const maxEnumListed = 8
 
+// synthOrigins are the schemas the generator adds under components (an
+// inline answer, the items of one, a union body), by name: where in the
+// document each comes from ("the application/json answer (status 200) of
+// operation AppUpdate (PATCH /app)"). The document has no schema of that
+// name, so the docs say where the type comes from instead.
+type synthOrigins map[string]string
+
 // describeSchemas gives every schema under components, and every property
 // and inline schema under them, a description of facts. A property that is
 // a $ref gets a copy of the referenced schema carrying its own description,
-// so the schema it names keeps the schema's.
-func describeSchemas(spec *openapi3.T) {
+// so the schema it names keeps the schema's. A schema of origins is
+// described by its origin, never as a schema of the document.
+func describeSchemas(spec *openapi3.T, origins synthOrigins) {
 	if spec.Components == nil {
 		return
 	}
@@ -33,33 +45,149 @@ func describeSchemas(spec *openapi3.T) {
 	sort.Strings(names)
 	for _, n := range names {
 		r := spec.Components.Schemas[n]
-		if r == nil || r.Value == nil || r.Ref != "" {
+		if r == nil || r.Value == nil {
 			continue
 		}
-		r.Value.Description = "is schema " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(r, false), "; ")) + "."
+		if r.Ref != "" {
+			// Another name for a schema (the import merges identical
+			// schemas into one and refers to it): its Go type is an alias,
+			// whose doc says both names. A copy carries that doc, so the
+			// schema referred to keeps its own.
+			c := *r.Value
+			c.Description = "is schema " + strconv.Quote(n) + " of the document, which refers to schema " + strconv.Quote(refBase(r.Ref)) + "."
+			spec.Components.Schemas[n] = &openapi3.SchemaRef{Ref: r.Ref, Value: &c, Extensions: r.Extensions}
+			continue
+		}
+		what := "schema " + strconv.Quote(n) + " of the document"
+		if o := origins[n]; o != "" {
+			what = o
+		}
+		r.Value.Description = "is " + what + ": " + article(strings.Join(typeFacts(r, false), "; ")) + "."
 		describeInner(r.Value, seen)
 	}
-	// Responses and parameters under components become types too.
+	// Responses, parameters and inline bodies become types too.
+	describeResponses(spec, seen)
+	describeOperations(spec, seen)
+	for _, n := range sortedKeys(spec.Components.Parameters) {
+		p := spec.Components.Parameters[n]
+		if p == nil || p.Value == nil {
+			continue
+		}
+		p.Value.Description = paramFieldFacts(p.Value)
+		if sr := p.Value.Schema; sr != nil && sr.Ref == "" && sr.Value != nil {
+			sr.Value.Description = "is parameter " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
+		}
+	}
+}
+
+// describeResponses describes the bodies of the responses under
+// components.
+func describeResponses(spec *openapi3.T, seen map[*openapi3.Schema]bool) {
 	for _, n := range sortedKeys(spec.Components.Responses) {
 		r := spec.Components.Responses[n]
 		if r == nil || r.Value == nil {
 			continue
 		}
 		for _, ct := range sortedContent(r.Value.Content) {
-			if mt := r.Value.Content[ct]; mt != nil && mt.Schema != nil && mt.Schema.Ref == "" && mt.Schema.Value != nil {
-				mt.Schema.Value.Description = "is the " + ct + " body of response " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
+			mt := r.Value.Content[ct]
+			if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+				continue
+			}
+			what := "is the " + ct + " body of response " + strconv.Quote(n) + " of the document"
+			if mt.Schema.Ref != "" {
+				// Its Go type is an alias of the schema's: a copy carries
+				// the alias's own doc.
+				c := *mt.Schema.Value
+				c.Description = what + ", schema " + strconv.Quote(refBase(mt.Schema.Ref)) + "."
+				mt.Schema = &openapi3.SchemaRef{Ref: mt.Schema.Ref, Value: &c, Extensions: mt.Schema.Extensions}
+				continue
+			}
+			mt.Schema.Value.Description = what + ": " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
+			describeInner(mt.Schema.Value, seen)
+		}
+	}
+}
+
+// describeOperations describes what the operations declare inline: each
+// parameter (the field of its parameter struct, and the type of an inline
+// schema), each inline request body and what it holds.
+func describeOperations(spec *openapi3.T, seen map[*openapi3.Schema]bool) {
+	if spec.Paths == nil {
+		return
+	}
+	for _, path := range spec.Paths.InMatchingOrder() {
+		item := spec.Paths.Value(path)
+		for _, method := range []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"} {
+			op := item.GetOperation(method)
+			if op == nil {
+				continue
+			}
+			where := fmt.Sprintf("operation %s (%s %s)", op.OperationID, method, path)
+			for _, pr := range append(append(openapi3.Parameters{}, op.Parameters...), item.Parameters...) {
+				if pr == nil || pr.Ref != "" || pr.Value == nil {
+					continue // a parameter under components: described there
+				}
+				p := pr.Value
+				p.Description = paramFieldFacts(p)
+				if sr := p.Schema; sr != nil && sr.Ref == "" && sr.Value != nil {
+					sr.Value.Description = "is the type of " + p.In + " parameter " + strconv.Quote(p.Name) + " of " + where + ": " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
+				}
+			}
+			describeAnswers(op, where, seen)
+			rb := op.RequestBody
+			if rb == nil || rb.Ref != "" || rb.Value == nil {
+				continue
+			}
+			for _, ct := range sortedContent(rb.Value.Content) {
+				mt := rb.Value.Content[ct]
+				if mt == nil || mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil {
+					continue
+				}
+				mt.Schema.Value.Description = "is the " + ct + " request body of " + where + ": " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
 				describeInner(mt.Schema.Value, seen)
 			}
 		}
 	}
-	for _, n := range sortedKeys(spec.Components.Parameters) {
-		p := spec.Components.Parameters[n]
-		if p == nil || p.Value == nil || p.Value.Schema == nil || p.Value.Schema.Ref != "" || p.Value.Schema.Value == nil {
+}
+
+// describeAnswers describes the inline answers of op (those left inline
+// by nameInlineAnswers: unions, arrays, answers that are not 2xx).
+func describeAnswers(op *openapi3.Operation, where string, seen map[*openapi3.Schema]bool) {
+	if op.Responses == nil {
+		return
+	}
+	for _, code := range sortedKeys(op.Responses.Map()) {
+		r := op.Responses.Value(code)
+		if r == nil || r.Ref != "" || r.Value == nil {
 			continue
 		}
-		sr := p.Value.Schema
-		sr.Value.Description = "is parameter " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
+		for _, ct := range sortedContent(r.Value.Content) {
+			mt := r.Value.Content[ct]
+			if mt == nil || mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil {
+				continue
+			}
+			mt.Schema.Value.Description = "is the " + ct + " answer (status " + code + ") of " + where + ": " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
+			describeInner(mt.Schema.Value, seen)
+		}
 	}
+}
+
+// paramFieldFacts is the doc of a parameter struct's field: where the
+// parameter goes, under which name, its facts, required or not.
+func paramFieldFacts(p *openapi3.Parameter) string {
+	var facts []string
+	if p.Schema != nil {
+		facts = typeFacts(p.Schema, true)
+	} else {
+		facts = []string{"JSON text"}
+	}
+	if p.Required {
+		facts = append(facts, "required")
+	}
+	if p.Deprecated {
+		facts = append(facts, "deprecated")
+	}
+	return "(" + p.In + " parameter " + strconv.Quote(p.Name) + ") is " + article(strings.Join(facts, "; ")) + "."
 }
 
 // describeInner describes the properties of s and of the inline schemas
@@ -107,10 +235,59 @@ func describeInner(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
 			inline(r)
 		}
 	}
+	requireAcrossAllOf(s)
 	for _, r := range s.AllOf {
 		if r != nil && r.Ref == "" && r.Value != nil {
 			describeInner(r.Value, seen)
 		}
+	}
+}
+
+// requireAcrossAllOf: an allOf member may require what another declares
+// (allOf: [$ref: Request, {required: [token]}]); the Go type merges the
+// members, and its field says required. The member schema is shared, so
+// the allOf gets a copy of it whose properties say what this allOf
+// requires.
+func requireAcrossAllOf(s *openapi3.Schema) {
+	req := map[string]bool{}
+	for _, n := range s.Required {
+		req[n] = true
+	}
+	for _, r := range s.AllOf {
+		if r != nil && r.Value != nil {
+			for _, n := range r.Value.Required {
+				req[n] = true
+			}
+		}
+	}
+	for i, r := range s.AllOf {
+		if r == nil || r.Ref == "" || r.Value == nil {
+			continue
+		}
+		own := map[string]bool{}
+		for _, n := range r.Value.Required {
+			own[n] = true
+		}
+		more := false
+		for n := range r.Value.Properties {
+			more = more || (req[n] && !own[n])
+		}
+		if !more {
+			continue
+		}
+		c := *r.Value
+		c.Properties = openapi3.Schemas{}
+		for _, n := range sortedSchemaNames(r.Value.Properties) {
+			p := r.Value.Properties[n]
+			if p == nil || p.Value == nil {
+				c.Properties[n] = p
+				continue
+			}
+			v := *p.Value
+			v.Description = fieldFacts(n, p, req[n])
+			c.Properties[n] = &openapi3.SchemaRef{Ref: p.Ref, Value: &v, Extensions: p.Extensions}
+		}
+		s.AllOf[i] = &openapi3.SchemaRef{Ref: r.Ref, Value: &c, Extensions: r.Extensions}
 	}
 }
 
@@ -158,6 +335,9 @@ func typeFacts(r *openapi3.SchemaRef, enums bool) []string {
 			facts = append(facts, "one of "+enumList(s.Enum))
 		} else {
 			facts = append(facts, fmt.Sprintf("%d values", len(s.Enum)))
+			if len(s.Enum) == 1 {
+				facts[len(facts)-1] = "1 value"
+			}
 		}
 	}
 	facts = append(facts, limits(s)...)
@@ -186,18 +366,38 @@ func typeWord(s *openapi3.Schema) string {
 		}
 	}
 	w := strings.Join(types, " or ")
+	union := func(how string, members openapi3.SchemaRefs) string {
+		if f := formatsOnly(members); f != "" {
+			return f
+		}
+		u := fmt.Sprintf("%s of %d schemas", how, len(members))
+		if names := refNames(members); names != "" {
+			u = how + " of schemas " + names
+		}
+		if w != "" {
+			u = w + ", " + u
+		}
+		return u
+	}
 	switch {
 	case len(s.OneOf) > 0:
-		w = fmt.Sprintf("one of %d schemas", len(s.OneOf))
+		w = union("one", s.OneOf)
 	case len(s.AnyOf) > 0:
-		w = fmt.Sprintf("any of %d schemas", len(s.AnyOf))
+		w = union("any", s.AnyOf)
 	case len(s.AllOf) > 0:
 		w = fmt.Sprintf("all of %d schemas", len(s.AllOf))
 	case w == "array" && s.Items != nil:
 		if s.Items.Ref != "" {
 			w = "array of schema " + strconv.Quote(refBase(s.Items.Ref))
-		} else if s.Items.Value != nil {
-			w = "array of " + typeWord(s.Items.Value)
+		} else if it := s.Items.Value; it != nil {
+			w = "array of " + typeWord(it)
+			var each []string
+			if len(it.Enum) > 0 {
+				each = append(each, "one of "+enumList(it.Enum))
+			}
+			if each = append(each, limits(it)...); len(each) > 0 {
+				w += " (each " + strings.Join(each, ", ") + ")"
+			}
 		}
 	case w == "" && len(s.Properties) > 0:
 		w = "object"
@@ -208,6 +408,39 @@ func typeWord(s *openapi3.Schema) string {
 		w += " (" + s.Format + ")"
 	}
 	return w
+}
+
+// refNames lists the schemas a union's members refer to ("\"A\", \"B\"",
+// up to maxEnumListed and how many more), "" when a member is inline.
+func refNames(members openapi3.SchemaRefs) string {
+	var names []any
+	for _, m := range members {
+		if m == nil || m.Ref == "" {
+			return ""
+		}
+		names = append(names, refBase(m.Ref))
+	}
+	return enumList(names)
+}
+
+// formatsOnly describes a union whose members differ only in their
+// format ("string (ipv4 or ipv6)"), "" for any other.
+func formatsOnly(members openapi3.SchemaRefs) string {
+	typ := ""
+	var formats []string
+	for _, m := range members {
+		if m == nil || m.Ref != "" || m.Value == nil || m.Value.Format == "" || len(m.Value.Type.Slice()) != 1 ||
+			len(m.Value.Properties) > 0 || len(m.Value.Enum) > 0 || len(m.Value.OneOf)+len(m.Value.AnyOf)+len(m.Value.AllOf) > 0 {
+			return ""
+		}
+		if t := m.Value.Type.Slice()[0]; typ == "" {
+			typ = t
+		} else if t != typ {
+			return ""
+		}
+		formats = append(formats, m.Value.Format)
+	}
+	return typ + " (" + strings.Join(formats, " or ") + ")"
 }
 
 // limits are the constraints of s on numbers, strings, arrays and objects.
@@ -251,11 +484,20 @@ func limits(s *openapi3.Schema) []string {
 
 // between says "1 to 64 characters", "at least 1 item", "at most 10 items".
 func between(min uint64, max *uint64, what string) []string {
+	one := strings.TrimSuffix(what, "s")
 	switch {
+	case max != nil && min == *max && min == 1:
+		return []string{"exactly 1 " + one}
+	case max != nil && min == *max:
+		return []string{fmt.Sprintf("exactly %d %s", min, what)}
 	case min > 0 && max != nil:
 		return []string{fmt.Sprintf("%d to %d %s", min, *max, what)}
+	case min == 1:
+		return []string{"at least 1 " + one}
 	case min > 0:
 		return []string{fmt.Sprintf("at least %d %s", min, what)}
+	case max != nil && *max == 1:
+		return []string{"at most 1 " + one}
 	case max != nil:
 		return []string{fmt.Sprintf("at most %d %s", *max, what)}
 	}
@@ -327,4 +569,76 @@ func sortedSchemaNames(m openapi3.Schemas) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// fieldDoc matches the doc oapi-codegen gives a type made from a property
+// (an enum, an inline object): the property's description (fieldFacts),
+// which says what the member is: "T ("json") is a string; ...; required."
+var fieldDoc = regexp.MustCompile(`^// (\w+) (?:\("([^"]+)"\) )?is (.*?)(; required)?\.$`)
+
+// memberTypeDocs rewrites the docs of the types made from a property,
+// which carry the field's description, to speak of the type: "T is the
+// type of member "json": a string; one of ...". Whether the member is
+// required is a fact of the field, not of the type.
+func memberTypeDocs(f *ast.File) {
+	memberOf := map[string]string{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		st, ok := n.(*ast.StructType)
+		if !ok {
+			return true
+		}
+		for _, fl := range st.Fields.List {
+			name := jsonTagName(fl)
+			if name == "" {
+				continue
+			}
+			ast.Inspect(fl.Type, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					if _, seen := memberOf[id.Name]; !seen {
+						memberOf[id.Name] = name
+					}
+				}
+				_, inline := n.(*ast.StructType)
+				return !inline
+			})
+		}
+		return true
+	})
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE || gd.Doc == nil || len(gd.Specs) != 1 {
+			continue
+		}
+		c := gd.Doc.List[0] // the facts; an example may follow
+		m := fieldDoc.FindStringSubmatch(c.Text)
+		if m == nil || (m[2] == "" && m[4] == "") || m[1] != gd.Specs[0].(*ast.TypeSpec).Name.Name {
+			continue
+		}
+		member := m[2]
+		if member == "" {
+			member = memberOf[m[1]]
+		}
+		if member == "" {
+			c.Text = "// " + m[1] + " is " + m[3] + "."
+			continue
+		}
+		c.Text = "// " + m[1] + " is the type of member " + strconv.Quote(member) + ": " + m[3] + "."
+	}
+}
+
+// jsonTagName is the member name of a struct field's json tag, "" for
+// none.
+func jsonTagName(f *ast.Field) string {
+	if f.Tag == nil {
+		return ""
+	}
+	tag, err := strconv.Unquote(f.Tag.Value)
+	if err != nil {
+		return ""
+	}
+	name, _, _ := strings.Cut(reflect.StructTag(tag).Get("json"), ",")
+	if name == "-" {
+		return ""
+	}
+	return name
 }

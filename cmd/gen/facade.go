@@ -18,11 +18,12 @@ import (
 
 // Extensions cmd/gen reads from an OpenAPI document.
 const (
-	extGroup      = "x-operation-group"   // service path, e.g. "Organizations.Members"
-	extName       = "x-operation-name"    // method name within the service
-	extURLOnly    = "x-idsdk-url-only"    // build a URL, make no call
-	extIdempotent = "x-idsdk-idempotent"  // safe to repeat (POST/PATCH)
-	extTokenParam = "x-idsdk-token-param" // url-only: the query parameter carrying the access token
+	extGroup      = "x-operation-group"    // service path, e.g. "Organizations.Members"
+	extName       = "x-operation-name"     // method name within the service
+	extURLOnly    = "x-idsdk-url-only"     // build a URL, make no call
+	extIdempotent = "x-idsdk-idempotent"   // safe to repeat (POST/PATCH)
+	extTokenParam = "x-idsdk-token-param"  // url-only: the query parameter carrying the access token
+	extNoRef      = "x-idsdk-no-reference" // the vendor's reference has no page for it (an operation our overlay adds)
 )
 
 // facadeModel is what the facade templates render.

@@ -138,7 +138,7 @@ func TestLiftHeaderParamsKeepsTheQuery(t *testing.T) {
 
 func TestSchemaFactsGiveLimitsAndEnums(t *testing.T) {
 	min, max := 1.0, 100.0
-	maxLen := uint64(255)
+	maxLen, one := uint64(255), uint64(1)
 	for _, tc := range []struct {
 		s    *openapi3.Schema
 		want string
@@ -147,6 +147,11 @@ func TestSchemaFactsGiveLimitsAndEnums(t *testing.T) {
 		{&openapi3.Schema{Type: &openapi3.Types{"string"}, MinLength: 3, MaxLength: &maxLen, Pattern: "^[a-z]+$"}, "string, 3 to 255 characters, pattern ^[a-z]+$"},
 		{&openapi3.Schema{Type: &openapi3.Types{"string"}, Enum: []any{"v1", "v2"}}, `string, one of "v1", "v2"`},
 		{&openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}, MaxItems: &maxLen}, "array of string, at most 255 items"},
+		{&openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Enum: []any{"sms", "voice"}, MinLength: 1}}, MinItems: 1},
+			`array of string (each one of "sms", "voice", at least 1 character), at least 1 item`},
+		{&openapi3.Schema{Type: &openapi3.Types{"object"}, MinProps: 1, MaxProps: &one}, "object, exactly 1 member"},
+		{&openapi3.Schema{Type: &openapi3.Types{"string"}, OneOf: openapi3.SchemaRefs{{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "ipv4"}}, {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "ipv6"}}}}, "string (ipv4 or ipv6)"},
+		{&openapi3.Schema{OneOf: openapi3.SchemaRefs{{Ref: "#/components/schemas/A"}, {Ref: "#/components/schemas/B"}}}, `one of schemas "A", "B"`},
 	} {
 		if got := schemaFacts(&openapi3.SchemaRef{Value: tc.s}); got != tc.want {
 			t.Errorf("schemaFacts = %q, want %q", got, tc.want)

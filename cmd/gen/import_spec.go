@@ -18,8 +18,8 @@ import (
 // the file names it. The steps run in a fixed order:
 //
 //  1. before overlay.yaml, on the upstream document: union-duplicates,
-//     drop-formats, close-objects, paging, undeclared-required,
-//     group-separator;
+//     drop-formats, example-defaults, close-objects, paging,
+//     undeclared-required, group-separator;
 //  2. overlay.yaml, then the facts file;
 //  3. after the prose and the duplicate form bodies are dropped:
 //     merge-identical-schemas.
@@ -30,6 +30,10 @@ type importSpec struct {
 	UnionDuplicates bool `yaml:"union-duplicates"`
 	// DropFormats removes `format` where it names one of these formats.
 	DropFormats []string `yaml:"drop-formats"`
+	// ExampleDefaults drops the string defaults that are examples, not
+	// what the server assumes: every string `default` of a schema but one
+	// of the schema's own enum values.
+	ExampleDefaults bool `yaml:"example-defaults"`
 	// CloseObjects drops `additionalProperties: true` beside declared
 	// properties in the component schemas.
 	CloseObjects *closeSpec `yaml:"close-objects"`

@@ -11,13 +11,13 @@ import (
 
 // stepCounts counts what the generic import steps changed, for the report.
 type stepCounts struct {
-	unions, formats, closed, paged, listsMerged, variants, required, groups, merged int
+	unions, formats, defaults, closed, paged, listsMerged, variants, required, groups, merged int
 }
 
 func (c stepCounts) String() string {
-	return fmt.Sprintf("%d duplicate union variants, %d formats, %d schemas closed, %d lists paged "+
+	return fmt.Sprintf("%d duplicate union variants, %d formats, %d example defaults, %d schemas closed, %d lists paged "+
 		"(%d answers merged from %d variants), %d undeclared required, %d groups joined, %d schemas merged",
-		c.unions, c.formats, c.closed, c.paged, c.listsMerged, c.variants, c.required, c.groups, c.merged)
+		c.unions, c.formats, c.defaults, c.closed, c.paged, c.listsMerged, c.variants, c.required, c.groups, c.merged)
 }
 
 // beforeOverlay runs the steps that work on the upstream document.
@@ -27,6 +27,9 @@ func (sp *importSpec) beforeOverlay(doc *yaml.Node, c *stepCounts) error {
 	}
 	if len(sp.DropFormats) > 0 {
 		c.formats = dropFormats(doc, sp.DropFormats)
+	}
+	if sp.ExampleDefaults {
+		c.defaults = dropExampleDefaults(doc)
 	}
 	if sp.CloseObjects != nil {
 		c.closed = closeObjects(doc, sp.keepOpen)
@@ -85,6 +88,31 @@ func dropFormats(doc *yaml.Node, formats []string) int {
 				return
 			}
 		}
+	})
+	return n
+}
+
+// dropExampleDefaults removes the string defaults of the schemas that are
+// not one of the schema's enum values: a document that gives an example
+// as the default (Auth0's: "john.doe@gmail.com" for a user's e-mail, "abc"
+// for its id, where the recorded traffic shows the server assumes
+// neither) would make the docs state a false fact.
+func dropExampleDefaults(doc *yaml.Node) int {
+	n := 0
+	eachMapping(doc, func(m *yaml.Node) {
+		d := lookup(m, "default")
+		if d == nil || d.Kind != yaml.ScalarNode || d.Tag != "!!str" || lookup(m, "type") == nil {
+			return
+		}
+		if enum := lookup(m, "enum"); enum != nil && enum.Kind == yaml.SequenceNode {
+			for _, v := range enum.Content {
+				if v.Kind == yaml.ScalarNode && v.Value == d.Value {
+					return
+				}
+			}
+		}
+		deleteKey(m, "default")
+		n++
 	})
 	return n
 }

@@ -129,7 +129,8 @@ const stepsDoc = `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
      {"$ref": "#/components/schemas/ThingCheckpoint"}]}}}}}}}},
  "components": {"schemas": {
   "Thing": {"type": "object", "additionalProperties": true, "required": ["id", "secret", "owner"],
-   "properties": {"id": {"type": "string"}, "mail": {"type": "string", "format": "email"}}},
+   "properties": {"id": {"type": "string", "default": "abc"}, "mail": {"type": "string", "format": "email"},
+    "kind": {"type": "string", "enum": ["a", "b"], "default": "b"}, "n": {"type": "integer", "default": 7}}},
   "ThingPage": {"type": "object", "properties": {"total": {"type": "number", "example": 3},
    "things": {"type": "array", "description": "The things.", "items": {"$ref": "#/components/schemas/Thing"}}}},
   "ThingCheckpoint": {"type": "object", "properties": {"next": {"type": "string"},
@@ -146,6 +147,7 @@ const stepsDoc = `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
 const stepsSpec = `
 union-duplicates: true
 drop-formats: [email]
+example-defaults: true
 close-objects: {keep-open: ^Open$}
 paging:
   page-size: 50
@@ -193,6 +195,9 @@ func TestImportSteps(t *testing.T) {
 	}{
 		{"union without its repeated variant", len(s["Either"]["oneOf"].([]any)), 2},
 		{"format email dropped", s["Thing"]["properties"].(map[string]any)["mail"], map[string]any{"type": "string"}},
+		{"example default dropped", s["Thing"]["properties"].(map[string]any)["id"], map[string]any{"type": "string"}},
+		{"enum default kept", s["Thing"]["properties"].(map[string]any)["kind"].(map[string]any)["default"], "b"},
+		{"number default kept", s["Thing"]["properties"].(map[string]any)["n"].(map[string]any)["default"], 7},
 		{"Shut closed", s["Shut"]["additionalProperties"], nil},
 		{"Thing, which requires members it lacks, kept open", s["Thing"]["additionalProperties"], true},
 		{"Open kept open", s["Open"]["additionalProperties"], true},

@@ -30,8 +30,12 @@ func methodDocs(spec *openapi3.T, d *codegen.OperationDefinition, op *facadeOp, 
 	} else {
 		paras = append(paras, []string{fmt.Sprintf("%s sends %s %s (operation %s).", op.Name, op.Method, op.Path, id)})
 	}
-	if s := securityDoc(spec, d.Spec); s != "" && !op.URLOnly {
+	switch s := securityDoc(spec, d.Spec); {
+	case !op.URLOnly:
 		paras = append(paras, []string{"Security: " + s + "."})
+	case op.TokenParam == "" && s != "no credentials":
+		// Whoever loads the URL presents the credentials.
+		paras = append(paras, []string{"Security, for the client that loads the URL: " + s + "."})
 	}
 	if args := argumentDocs(d, op); len(args) > 0 {
 		paras = append(paras, append([]string{"Arguments:"}, args...))
@@ -41,6 +45,9 @@ func methodDocs(spec *openapi3.T, d *codegen.OperationDefinition, op *facadeOp, 
 	}
 	if e := errorDoc(d.Spec); e != "" && !op.URLOnly {
 		paras = append(paras, []string{e})
+	}
+	if noRef, _ := d.Spec.Extensions[extNoRef].(bool); noRef {
+		refPattern = ""
 	}
 	if u := referenceURL(refPattern, op); u != "" {
 		paras = append(paras, []string{"Reference: " + u})
@@ -272,16 +279,28 @@ func pagingStyle(p *pagingExt) string {
 		}
 		return s
 	case "checkpoint":
-		return fmt.Sprintf("checkpoints: %s takes the %s of the previous page, page size in %s", p.FromParam, p.Next, p.TakeParam)
+		return fmt.Sprintf("checkpoints: %s is the %q member of the previous answer, page size in %s", p.FromParam, p.Next, p.TakeParam)
 	case "offset":
 		return fmt.Sprintf("offsets in %s and %s", p.StartParam, p.EndParam)
 	}
 	return p.Style
 }
 
-// pagingDoc is the paging paragraph of a list method.
+// pagingDoc is the paging paragraph of a list method: the style, then
+// what the iterator asks for when params leave it unset.
 func pagingDoc(op *facadeOp) string {
-	return fmt.Sprintf("Paging: %s; %s ranges over every item.", pagingStyle(op.Paging), op.PagerName)
+	p := op.Paging
+	s := fmt.Sprintf("Paging: %s; %s ranges over every item", pagingStyle(p), op.PagerName)
+	size := map[string]string{"page": p.PerPageParam, "checkpoint": p.TakeParam, "offset": p.EndParam}[p.Style]
+	switch {
+	case p.PageSize > 0 && p.IncludeTotalsParam != "":
+		s += fmt.Sprintf(", %d items a page unless params set %s, with %s=true", p.PageSize, size, p.IncludeTotalsParam)
+	case p.PageSize > 0:
+		s += fmt.Sprintf(", %d items a page unless params set %s", p.PageSize, size)
+	case p.IncludeTotalsParam != "":
+		s += fmt.Sprintf(", with %s=true", p.IncludeTotalsParam)
+	}
+	return s + "."
 }
 
 // referenceURL fills the vendor's reference URL pattern for op.

@@ -458,8 +458,9 @@ func paramTypes(ops []codegen.OperationDefinition) map[string]bool {
 // array as "<OperationId>Item". oapi-codegen writes an inline answer as an
 // anonymous struct, which cannot carry JSON methods, so encoding/json would
 // write its Unknown field under that name; a named model keeps its unknown
-// members both ways like any other.
-func nameInlineAnswers(spec *openapi3.T) {
+// members both ways like any other. origins records, by the new schema
+// name, where each moved schema comes from.
+func nameInlineAnswers(spec *openapi3.T, origins synthOrigins) {
 	if spec.Paths == nil {
 		return
 	}
@@ -471,8 +472,9 @@ func nameInlineAnswers(spec *openapi3.T) {
 		}
 		return n
 	}
-	move := func(ref *openapi3.SchemaRef, n string) *openapi3.SchemaRef {
+	move := func(ref *openapi3.SchemaRef, n, origin string) *openapi3.SchemaRef {
 		n = name(n)
+		origins[n] = origin
 		spec.Components.Schemas[n] = &openapi3.SchemaRef{Value: ref.Value}
 		return &openapi3.SchemaRef{Ref: "#/components/schemas/" + n, Value: ref.Value}
 	}
@@ -506,11 +508,12 @@ func nameInlineAnswers(spec *openapi3.T) {
 						continue
 					}
 					s := mt.Schema.Value
+					answer := fmt.Sprintf("the %s answer (status %s) of operation %s (%s %s)", ct, code, op.OperationID, method, path)
 					switch {
 					case inlineObject(s):
-						mt.Schema = move(mt.Schema, base+"Response"+suffix)
+						mt.Schema = move(mt.Schema, base+"Response"+suffix, answer)
 					case s.Type.Is("array") && s.Items != nil && s.Items.Ref == "" && s.Items.Value != nil && inlineObject(s.Items.Value):
-						s.Items = move(s.Items, base+"Item"+suffix)
+						s.Items = move(s.Items, base+"Item"+suffix, "an item of "+answer)
 					}
 				}
 			}

@@ -455,10 +455,10 @@ type AuthorizationCodeGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationCodeGrantClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
+// AuthorizationCodeGrantClientAssertionType is the type of member "client_assertion_type": a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 type AuthorizationCodeGrantClientAssertionType string
 
-// AuthorizationCodeGrantGrantType ("grant_type") is a string; one of "authorization_code"; required.
+// AuthorizationCodeGrantGrantType is the type of member "grant_type": a string; one of "authorization_code".
 type AuthorizationCodeGrantGrantType string
 
 // AuthorizationCodePKCEGrant is schema "AuthorizationCodePKCEGrant" of the document: an object.
@@ -489,7 +489,7 @@ type AuthorizationCodePKCEGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationCodePKCEGrantGrantType ("grant_type") is a string; one of "authorization_code"; required.
+// AuthorizationCodePKCEGrantGrantType is the type of member "grant_type": a string; one of "authorization_code".
 type AuthorizationCodePKCEGrantGrantType string
 
 // BackchannelAuthorizeResponse is schema "BackchannelAuthorizeResponse" of the document: an object.
@@ -536,10 +536,10 @@ type ClientCredentialsGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientCredentialsGrantClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
+// ClientCredentialsGrantClientAssertionType is the type of member "client_assertion_type": a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 type ClientCredentialsGrantClientAssertionType string
 
-// ClientCredentialsGrantGrantType ("grant_type") is a string; one of "client_credentials"; required.
+// ClientCredentialsGrantGrantType is the type of member "grant_type": a string; one of "client_credentials".
 type ClientCredentialsGrantGrantType string
 
 // ClientRegistration is schema "ClientRegistration" of the document: an object.
@@ -596,7 +596,7 @@ type DeviceCodeGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DeviceCodeGrantGrantType ("grant_type") is a string; one of "urn:ietf:params:oauth:grant-type:device_code"; required.
+// DeviceCodeGrantGrantType is the type of member "grant_type": a string; one of "urn:ietf:params:oauth:grant-type:device_code".
 type DeviceCodeGrantGrantType string
 
 // DeviceCodeResponse is schema "DeviceCodeResponse" of the document: an object.
@@ -690,7 +690,7 @@ type MFAAuthenticator struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFAAuthenticatorAuthenticatorType ("authenticator_type") is a string; one of "otp", "oob", "recovery-code".
+// MFAAuthenticatorAuthenticatorType is the type of member "authenticator_type": a string; one of "otp", "oob", "recovery-code".
 type MFAAuthenticatorAuthenticatorType string
 
 // MFAChallenge is schema "MFAChallenge" of the document: an object.
@@ -734,7 +734,7 @@ type MFAOOBGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFAOOBGrantGrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/mfa-oob"; required.
+// MFAOOBGrantGrantType is the type of member "grant_type": a string; one of "http://auth0.com/oauth/grant-type/mfa-oob".
 type MFAOOBGrantGrantType string
 
 // MFAOTPGrant is schema "MfaOtpGrant" of the document: an object.
@@ -759,7 +759,7 @@ type MFAOTPGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFAOTPGrantGrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/mfa-otp"; required.
+// MFAOTPGrantGrantType is the type of member "grant_type": a string; one of "http://auth0.com/oauth/grant-type/mfa-otp".
 type MFAOTPGrantGrantType string
 
 // MFARecoveryCodeGrant is schema "MfaRecoveryCodeGrant" of the document: an object.
@@ -784,7 +784,7 @@ type MFARecoveryCodeGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFARecoveryCodeGrantGrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/mfa-recovery-code"; required.
+// MFARecoveryCodeGrantGrantType is the type of member "grant_type": a string; one of "http://auth0.com/oauth/grant-type/mfa-recovery-code".
 type MFARecoveryCodeGrantGrantType string
 
 // PARResponse is schema "PARResponse" of the document: an object.
@@ -831,7 +831,7 @@ type PasswordGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PasswordGrantGrantType ("grant_type") is a string; one of "password", "http://auth0.com/oauth/grant-type/password-realm"; required.
+// PasswordGrantGrantType is the type of member "grant_type": a string; one of "password", "http://auth0.com/oauth/grant-type/password-realm".
 type PasswordGrantGrantType string
 
 // PasswordlessOTPGrant is schema "PasswordlessOtpGrant" of the document: an object.
@@ -865,10 +865,10 @@ type PasswordlessOTPGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PasswordlessOTPGrantGrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/passwordless/otp"; required.
+// PasswordlessOTPGrantGrantType is the type of member "grant_type": a string; one of "http://auth0.com/oauth/grant-type/passwordless/otp".
 type PasswordlessOTPGrantGrantType string
 
-// PasswordlessOTPGrantRealm is a string; one of "email", "sms"; required.
+// PasswordlessOTPGrantRealm is the type of member "realm": a string; one of "email", "sms".
 type PasswordlessOTPGrantRealm string
 
 // PasswordlessStartResponse is schema "PasswordlessStartResponse" of the document: an object.
@@ -921,10 +921,10 @@ type RefreshTokenGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RefreshTokenGrantClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
+// RefreshTokenGrantClientAssertionType is the type of member "client_assertion_type": a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 type RefreshTokenGrantClientAssertionType string
 
-// RefreshTokenGrantGrantType ("grant_type") is a string; one of "refresh_token"; required.
+// RefreshTokenGrantGrantType is the type of member "grant_type": a string; one of "refresh_token".
 type RefreshTokenGrantGrantType string
 
 // SignupResponse is schema "SignupResponse" of the document: an object.
@@ -980,10 +980,10 @@ type TokenExchangeGrant struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TokenExchangeGrantGrantType ("grant_type") is a string; one of "urn:ietf:params:oauth:grant-type:token-exchange"; required.
+// TokenExchangeGrantGrantType is the type of member "grant_type": a string; one of "urn:ietf:params:oauth:grant-type:token-exchange".
 type TokenExchangeGrantGrantType string
 
-// TokenExchangeGrantSubjectTokenType ("subject_token_type") is a string; one of "http://auth0.com/oauth/token-type/apple-authz-code", "http://auth0.com/oauth/token-type/apple-id-token"; required.
+// TokenExchangeGrantSubjectTokenType is the type of member "subject_token_type": a string; one of "http://auth0.com/oauth/token-type/apple-authz-code", "http://auth0.com/oauth/token-type/apple-id-token".
 type TokenExchangeGrantSubjectTokenType string
 
 // TokenInfo is schema "TokenInfo" of the document: an object.
@@ -1008,7 +1008,7 @@ type TokenInfo struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TokenRequest is schema "TokenRequest" of the document: one of 11 schemas.
+// TokenRequest is schema "TokenRequest" of the document: one of schemas "AuthorizationCodeGrant", "AuthorizationCodePKCEGrant", "RefreshTokenGrant", "ClientCredentialsGrant", "PasswordGrant", "DeviceCodeGrant", "MfaOtpGrant", "MfaOobGrant", and 3 more.
 type TokenRequest struct {
 	union json.RawMessage
 }
@@ -1041,7 +1041,7 @@ type TokenResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TokenResponseTokenType ("token_type") is a string; one of "Bearer"; required.
+// TokenResponseTokenType is the type of member "token_type": a string; one of "Bearer".
 type TokenResponseTokenType string
 
 // UserInfo is schema "UserInfo" of the document: an object.
@@ -1115,63 +1115,124 @@ type UserInfo struct {
 	AdditionalProperties map[string]interface{} `json:",unknown"`
 }
 
-// AuthorizeURLParams defines parameters for Authorize.
+// AuthorizeURLParams holds the query parameters of Authorize.URL (GET /authorize, operation authorize).
 type AuthorizeURLParams struct {
-	ResponseType        AuthorizeURLParamsResponseType         `form:"response_type" json:"response_type"`
-	ClientID            string                                 `form:"client_id" json:"client_id"`
-	RedirectURI         *string                                `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
-	Scope               *string                                `form:"scope,omitempty" json:"scope,omitempty"`
-	State               *string                                `form:"state,omitempty" json:"state,omitempty"`
-	Audience            *string                                `form:"audience,omitempty" json:"audience,omitempty"`
-	CodeChallenge       *string                                `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
+	// ResponseType (query parameter "response_type") is a string; one of "code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token"; required.
+	ResponseType AuthorizeURLParamsResponseType `form:"response_type" json:"response_type"`
+
+	// ClientID (query parameter "client_id") is a string; required.
+	ClientID string `form:"client_id" json:"client_id"`
+
+	// RedirectURI (query parameter "redirect_uri") is a string (uri).
+	RedirectURI *string `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
+
+	// Scope (query parameter "scope") is a string.
+	Scope *string `form:"scope,omitempty" json:"scope,omitempty"`
+
+	// State (query parameter "state") is a string.
+	State *string `form:"state,omitempty" json:"state,omitempty"`
+
+	// Audience (query parameter "audience") is a string.
+	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
+
+	// CodeChallenge (query parameter "code_challenge") is a string.
+	CodeChallenge *string `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
+
+	// CodeChallengeMethod (query parameter "code_challenge_method") is a string; one of "S256".
 	CodeChallengeMethod *AuthorizeURLParamsCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
-	Nonce               *string                                `form:"nonce,omitempty" json:"nonce,omitempty"`
-	Connection          *string                                `form:"connection,omitempty" json:"connection,omitempty"`
-	Prompt              *AuthorizeURLParamsPrompt              `form:"prompt,omitempty" json:"prompt,omitempty"`
-	Organization        *string                                `form:"organization,omitempty" json:"organization,omitempty"`
-	Invitation          *string                                `form:"invitation,omitempty" json:"invitation,omitempty"`
-	LoginHint           *string                                `form:"login_hint,omitempty" json:"login_hint,omitempty"`
-	ACRValues           *string                                `form:"acr_values,omitempty" json:"acr_values,omitempty"`
-	MaxAge              *int                                   `form:"max_age,omitempty" json:"max_age,omitempty"`
-	UILocales           *string                                `form:"ui_locales,omitempty" json:"ui_locales,omitempty"`
-	ResponseMode        *AuthorizeURLParamsResponseMode        `form:"response_mode,omitempty" json:"response_mode,omitempty"`
-	DPoPJkt             *string                                `form:"dpop_jkt,omitempty" json:"dpop_jkt,omitempty"`
+
+	// Nonce (query parameter "nonce") is a string.
+	Nonce *string `form:"nonce,omitempty" json:"nonce,omitempty"`
+
+	// Connection (query parameter "connection") is a string.
+	Connection *string `form:"connection,omitempty" json:"connection,omitempty"`
+
+	// Prompt (query parameter "prompt") is a string; one of "none", "login", "consent", "select_account".
+	Prompt *AuthorizeURLParamsPrompt `form:"prompt,omitempty" json:"prompt,omitempty"`
+
+	// Organization (query parameter "organization") is a string.
+	Organization *string `form:"organization,omitempty" json:"organization,omitempty"`
+
+	// Invitation (query parameter "invitation") is a string.
+	Invitation *string `form:"invitation,omitempty" json:"invitation,omitempty"`
+
+	// LoginHint (query parameter "login_hint") is a string.
+	LoginHint *string `form:"login_hint,omitempty" json:"login_hint,omitempty"`
+
+	// ACRValues (query parameter "acr_values") is a string.
+	ACRValues *string `form:"acr_values,omitempty" json:"acr_values,omitempty"`
+
+	// MaxAge (query parameter "max_age") is an integer.
+	MaxAge *int `form:"max_age,omitempty" json:"max_age,omitempty"`
+
+	// UILocales (query parameter "ui_locales") is a string.
+	UILocales *string `form:"ui_locales,omitempty" json:"ui_locales,omitempty"`
+
+	// ResponseMode (query parameter "response_mode") is a string; one of "query", "fragment", "form_post", "web_message".
+	ResponseMode *AuthorizeURLParamsResponseMode `form:"response_mode,omitempty" json:"response_mode,omitempty"`
+
+	// DPoPJkt (query parameter "dpop_jkt") is a string.
+	DPoPJkt *string `form:"dpop_jkt,omitempty" json:"dpop_jkt,omitempty"`
 }
 
-// AuthorizeURLParamsResponseType defines parameters for Authorize.
+// AuthorizeURLParamsResponseType is the type of query parameter "response_type" of operation authorize (GET /authorize): a string; one of "code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token".
 type AuthorizeURLParamsResponseType string
 
-// AuthorizeURLParamsCodeChallengeMethod defines parameters for Authorize.
+// AuthorizeURLParamsCodeChallengeMethod is the type of query parameter "code_challenge_method" of operation authorize (GET /authorize): a string; one of "S256".
 type AuthorizeURLParamsCodeChallengeMethod string
 
-// AuthorizeURLParamsPrompt defines parameters for Authorize.
+// AuthorizeURLParamsPrompt is the type of query parameter "prompt" of operation authorize (GET /authorize): a string; one of "none", "login", "consent", "select_account".
 type AuthorizeURLParamsPrompt string
 
-// AuthorizeURLParamsResponseMode defines parameters for Authorize.
+// AuthorizeURLParamsResponseMode is the type of query parameter "response_mode" of operation authorize (GET /authorize): a string; one of "query", "fragment", "form_post", "web_message".
 type AuthorizeURLParamsResponseMode string
 
-// OAuthBackchannelAuthorizeBody defines parameters for StartBackChannelLogin.
+// OAuthBackchannelAuthorizeBody is the application/x-www-form-urlencoded request body of operation startBackChannelLogin (POST /bc-authorize): an object.
 type OAuthBackchannelAuthorizeBody struct {
-	Audience             *string       `form:"audience,omitempty" json:"audience,omitempty"`
+	// Audience is a string.
+	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
+
+	// AuthorizationDetails ("authorization_details") is an array.
 	AuthorizationDetails []interface{} `form:"authorization_details,omitempty" json:"authorization_details,omitzero"`
-	BindingMessage       string        `form:"binding_message" json:"binding_message"`
-	ClientID             string        `form:"client_id" json:"client_id"`
-	ClientSecret         *string       `form:"client_secret,omitempty" json:"client_secret,omitempty"`
-	LoginHint            string        `form:"login_hint" json:"login_hint"`
-	RequestedExpiry      *string       `form:"requested_expiry,omitempty" json:"requested_expiry,omitempty"`
-	Resource             *string       `form:"resource,omitempty" json:"resource,omitempty"`
-	Scope                string        `form:"scope" json:"scope"`
+
+	// BindingMessage ("binding_message") is a string; required.
+	BindingMessage string `form:"binding_message" json:"binding_message"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `form:"client_id" json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+
+	// LoginHint ("login_hint") is a string; required.
+	LoginHint string `form:"login_hint" json:"login_hint"`
+
+	// RequestedExpiry ("requested_expiry") is a string.
+	RequestedExpiry *string `form:"requested_expiry,omitempty" json:"requested_expiry,omitempty"`
+
+	// Resource is a string.
+	Resource *string `form:"resource,omitempty" json:"resource,omitempty"`
+
+	// Scope is a string; required.
+	Scope string `form:"scope" json:"scope"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DatabaseChangePasswordBody defines parameters for ChangePassword.
+// DatabaseChangePasswordBody is the application/json request body of operation changePassword (POST /dbconnections/change_password): an object.
 type DatabaseChangePasswordBody struct {
-	ClientID     string  `json:"client_id"`
-	Connection   string  `json:"connection"`
-	Email        string  `json:"email"`
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// Connection is a string; required.
+	Connection string `json:"connection"`
+
+	// Email is a string (email); required.
+	Email string `json:"email"`
+
+	// Organization is a string.
 	Organization *string `json:"organization,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -1179,124 +1240,199 @@ type DatabaseChangePasswordBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DatabaseSignupBody defines parameters for Signup.
+// DatabaseSignupBody is the application/json request body of operation signup (POST /dbconnections/signup): an object.
 type DatabaseSignupBody struct {
-	ClientID     string                 `json:"client_id"`
-	Connection   string                 `json:"connection"`
-	Email        *string                `json:"email,omitempty"`
-	FamilyName   *string                `json:"family_name,omitempty"`
-	GivenName    *string                `json:"given_name,omitempty"`
-	Name         *string                `json:"name,omitempty"`
-	Nickname     *string                `json:"nickname,omitempty"`
-	Password     string                 `json:"password"`
-	PhoneNumber  *string                `json:"phone_number,omitempty"`
-	Picture      *string                `json:"picture,omitempty"`
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// Connection is a string; required.
+	Connection string `json:"connection"`
+
+	// Email is a string (email).
+	Email *string `json:"email,omitempty"`
+
+	// FamilyName ("family_name") is a string.
+	FamilyName *string `json:"family_name,omitempty"`
+
+	// GivenName ("given_name") is a string.
+	GivenName *string `json:"given_name,omitempty"`
+
+	// Name is a string.
+	Name *string `json:"name,omitempty"`
+
+	// Nickname is a string.
+	Nickname *string `json:"nickname,omitempty"`
+
+	// Password is a string; required.
+	Password string `json:"password"`
+
+	// PhoneNumber ("phone_number") is a string.
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// Picture is a string (uri).
+	Picture *string `json:"picture,omitempty"`
+
+	// UserMetadata ("user_metadata") is an object.
 	UserMetadata map[string]interface{} `json:"user_metadata,omitzero"`
-	Username     *string                `json:"username,omitempty"`
+
+	// Username is a string.
+	Username *string `json:"username,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// LegacyDelegationBody defines parameters for GetDelegationToken.
+// LegacyDelegationBody is the application/json request body of operation getDelegationToken (POST /delegation): an object.
 type LegacyDelegationBody struct {
-	APIType   *string                       `json:"api_type,omitempty"`
-	ClientID  string                        `json:"client_id"`
+	// APIType ("api_type") is a string.
+	APIType *string `json:"api_type,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// GrantType ("grant_type") is a string; one of "urn:ietf:params:oauth:grant-type:jwt-bearer"; required.
 	GrantType LegacyDelegationBodyGrantType `json:"grant_type"`
-	IDToken   string                        `json:"id_token"`
-	Scope     *string                       `json:"scope,omitempty"`
-	Target    *string                       `json:"target,omitempty"`
+
+	// IDToken ("id_token") is a string; required.
+	IDToken string `json:"id_token"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
+
+	// Target is a string.
+	Target *string `json:"target,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// LegacyDelegationBodyGrantType defines parameters for GetDelegationToken.
+// LegacyDelegationBodyGrantType is the type of member "grant_type": a string; one of "urn:ietf:params:oauth:grant-type:jwt-bearer".
 type LegacyDelegationBodyGrantType string
 
-// SAMLIDPInitiatedSSOBody defines parameters for IDPInitiatedSSO.
+// SAMLIDPInitiatedSSOBody is the application/x-www-form-urlencoded request body of operation idpInitiatedSSO (POST /login/callback): an object.
 type SAMLIDPInitiatedSSOBody struct {
+	// SAMLResponse is a string; required.
 	SAMLResponse string `form:"SAMLResponse" json:"SAMLResponse"`
-	Connection   string `form:"connection" json:"connection"`
+
+	// Connection is a string; required.
+	Connection string `form:"connection" json:"connection"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFAAssociateBody defines parameters for AssociateMFAAuthenticator.
+// MFAAssociateBody is the application/json request body of operation associateMfaAuthenticator (POST /mfa/associate): an object.
 type MFAAssociateBody struct {
+	// AuthenticatorTypes ("authenticator_types") is an array of string (each one of "otp", "oob"); required.
 	AuthenticatorTypes []MFAAssociateBodyAuthenticatorTypes `json:"authenticator_types"`
-	ClientID           *string                              `json:"client_id,omitempty"`
-	ClientSecret       *string                              `json:"client_secret,omitempty"`
-	OOBChannels        []MFAAssociateBodyOOBChannels        `json:"oob_channels,omitzero"`
-	PhoneNumber        *string                              `json:"phone_number,omitempty"`
+
+	// ClientID ("client_id") is a string.
+	ClientID *string `json:"client_id,omitempty"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// OOBChannels ("oob_channels") is an array of string (each one of "sms", "voice", "auth0").
+	OOBChannels []MFAAssociateBodyOOBChannels `json:"oob_channels,omitzero"`
+
+	// PhoneNumber ("phone_number") is a string.
+	PhoneNumber *string `json:"phone_number,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFAAssociateBodyAuthenticatorTypes defines parameters for AssociateMFAAuthenticator.
+// MFAAssociateBodyAuthenticatorTypes is a string; one of "otp", "oob".
 type MFAAssociateBodyAuthenticatorTypes string
 
-// MFAAssociateBodyOOBChannels defines parameters for AssociateMFAAuthenticator.
+// MFAAssociateBodyOOBChannels is a string; one of "sms", "voice", "auth0".
 type MFAAssociateBodyOOBChannels string
 
-// MFAChallengeBody defines parameters for RequestMFAChallenge.
+// MFAChallengeBody is the application/json request body of operation requestMfaChallenge (POST /mfa/challenge): an object.
 type MFAChallengeBody struct {
-	AuthenticatorID *string                       `json:"authenticator_id,omitempty"`
-	ChallengeType   MFAChallengeBodyChallengeType `json:"challenge_type"`
-	ClientID        string                        `json:"client_id"`
-	ClientSecret    *string                       `json:"client_secret,omitempty"`
-	MFAToken        string                        `json:"mfa_token"`
-	OOBChannel      *MFAChallengeBodyOOBChannel   `json:"oob_channel,omitempty"`
+	// AuthenticatorID ("authenticator_id") is a string.
+	AuthenticatorID *string `json:"authenticator_id,omitempty"`
+
+	// ChallengeType ("challenge_type") is a string; one of "otp", "oob"; required.
+	ChallengeType MFAChallengeBodyChallengeType `json:"challenge_type"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// MFAToken ("mfa_token") is a string; required.
+	MFAToken string `json:"mfa_token"`
+
+	// OOBChannel ("oob_channel") is a string; one of "sms", "voice", "auth0".
+	OOBChannel *MFAChallengeBodyOOBChannel `json:"oob_channel,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFAChallengeBodyChallengeType defines parameters for RequestMFAChallenge.
+// MFAChallengeBodyChallengeType is the type of member "challenge_type": a string; one of "otp", "oob".
 type MFAChallengeBodyChallengeType string
 
-// MFAChallengeBodyOOBChannel defines parameters for RequestMFAChallenge.
+// MFAChallengeBodyOOBChannel is the type of member "oob_channel": a string; one of "sms", "voice", "auth0".
 type MFAChallengeBodyOOBChannel string
 
-// LegacySocialAccessTokenBody defines parameters for SocialWithProviderAccessToken.
+// LegacySocialAccessTokenBody is the application/json request body of operation socialWithProviderAccessToken (POST /oauth/access_token): an object.
 type LegacySocialAccessTokenBody struct {
-	AccessToken string                                `json:"access_token"`
-	ClientID    string                                `json:"client_id"`
-	Connection  LegacySocialAccessTokenBodyConnection `json:"connection"`
-	Scope       *string                               `json:"scope,omitempty"`
+	// AccessToken ("access_token") is a string; required.
+	AccessToken string `json:"access_token"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// Connection is a string; one of "facebook", "google-oauth2", "twitter", "weibo"; required.
+	Connection LegacySocialAccessTokenBodyConnection `json:"connection"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// LegacySocialAccessTokenBodyConnection defines parameters for SocialWithProviderAccessToken.
+// LegacySocialAccessTokenBodyConnection is the type of member "connection": a string; one of "facebook", "google-oauth2", "twitter", "weibo".
 type LegacySocialAccessTokenBodyConnection string
 
-// OAuthDeviceCodeBody defines parameters for RequestDeviceCode.
+// OAuthDeviceCodeBody is the application/x-www-form-urlencoded request body of operation requestDeviceCode (POST /oauth/device/code): an object.
 type OAuthDeviceCodeBody struct {
+	// Audience is a string.
 	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
-	ClientID string  `form:"client_id" json:"client_id"`
-	Scope    *string `form:"scope,omitempty" json:"scope,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `form:"client_id" json:"client_id"`
+
+	// Scope is a string.
+	Scope *string `form:"scope,omitempty" json:"scope,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// LogoutRevokeConnectionTokensBody defines parameters for GlobalTokenRevocation.
+// LogoutRevokeConnectionTokensBody is the application/json request body of operation globalTokenRevocation (POST /oauth/global-token-revocation/connection/{connection_name}): an object.
 type LogoutRevokeConnectionTokensBody struct {
+	// Subject is an object.
 	Subject *struct {
+		// Format is a string; one of "iss_sub"; required.
 		Format LogoutRevokeConnectionTokensBodySubjectFormat `json:"format"`
-		Iss    string                                        `json:"iss"`
-		Sub    string                                        `json:"sub"`
+
+		// Iss is a string; required.
+		Iss string `json:"iss"`
+
+		// Sub is a string; required.
+		Sub string `json:"sub"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -1308,146 +1444,249 @@ type LogoutRevokeConnectionTokensBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// LogoutRevokeConnectionTokensBodySubjectFormat defines parameters for GlobalTokenRevocation.
+// LogoutRevokeConnectionTokensBodySubjectFormat is the type of member "format": a string; one of "iss_sub".
 type LogoutRevokeConnectionTokensBodySubjectFormat string
 
-// OAuthPushAuthorizationRequestBody defines parameters for PushAuthorizationRequest.
+// OAuthPushAuthorizationRequestBody is the application/x-www-form-urlencoded request body of operation pushAuthorizationRequest (POST /oauth/par): an object.
 type OAuthPushAuthorizationRequestBody struct {
-	Audience            *string                                               `form:"audience,omitempty" json:"audience,omitempty"`
-	ClientAssertion     *string                                               `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
+	// Audience is a string.
+	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
+
+	// ClientAssertion ("client_assertion") is a string.
+	ClientAssertion *string `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
+
+	// ClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 	ClientAssertionType *OAuthPushAuthorizationRequestBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
-	ClientID            string                                                `form:"client_id" json:"client_id"`
-	ClientSecret        *string                                               `form:"client_secret,omitempty" json:"client_secret,omitempty"`
-	CodeChallenge       *string                                               `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `form:"client_id" json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+
+	// CodeChallenge ("code_challenge") is a string.
+	CodeChallenge *string `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
+
+	// CodeChallengeMethod ("code_challenge_method") is a string; one of "S256".
 	CodeChallengeMethod *OAuthPushAuthorizationRequestBodyCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
-	Connection          *string                                               `form:"connection,omitempty" json:"connection,omitempty"`
-	Invitation          *string                                               `form:"invitation,omitempty" json:"invitation,omitempty"`
-	Nonce               *string                                               `form:"nonce,omitempty" json:"nonce,omitempty"`
-	Organization        *string                                               `form:"organization,omitempty" json:"organization,omitempty"`
-	RedirectURI         *string                                               `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
-	ResponseMode        *string                                               `form:"response_mode,omitempty" json:"response_mode,omitempty"`
-	ResponseType        OAuthPushAuthorizationRequestBodyResponseType         `form:"response_type" json:"response_type"`
-	Scope               *string                                               `form:"scope,omitempty" json:"scope,omitempty"`
-	State               *string                                               `form:"state,omitempty" json:"state,omitempty"`
+
+	// Connection is a string.
+	Connection *string `form:"connection,omitempty" json:"connection,omitempty"`
+
+	// Invitation is a string.
+	Invitation *string `form:"invitation,omitempty" json:"invitation,omitempty"`
+
+	// Nonce is a string.
+	Nonce *string `form:"nonce,omitempty" json:"nonce,omitempty"`
+
+	// Organization is a string.
+	Organization *string `form:"organization,omitempty" json:"organization,omitempty"`
+
+	// RedirectURI ("redirect_uri") is a string (uri).
+	RedirectURI *string `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
+
+	// ResponseMode ("response_mode") is a string.
+	ResponseMode *string `form:"response_mode,omitempty" json:"response_mode,omitempty"`
+
+	// ResponseType ("response_type") is a string; one of "code"; required.
+	ResponseType OAuthPushAuthorizationRequestBodyResponseType `form:"response_type" json:"response_type"`
+
+	// Scope is a string.
+	Scope *string `form:"scope,omitempty" json:"scope,omitempty"`
+
+	// State is a string.
+	State *string `form:"state,omitempty" json:"state,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OAuthPushAuthorizationRequestBodyClientAssertionType defines parameters for PushAuthorizationRequest.
+// OAuthPushAuthorizationRequestBodyClientAssertionType is the type of member "client_assertion_type": a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 type OAuthPushAuthorizationRequestBodyClientAssertionType string
 
-// OAuthPushAuthorizationRequestBodyCodeChallengeMethod defines parameters for PushAuthorizationRequest.
+// OAuthPushAuthorizationRequestBodyCodeChallengeMethod is the type of member "code_challenge_method": a string; one of "S256".
 type OAuthPushAuthorizationRequestBodyCodeChallengeMethod string
 
-// OAuthPushAuthorizationRequestBodyResponseType defines parameters for PushAuthorizationRequest.
+// OAuthPushAuthorizationRequestBodyResponseType is the type of member "response_type": a string; one of "code".
 type OAuthPushAuthorizationRequestBodyResponseType string
 
-// OAuthRevokeBody defines parameters for RevokeToken.
+// OAuthRevokeBody is the application/x-www-form-urlencoded request body of operation revokeToken (POST /oauth/revoke): an object.
 type OAuthRevokeBody struct {
-	ClientAssertion     *string                             `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
+	// ClientAssertion ("client_assertion") is a string.
+	ClientAssertion *string `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
+
+	// ClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 	ClientAssertionType *OAuthRevokeBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
-	ClientID            string                              `form:"client_id" json:"client_id"`
-	ClientSecret        *string                             `form:"client_secret,omitempty" json:"client_secret,omitempty"`
-	Token               string                              `form:"token" json:"token"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `form:"client_id" json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+
+	// Token is a string; required.
+	Token string `form:"token" json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OAuthRevokeBodyClientAssertionType defines parameters for RevokeToken.
+// OAuthRevokeBodyClientAssertionType is the type of member "client_assertion_type": a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 type OAuthRevokeBodyClientAssertionType string
 
-// LegacyResourceOwnerBody defines parameters for ResourceOwnerLegacy.
+// LegacyResourceOwnerBody is the application/json request body of operation resourceOwnerLegacy (POST /oauth/ro): an object.
 type LegacyResourceOwnerBody struct {
-	ClientID   string                           `json:"client_id"`
-	Connection string                           `json:"connection"`
-	Device     *string                          `json:"device,omitempty"`
-	GrantType  LegacyResourceOwnerBodyGrantType `json:"grant_type"`
-	IDToken    *string                          `json:"id_token,omitempty"`
-	Password   string                           `json:"password"`
-	Scope      *string                          `json:"scope,omitempty"`
-	Username   string                           `json:"username"`
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// Connection is a string; required.
+	Connection string `json:"connection"`
+
+	// Device is a string.
+	Device *string `json:"device,omitempty"`
+
+	// GrantType ("grant_type") is a string; one of "password"; required.
+	GrantType LegacyResourceOwnerBodyGrantType `json:"grant_type"`
+
+	// IDToken ("id_token") is a string.
+	IDToken *string `json:"id_token,omitempty"`
+
+	// Password is a string; required.
+	Password string `json:"password"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
+
+	// Username is a string; required.
+	Username string `json:"username"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// LegacyResourceOwnerBodyGrantType defines parameters for ResourceOwnerLegacy.
+// LegacyResourceOwnerBodyGrantType is the type of member "grant_type": a string; one of "password".
 type LegacyResourceOwnerBodyGrantType string
 
-// LogoutOIDCURLParams defines parameters for OIDCLogout.
+// LogoutOIDCURLParams holds the query parameters of Logout.OIDCURL (GET /oidc/logout, operation oidcLogout).
 type LogoutOIDCURLParams struct {
-	IDTokenHint           *string `form:"id_token_hint,omitempty" json:"id_token_hint,omitempty"`
+	// IDTokenHint (query parameter "id_token_hint") is a string.
+	IDTokenHint *string `form:"id_token_hint,omitempty" json:"id_token_hint,omitempty"`
+
+	// PostLogoutRedirectURI (query parameter "post_logout_redirect_uri") is a string (uri).
 	PostLogoutRedirectURI *string `form:"post_logout_redirect_uri,omitempty" json:"post_logout_redirect_uri,omitempty"`
-	State                 *string `form:"state,omitempty" json:"state,omitempty"`
-	ClientID              *string `form:"client_id,omitempty" json:"client_id,omitempty"`
-	Federated             *string `form:"federated,omitempty" json:"federated,omitempty"`
+
+	// State (query parameter "state") is a string.
+	State *string `form:"state,omitempty" json:"state,omitempty"`
+
+	// ClientID (query parameter "client_id") is a string.
+	ClientID *string `form:"client_id,omitempty" json:"client_id,omitempty"`
+
+	// Federated (query parameter "federated") is a string.
+	Federated *string `form:"federated,omitempty" json:"federated,omitempty"`
 }
 
-// ClientsRegisterBody defines parameters for DynamicApplicationRegistration.
+// ClientsRegisterBody is the application/json request body of operation dynamicApplicationRegistration (POST /oidc/register): an object.
 type ClientsRegisterBody struct {
-	ClientName              *string  `json:"client_name,omitempty"`
-	RedirectURIs            []string `json:"redirect_uris"`
-	TokenEndpointAuthMethod *string  `json:"token_endpoint_auth_method,omitempty"`
+	// ClientName ("client_name") is a string.
+	ClientName *string `json:"client_name,omitempty"`
+
+	// RedirectURIs ("redirect_uris") is an array of string; required.
+	RedirectURIs []string `json:"redirect_uris"`
+
+	// TokenEndpointAuthMethod ("token_endpoint_auth_method") is a string.
+	TokenEndpointAuthMethod *string `json:"token_endpoint_auth_method,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PasswordlessStartBody defines parameters for StartPasswordless.
+// PasswordlessStartBody is the application/json request body of operation startPasswordless (POST /passwordless/start): an object.
 type PasswordlessStartBody struct {
-	AuthParams          map[string]interface{}          `json:"authParams,omitzero"`
-	ClientAssertion     *string                         `json:"client_assertion,omitempty"`
-	ClientAssertionType *string                         `json:"client_assertion_type,omitempty"`
-	ClientID            string                          `json:"client_id"`
-	ClientSecret        *string                         `json:"client_secret,omitempty"`
-	Connection          PasswordlessStartBodyConnection `json:"connection"`
-	Email               *string                         `json:"email,omitempty"`
-	PhoneNumber         *string                         `json:"phone_number,omitempty"`
-	Send                *PasswordlessStartBodySend      `json:"send,omitempty"`
+	// AuthParams is an object.
+	AuthParams map[string]interface{} `json:"authParams,omitzero"`
+
+	// ClientAssertion ("client_assertion") is a string.
+	ClientAssertion *string `json:"client_assertion,omitempty"`
+
+	// ClientAssertionType ("client_assertion_type") is a string.
+	ClientAssertionType *string `json:"client_assertion_type,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// Connection is a string; one of "email", "sms"; required.
+	Connection PasswordlessStartBodyConnection `json:"connection"`
+
+	// Email is a string (email).
+	Email *string `json:"email,omitempty"`
+
+	// PhoneNumber ("phone_number") is a string.
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// Send is a string; one of "link", "code".
+	Send *PasswordlessStartBodySend `json:"send,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PasswordlessStartBodyConnection defines parameters for StartPasswordless.
+// PasswordlessStartBodyConnection is the type of member "connection": a string; one of "email", "sms".
 type PasswordlessStartBodyConnection string
 
-// PasswordlessStartBodySend defines parameters for StartPasswordless.
+// PasswordlessStartBodySend is a string; one of "link", "code".
 type PasswordlessStartBodySend string
 
-// PasswordlessVerifyBody defines parameters for Verify.
+// PasswordlessVerifyBody is the application/json request body of operation verify (POST /passwordless/verify): an object.
 type PasswordlessVerifyBody struct {
-	ClientID    string                           `json:"client_id"`
-	Connection  PasswordlessVerifyBodyConnection `json:"connection"`
-	GrantType   string                           `json:"grant_type"`
-	Password    string                           `json:"password"`
-	RedirectURI string                           `json:"redirect_uri"`
-	Scope       *string                          `json:"scope,omitempty"`
-	Username    string                           `json:"username"`
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// Connection is a string; one of "email", "sms"; required.
+	Connection PasswordlessVerifyBodyConnection `json:"connection"`
+
+	// GrantType ("grant_type") is a string; required.
+	GrantType string `json:"grant_type"`
+
+	// Password is a string; required.
+	Password string `json:"password"`
+
+	// RedirectURI ("redirect_uri") is a string; required.
+	RedirectURI string `json:"redirect_uri"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
+
+	// Username is a string; required.
+	Username string `json:"username"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PasswordlessVerifyBodyConnection defines parameters for Verify.
+// PasswordlessVerifyBodyConnection is the type of member "connection": a string; one of "email", "sms".
 type PasswordlessVerifyBodyConnection string
 
-// SAMLRequestURLParams defines parameters for AcceptSAMLRequest.
+// SAMLRequestURLParams holds the query parameters of SAML.RequestURL (GET /samlp/{clientId}, operation acceptSAMLRequest).
 type SAMLRequestURLParams struct {
-	Connection   *string `form:"connection,omitempty" json:"connection,omitempty"`
+	// Connection (query parameter "connection") is a string.
+	Connection *string `form:"connection,omitempty" json:"connection,omitempty"`
+
+	// Organization (query parameter "organization") is a string.
 	Organization *string `form:"organization,omitempty" json:"organization,omitempty"`
 }
 
-// LegacyTokenInfoBody defines parameters for GetTokenInfo.
+// LegacyTokenInfoBody is the application/json request body of operation getTokenInfo (POST /tokeninfo): an object.
 type LegacyTokenInfoBody struct {
+	// IDToken ("id_token") is a string; required.
 	IDToken string `json:"id_token"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -1455,36 +1694,59 @@ type LegacyTokenInfoBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// LegacyImpersonateBody defines parameters for ImpersonateUser.
+// LegacyImpersonateBody is the application/json request body of operation impersonateUser (POST /users/{user_id}/impersonate): an object.
 type LegacyImpersonateBody struct {
-	AdditionalParameters map[string]interface{}        `json:"additionalParameters,omitzero"`
-	ClientID             string                        `json:"client_id"`
-	ImpersonatorID       string                        `json:"impersonator_id"`
-	Protocol             LegacyImpersonateBodyProtocol `json:"protocol"`
-	ResponseType         *string                       `json:"response_type,omitempty"`
-	State                *string                       `json:"state,omitempty"`
+	// AdditionalParameters is an object.
+	AdditionalParameters map[string]interface{} `json:"additionalParameters,omitzero"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ImpersonatorID ("impersonator_id") is a string; required.
+	ImpersonatorID string `json:"impersonator_id"`
+
+	// Protocol is a string; one of "oauth2", "samlp", "wsfed", "wstrust-usernamemixed"; required.
+	Protocol LegacyImpersonateBodyProtocol `json:"protocol"`
+
+	// ResponseType ("response_type") is a string.
+	ResponseType *string `json:"response_type,omitempty"`
+
+	// State is a string.
+	State *string `json:"state,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// LegacyImpersonateBodyProtocol defines parameters for ImpersonateUser.
+// LegacyImpersonateBodyProtocol is the type of member "protocol": a string; one of "oauth2", "samlp", "wsfed", "wstrust-usernamemixed".
 type LegacyImpersonateBodyProtocol string
 
-// LogoutURLParams defines parameters for Logout.
+// LogoutURLParams holds the query parameters of Logout.URL (GET /v2/logout, operation logout).
 type LogoutURLParams struct {
-	ReturnTo  *string `form:"returnTo,omitempty" json:"returnTo,omitempty"`
-	ClientID  *string `form:"client_id,omitempty" json:"client_id,omitempty"`
+	// ReturnTo (query parameter "returnTo") is a string (uri).
+	ReturnTo *string `form:"returnTo,omitempty" json:"returnTo,omitempty"`
+
+	// ClientID (query parameter "client_id") is a string.
+	ClientID *string `form:"client_id,omitempty" json:"client_id,omitempty"`
+
+	// Federated (query parameter "federated") is a string.
 	Federated *string `form:"federated,omitempty" json:"federated,omitempty"`
 }
 
-// WSFedRequestURLParams defines parameters for AcceptWsFederationRequest.
+// WSFedRequestURLParams holds the query parameters of WSFed.RequestURL (GET /wsfed/{clientId}, operation acceptWsFederationRequest).
 type WSFedRequestURLParams struct {
+	// Wtrealm (query parameter "wtrealm") is a string.
 	Wtrealm *string `form:"wtrealm,omitempty" json:"wtrealm,omitempty"`
-	Whr     *string `form:"whr,omitempty" json:"whr,omitempty"`
-	Wctx    *string `form:"wctx,omitempty" json:"wctx,omitempty"`
-	Wreply  *string `form:"wreply,omitempty" json:"wreply,omitempty"`
+
+	// Whr (query parameter "whr") is a string.
+	Whr *string `form:"whr,omitempty" json:"whr,omitempty"`
+
+	// Wctx (query parameter "wctx") is a string.
+	Wctx *string `form:"wctx,omitempty" json:"wctx,omitempty"`
+
+	// Wreply (query parameter "wreply") is a string.
+	Wreply *string `form:"wreply,omitempty" json:"wreply,omitempty"`
 }
 
 // Getter for additional properties for UserInfo. Returns the specified

@@ -75,7 +75,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 		return nil, fmt.Errorf("auth0auth: %w", err)
 	}
 	c := new(Client)
-	if err := c.rt.Init(facade.Config{
+	if err = c.rt.Init(facade.Config{
 		API:            "auth0auth",
 		DefaultRegion:  regions.Auth0Unset,
 		DefaultBaseURL: base,

@@ -2960,7 +2960,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body UpdateTokenExchangeProfileRequest
-		peers.ContractJSON(t, "{\"name\":\"Token Exchange Profile 1\"}", &body)
+		peers.ContractJSON(t, "{\"name\":\"xxx\"}", &body)
 		err := c.TokenExchangeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
@@ -2994,7 +2994,7 @@ func TestContract(t *testing.T) {
 	t.Run("post_action", func(t *testing.T) {
 		ran++
 		var body CreateActionRequest
-		peers.ContractJSON(t, "{\"name\":\"my-action\",\"supported_triggers\":[{\"id\":\"post-login\"}]}", &body)
+		peers.ContractJSON(t, "{\"name\":\"x\",\"supported_triggers\":[{\"id\":\"post-login\"}]}", &body)
 		res, err := c.Actions.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3150,7 +3150,7 @@ func TestContract(t *testing.T) {
 	t.Run("post_email-templates", func(t *testing.T) {
 		ran++
 		var body CreateEmailTemplateRequest
-		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"sender@auth0.com\",\"subject\":\"x\",\"syntax\":\"liquid\",\"template\":\"verify_email\"}", &body)
+		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"x\",\"subject\":\"x\",\"syntax\":\"x\",\"template\":\"verify_email\"}", &body)
 		res, err := c.EmailTemplates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3231,7 +3231,7 @@ func TestContract(t *testing.T) {
 	t.Run("post_hooks", func(t *testing.T) {
 		ran++
 		var body CreateHookRequest
-		peers.ContractJSON(t, "{\"name\":\"my-hook\",\"script\":\"module.exports = function(client, scope, audience, context, cb) cb(null, access_token); };\",\"triggerId\":\"credentials-exchange\"}", &body)
+		peers.ContractJSON(t, "{\"name\":\"x\",\"script\":\"x\",\"triggerId\":\"credentials-exchange\"}", &body)
 		res, err := c.Hooks.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3256,7 +3256,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body CreateOrganizationInvitationRequest
-		peers.ContractJSON(t, "{\"client_id\":\"AaiyAPdpYdesoKnqjj8HJqRn4T5titww\",\"invitee\":{\"email\":\"john.doe@gmail.com\"},\"inviter\":{\"name\":\"Jane Doe\"}}", &body)
+		peers.ContractJSON(t, "{\"client_id\":\"x\",\"invitee\":{\"email\":\"x\"},\"inviter\":{\"name\":\"x\"}}", &body)
 		res, err := c.Organizations.Invitations.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3326,7 +3326,7 @@ func TestContract(t *testing.T) {
 	t.Run("post_organizations", func(t *testing.T) {
 		ran++
 		var body CreateOrganizationRequest
-		peers.ContractJSON(t, "{\"name\":\"organization-1\"}", &body)
+		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Organizations.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3454,7 +3454,7 @@ func TestContract(t *testing.T) {
 	t.Run("post_rules", func(t *testing.T) {
 		ran++
 		var body CreateRuleRequest
-		peers.ContractJSON(t, "{\"name\":\"my-rule\",\"script\":\"function (user, context, callback) {\\n  callback(null, user, context);\\n}\"}", &body)
+		peers.ContractJSON(t, "{\"name\":\"x\",\"script\":\"x\"}", &body)
 		res, err := c.Rules.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3548,7 +3548,7 @@ func TestContract(t *testing.T) {
 	t.Run("post_token-exchange-profiles", func(t *testing.T) {
 		ran++
 		var body CreateTokenExchangeProfileRequest
-		peers.ContractJSON(t, "{\"action_id\":\"x\",\"name\":\"Token Exchange Profile 1\",\"subject_token_type\":\"https://example.com/x\",\"type\":\"custom_authentication\"}", &body)
+		peers.ContractJSON(t, "{\"action_id\":\"x\",\"name\":\"xxx\",\"subject_token_type\":\"https://example.com/x\",\"type\":\"custom_authentication\"}", &body)
 		res, err := c.TokenExchangeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3571,7 +3571,7 @@ func TestContract(t *testing.T) {
 	t.Run("post_users", func(t *testing.T) {
 		ran++
 		var body CreateUserRequest
-		peers.ContractJSON(t, "{\"connection\":\"Initial-Connection\"}", &body)
+		peers.ContractJSON(t, "{\"connection\":\"x\"}", &body)
 		res, err := c.Users.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3584,7 +3584,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("post_users-imports", func(t *testing.T) {
 		ran++
-		res, err := c.Jobs.UsersImports.Create(ctx, "multipart/form-data; boundary=idsdk-contract-boundary", strings.NewReader("--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"connection_id\"\r\n\r\ncon_0000000000000001\r\n--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"users\"\r\n\r\nx\r\n--idsdk-contract-boundary--\r\n"))
+		res, err := c.Jobs.UsersImports.Create(ctx, "multipart/form-data; boundary=idsdk-contract-boundary", strings.NewReader("--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"connection_id\"\r\n\r\ncon_aaaaaaaaaaaaaaaa\r\n--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"users\"\r\n\r\nx\r\n--idsdk-contract-boundary--\r\n"))
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("post_vc_templates", func(t *testing.T) {
@@ -3597,7 +3597,7 @@ func TestContract(t *testing.T) {
 	t.Run("post_verification-email", func(t *testing.T) {
 		ran++
 		var body CreateVerificationEmailRequest
-		peers.ContractJSON(t, "{\"user_id\":\"google-oauth2|1234\"}", &body)
+		peers.ContractJSON(t, "{\"user_id\":\"x\"}", &body)
 		res, err := c.Jobs.VerificationEmail.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3647,7 +3647,7 @@ func TestContract(t *testing.T) {
 		var templateName EmailTemplateName
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
 		var body SetEmailTemplateRequest
-		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"sender@auth0.com\",\"subject\":\"x\",\"syntax\":\"liquid\",\"template\":\"verify_email\"}", &body)
+		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"x\",\"subject\":\"x\",\"syntax\":\"x\",\"template\":\"verify_email\"}", &body)
 		res, err := c.EmailTemplates.Set(ctx, templateName, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3661,14 +3661,14 @@ func TestContract(t *testing.T) {
 	t.Run("put_factor_phone_templates", func(t *testing.T) {
 		ran++
 		var body SetGuardianFactorPhoneTemplatesRequest
-		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
+		peers.ContractJSON(t, "{\"enrollment_message\":\"x\",\"verification_message\":\"x\"}", &body)
 		res, err := c.Guardian.Factors.Phone.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_factor_sms_templates", func(t *testing.T) {
 		ran++
 		var body SetGuardianFactorSMSTemplatesRequest
-		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
+		peers.ContractJSON(t, "{\"enrollment_message\":\"x\",\"verification_message\":\"x\"}", &body)
 		res, err := c.Guardian.Factors.SMS.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3746,7 +3746,7 @@ func TestContract(t *testing.T) {
 		var key string
 		peers.ContractJSON(t, "\"x\"", &key)
 		var body SetRulesConfigRequest
-		peers.ContractJSON(t, "{\"value\":\"MY_RULES_CONFIG_VALUE\"}", &body)
+		peers.ContractJSON(t, "{\"value\":\"x\"}", &body)
 		res, err := c.RulesConfigs.Set(ctx, key, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})

@@ -626,7 +626,7 @@ func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*G
 //   - params.PerPage: query parameter "per_page", integer.
 //   - params.Installed: query parameter "installed", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -750,7 +750,7 @@ func (s *ActionsModulesService) Get(ctx context.Context, id string, opts ...Opti
 //   - params.Page: query parameter "page", integer.
 //   - params.PerPage: query parameter "per_page", integer.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -775,7 +775,7 @@ func (s *ActionsModulesService) All(ctx context.Context, params *ActionsModulesL
 //   - params.Page: query parameter "page", integer.
 //   - params.PerPage: query parameter "per_page", integer.
 //
-// Paging: page numbers in page from 0, page size in per_page; AllActions ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; AllActions ranges over every item, 50 items a page unless params set per_page.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -865,7 +865,7 @@ func (s *ActionsModulesVersionsService) Get(ctx context.Context, id, versionID s
 //   - params.Page: query parameter "page", integer.
 //   - params.PerPage: query parameter "per_page", integer.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -915,7 +915,7 @@ type ActionsTriggersBindingsService struct {
 //   - params.Page: query parameter "page", integer.
 //   - params.PerPage: query parameter "per_page", integer.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -992,7 +992,7 @@ func (s *ActionsVersionsService) Get(ctx context.Context, actionID, id string, o
 //   - params.Page: query parameter "page", integer.
 //   - params.PerPage: query parameter "per_page", integer.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -1026,7 +1026,7 @@ type AnomalyBlocksService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, one of 2 schemas (schema "AnomalyIPFormat").
+//   - id: path parameter, string (ipv4 or ipv6) (schema "AnomalyIPFormat").
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -1040,7 +1040,7 @@ func (s *AnomalyBlocksService) CheckIP(ctx context.Context, id AnomalyIPFormat, 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, one of 2 schemas (schema "AnomalyIPFormat").
+//   - id: path parameter, string (ipv4 or ipv6) (schema "AnomalyIPFormat").
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -1680,7 +1680,7 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Option
 //   - params.SubjectType: query parameter "subject_type", string (schema "ClientGrantSubjectTypeEnum"), one of "client", "user".
 //   - params.DefaultFor: query parameter "default_for", string (schema "ClientGrantDefaultForEnum"), one of "third_party_clients".
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -1689,7 +1689,7 @@ func (s *ClientGrantsService) List(ctx context.Context, params *ClientGrantsList
 	return facade.Fetch(ctx, s.rt, opClientGrantsList, facade.Args{Query: params}, opts, new(ListClientGrantResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /client-grants (operation get_client-grants).
 func (s *ClientGrantsService) All(ctx context.Context, params *ClientGrantsListParams, opts ...Option) iter.Seq2[ClientGrantResponse, error] {
@@ -1729,7 +1729,7 @@ type ClientGrantsOrganizationsService struct {
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -1738,7 +1738,7 @@ func (s *ClientGrantsOrganizationsService) List(ctx context.Context, id string, 
 	return facade.Fetch(ctx, s.rt, opClientGrantsOrganizationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListClientGrantOrganizationsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /client-grants/{id}/organizations (operation get_client-grant-organizations).
 func (s *ClientGrantsOrganizationsService) All(ctx context.Context, id string, params *ClientGrantsOrganizationsListParams, opts ...Option) iter.Seq2[Organization, error] {
@@ -1817,7 +1817,7 @@ func (s *ClientsService) Get(ctx context.Context, id string, params *ClientsGetP
 //   - params.ExternalClientID: query parameter "external_client_id", string, 1 to 120 characters.
 //   - params.Q: query parameter "q", string.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -1826,7 +1826,7 @@ func (s *ClientsService) List(ctx context.Context, params *ClientsListParams, op
 	return facade.Fetch(ctx, s.rt, opClientsList, facade.Args{Query: params}, opts, new(ListClientsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /clients (operation get_clients).
 func (s *ClientsService) All(ctx context.Context, params *ClientsListParams, opts ...Option) iter.Seq2[ClientDetails, error] {
@@ -1908,7 +1908,7 @@ type ClientsConnectionsService struct {
 //   - params.Fields: query parameter "fields", string, at most 1000 characters.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; GetAll ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; GetAll ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -1917,7 +1917,7 @@ func (s *ClientsConnectionsService) Get(ctx context.Context, id string, params *
 	return facade.Fetch(ctx, s.rt, opClientsConnectionsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(ListClientConnectionsResponse))
 }
 
-// GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// GetAll ranges over every item Get lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /clients/{id}/connections (operation get_client_connections).
 func (s *ClientsConnectionsService) GetAll(ctx context.Context, id string, params *ClientsConnectionsGetParams, opts ...Option) iter.Seq2[ConnectionForList, error] {
@@ -2075,7 +2075,7 @@ func (s *ConnectionProfilesService) GetTemplate(ctx context.Context, id string, 
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 10.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 10 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -2084,7 +2084,7 @@ func (s *ConnectionProfilesService) List(ctx context.Context, params *Connection
 	return facade.Fetch(ctx, s.rt, opConnectionProfilesList, facade.Args{Query: params}, opts, new(ListConnectionProfilesPaginatedResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /connection-profiles (operation get_connection-profiles).
 func (s *ConnectionProfilesService) All(ctx context.Context, params *ConnectionProfilesListParams, opts ...Option) iter.Seq2[ConnectionProfile, error] {
@@ -2206,7 +2206,7 @@ func (s *ConnectionsService) Get(ctx context.Context, id string, params *Connect
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -2215,7 +2215,7 @@ func (s *ConnectionsService) List(ctx context.Context, params *ConnectionsListPa
 	return facade.Fetch(ctx, s.rt, opConnectionsList, facade.Args{Query: params}, opts, new(ListConnectionsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /connections (operation get_connections).
 func (s *ConnectionsService) All(ctx context.Context, params *ConnectionsListParams, opts ...Option) iter.Seq2[ConnectionForList, error] {
@@ -2252,7 +2252,7 @@ type ConnectionsClientsService struct {
 //   - params.Take: query parameter "take", integer, >= 1, <= 1000.
 //   - params.From: query parameter "from", string, at most 1000 characters.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; GetAll ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; GetAll ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -2261,7 +2261,7 @@ func (s *ConnectionsClientsService) Get(ctx context.Context, id string, params *
 	return facade.Fetch(ctx, s.rt, opConnectionsClientsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetConnectionEnabledClientsResponse))
 }
 
-// GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// GetAll ranges over every item Get lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /connections/{id}/clients (operation get_connection_clients).
 func (s *ConnectionsClientsService) GetAll(ctx context.Context, id string, params *ConnectionsClientsGetParams, opts ...Option) iter.Seq2[ConnectionEnabledClient, error] {
@@ -2356,7 +2356,7 @@ func (s *ConnectionsDirectoryProvisioningService) GetDefaultMapping(ctx context.
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -2365,7 +2365,7 @@ func (s *ConnectionsDirectoryProvisioningService) List(ctx context.Context, para
 	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningList, facade.Args{Query: params}, opts, new(ListDirectoryProvisioningsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /connections-directory-provisionings (operation get_connections-directory-provisionings).
 func (s *ConnectionsDirectoryProvisioningService) All(ctx context.Context, params *ConnectionsDirectoryProvisioningListParams, opts ...Option) iter.Seq2[DirectoryProvisioning, error] {
@@ -2381,7 +2381,7 @@ func (s *ConnectionsDirectoryProvisioningService) All(ctx context.Context, param
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; AllSynchronizedGroups ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; AllSynchronizedGroups ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -2390,7 +2390,7 @@ func (s *ConnectionsDirectoryProvisioningService) ListSynchronizedGroups(ctx con
 	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningListSynchronizedGroups, facade.Args{Path: []any{id}, Query: params}, opts, new(ListSynchronizedGroupsResponse))
 }
 
-// AllSynchronizedGroups ranges over every item ListSynchronizedGroups lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// AllSynchronizedGroups ranges over every item ListSynchronizedGroups lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /connections/{id}/directory-provisioning/synchronized-groups (operation get_synchronized-groups).
 func (s *ConnectionsDirectoryProvisioningService) AllSynchronizedGroups(ctx context.Context, id string, params *ConnectionsDirectoryProvisioningListSynchronizedGroupsParams, opts ...Option) iter.Seq2[SynchronizedGroupPayload, error] {
@@ -2570,7 +2570,7 @@ func (s *ConnectionsSCIMConfigurationService) GetDefaultMapping(ctx context.Cont
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -2579,7 +2579,7 @@ func (s *ConnectionsSCIMConfigurationService) List(ctx context.Context, params *
 	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationList, facade.Args{Query: params}, opts, new(ListSCIMConfigurationsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /connections-scim-configurations (operation get_connections-scim-configurations).
 func (s *ConnectionsSCIMConfigurationService) All(ctx context.Context, params *ConnectionsSCIMConfigurationListParams, opts ...Option) iter.Seq2[SCIMConfiguration, error] {
@@ -2743,7 +2743,7 @@ func (s *CustomDomainsService) GetDefault(ctx context.Context, opts ...Option) (
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.Sort: query parameter "sort", string, at most 15 characters.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -2752,7 +2752,7 @@ func (s *CustomDomainsService) List(ctx context.Context, params *CustomDomainsLi
 	return facade.Fetch(ctx, s.rt, opCustomDomainsList, facade.Args{Query: params}, opts, new(ListCustomDomainsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /custom-domains (operation get_custom-domains).
 func (s *CustomDomainsService) All(ctx context.Context, params *CustomDomainsListParams, opts ...Option) iter.Seq2[CustomDomain, error] {
@@ -2864,7 +2864,7 @@ func (s *DeviceCredentialsService) Delete(ctx context.Context, id string, opts .
 //   - params.ClientID: query parameter "client_id", string.
 //   - params.Type: query parameter "type", string (schema "DeviceCredentialTypeEnum"), one of "public_key", "refresh_token", "rotating_refresh_token".
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3040,7 +3040,7 @@ func (s *EventStreamsService) Create(ctx context.Context, body EventStreamsCreat
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:event_streams.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3054,7 +3054,7 @@ func (s *EventStreamsService) Delete(ctx context.Context, id string, opts ...Opt
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:event_streams.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -3071,7 +3071,7 @@ func (s *EventStreamsService) Get(ctx context.Context, id string, opts ...Option
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3080,7 +3080,7 @@ func (s *EventStreamsService) List(ctx context.Context, params *EventStreamsList
 	return facade.Fetch(ctx, s.rt, opEventStreamsList, facade.Args{Query: params}, opts, new(ListEventStreamsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /event-streams (operation get_event-streams).
 func (s *EventStreamsService) All(ctx context.Context, params *EventStreamsListParams, opts ...Option) iter.Seq2[EventStreamResponse, error] {
@@ -3092,7 +3092,7 @@ func (s *EventStreamsService) All(ctx context.Context, params *EventStreamsListP
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:event_streams.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //   - body: CreateEventStreamTestEventRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
@@ -3107,7 +3107,7 @@ func (s *EventStreamsService) Test(ctx context.Context, id string, body CreateEv
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:event_streams.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //   - body: UpdateEventStreamRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
@@ -3128,8 +3128,8 @@ type EventStreamsDeliveriesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:event_deliveries.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
-//   - eventID: path parameter "event_id", string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
+//   - eventID: path parameter "event_id", string, exactly 26 characters.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -3143,7 +3143,7 @@ func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id, even
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scopes read:event_streams, read:event_deliveries.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //   - params.Statuses: query parameter "statuses", string.
 //   - params.EventTypes: query parameter "event_types", string.
 //   - params.DateFrom: query parameter "date_from", string, at most 20 characters.
@@ -3169,7 +3169,7 @@ type EventStreamsRedeliveriesService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:event_deliveries.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
 //   - body: CreateEventStreamRedeliveryRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
@@ -3184,8 +3184,8 @@ func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string,
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:event_deliveries.
 //
 // Arguments:
-//   - id: path parameter, string, 26 to 26 characters.
-//   - eventID: path parameter "event_id", string, 26 to 26 characters.
+//   - id: path parameter, string, exactly 26 characters.
+//   - eventID: path parameter "event_id", string, exactly 26 characters.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
@@ -3201,6 +3201,8 @@ type EventsService struct {
 }
 
 // Subscribe builds the URL of GET /events (operation subscribe_events) and sends nothing: a browser or a streaming client loads it.
+//
+// Security, for the client that loads the URL: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:events.
 //
 // Arguments:
 //   - params.From: query parameter "from", string, at most 1024 characters.
@@ -3282,7 +3284,7 @@ func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, 
 //   - params.AuthenticationFlow: query parameter "authentication_flow", string.
 //   - params.FeatureFlagID: query parameter "feature_flag_id", string.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3291,7 +3293,7 @@ func (s *ExperimentationExperimentsService) List(ctx context.Context, params *Ex
 	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsList, facade.Args{Query: params}, opts, new(ListExperimentsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /experimentation/experiments (operation get_experiments).
 func (s *ExperimentationExperimentsService) All(ctx context.Context, params *ExperimentationExperimentsListParams, opts ...Option) iter.Seq2[ExperimentListItem, error] {
@@ -3402,7 +3404,7 @@ func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string,
 //   - params.Type: query parameter "type", string (schema "FeatureFlagTypeEnum"), one of "auth0", "self".
 //   - params.Status: query parameter "status", string (schema "FeatureFlagStatusEnum"), one of "draft", "active", "archived".
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3411,7 +3413,7 @@ func (s *ExperimentationFeatureFlagsService) List(ctx context.Context, params *E
 	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsList, facade.Args{Query: params}, opts, new(ListFeatureFlagsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /experimentation/feature-flags (operation get_feature_flags).
 func (s *ExperimentationFeatureFlagsService) All(ctx context.Context, params *ExperimentationFeatureFlagsListParams, opts ...Option) iter.Seq2[FeatureFlag, error] {
@@ -3586,7 +3588,7 @@ func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opt
 //   - params.Take: query parameter "take", integer, >= 1, <= 50.
 //   - params.Type: query parameter "type", string (schema "SegmentTypeFilterEnum"), one of "auth0", "self".
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3595,7 +3597,7 @@ func (s *ExperimentationSegmentsService) List(ctx context.Context, params *Exper
 	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsList, facade.Args{Query: params}, opts, new(ListSegmentsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /experimentation/segments (operation get_segments).
 func (s *ExperimentationSegmentsService) All(ctx context.Context, params *ExperimentationSegmentsListParams, opts ...Option) iter.Seq2[Segment, error] {
@@ -3681,7 +3683,7 @@ func (s *FlowsService) Get(ctx context.Context, id string, params *FlowsGetParam
 //   - params.Hydrate: query parameter "hydrate", array of schema "ListFlowsRequestParametersHydrateEnum".
 //   - params.Synchronous: query parameter "synchronous", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3761,7 +3763,7 @@ func (s *FlowsExecutionsService) Get(ctx context.Context, flowID, executionID st
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3770,7 +3772,7 @@ func (s *FlowsExecutionsService) List(ctx context.Context, flowID string, params
 	return facade.Fetch(ctx, s.rt, opFlowsExecutionsList, facade.Args{Path: []any{flowID}, Query: params}, opts, new(GetFlowsExecutionsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /flows/{flow_id}/executions (operation get_flows_executions).
 func (s *FlowsExecutionsService) All(ctx context.Context, flowID string, params *FlowsExecutionsListParams, opts ...Option) iter.Seq2[FlowExecutionSummary, error] {
@@ -3841,7 +3843,7 @@ func (s *FlowsVaultConnectionsService) Get(ctx context.Context, id string, opts 
 //   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3931,7 +3933,7 @@ func (s *FormsService) Get(ctx context.Context, id string, params *FormsGetParam
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Hydrate: query parameter "hydrate", array of schema "FormsRequestParametersHydrateEnum".
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -4017,7 +4019,7 @@ func (s *GroupsService) Get(ctx context.Context, id string, opts ...Option) (*Ge
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -4026,7 +4028,7 @@ func (s *GroupsService) List(ctx context.Context, params *GroupsListParams, opts
 	return facade.Fetch(ctx, s.rt, opGroupsList, facade.Args{Query: params}, opts, new(ListGroupsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /groups (operation get_groups).
 func (s *GroupsService) All(ctx context.Context, params *GroupsListParams, opts ...Option) iter.Seq2[Group, error] {
@@ -4050,7 +4052,7 @@ type GroupsMembersService struct {
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; GetAll ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; GetAll ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -4059,7 +4061,7 @@ func (s *GroupsMembersService) Get(ctx context.Context, id string, params *Group
 	return facade.Fetch(ctx, s.rt, opGroupsMembersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetGroupMembersResponse))
 }
 
-// GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// GetAll ranges over every item Get lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /groups/{id}/members (operation get_group_members).
 func (s *GroupsMembersService) GetAll(ctx context.Context, id string, params *GroupsMembersGetParams, opts ...Option) iter.Seq2[GroupMember, error] {
@@ -4111,7 +4113,7 @@ func (s *GroupsRolesService) Delete(ctx context.Context, id string, body DeleteG
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -4120,7 +4122,7 @@ func (s *GroupsRolesService) List(ctx context.Context, id string, params *Groups
 	return facade.Fetch(ctx, s.rt, opGroupsRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListGroupRolesResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /groups/{id}/roles (operation get_group_roles).
 func (s *GroupsRolesService) All(ctx context.Context, id string, params *GroupsRolesListParams, opts ...Option) iter.Seq2[Role, error] {
@@ -4217,7 +4219,7 @@ func (s *GuardianFactorsService) List(ctx context.Context, opts ...Option) ([]Gu
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - name: path parameter, string (schema "GuardianFactorNameEnum"), one of "push-notification", "sms", "email", "duo", "otp", "webauthn-roaming", "webauthn-platform", "recovery-code", at least 1 characters, default "sms".
+//   - name: path parameter, string (schema "GuardianFactorNameEnum"), one of "push-notification", "sms", "email", "duo", "otp", "webauthn-roaming", "webauthn-platform", "recovery-code", at least 1 character, default "sms".
 //   - body: SetGuardianFactorRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
@@ -4726,7 +4728,7 @@ func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParam
 //   - params.TriggerID: query parameter "triggerId", string (schema "HookTriggerIdEnum"), one of "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message".
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -5070,7 +5072,7 @@ func (s *KeysEncryptionService) Import(ctx context.Context, kid string, body Imp
 //   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -5263,7 +5265,7 @@ func (s *LogsService) Get(ctx context.Context, id string, opts ...Option) (*GetL
 //   - params.Search: query parameter "search", string.
 //   - params.Q: query parameter "q", string.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -5336,7 +5338,7 @@ func (s *NetworkACLsService) Get(ctx context.Context, id string, opts ...Option)
 //   - params.PerPage: query parameter "per_page", integer, >= 0, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -5470,7 +5472,7 @@ func (s *OrganizationsService) GetByName(ctx context.Context, name string, opts 
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.Sort: query parameter "sort", string, at most 15 characters.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -5479,7 +5481,7 @@ func (s *OrganizationsService) List(ctx context.Context, params *OrganizationsLi
 	return facade.Fetch(ctx, s.rt, opOrganizationsList, facade.Args{Query: params}, opts, new(ListOrganizationsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations (operation get_organizations).
 func (s *OrganizationsService) All(ctx context.Context, params *OrganizationsListParams, opts ...Option) iter.Seq2[Organization, error] {
@@ -5550,7 +5552,7 @@ func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id, grant
 //   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -5628,7 +5630,7 @@ func (s *OrganizationsConnectionsService) Get(ctx context.Context, id, connectio
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.IsEnabled: query parameter "is_enabled", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -5735,7 +5737,7 @@ func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -5744,7 +5746,7 @@ func (s *OrganizationsDiscoveryDomainsService) List(ctx context.Context, id stri
 	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationDiscoveryDomainsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/discovery-domains (operation get_discovery-domains).
 func (s *OrganizationsDiscoveryDomainsService) All(ctx context.Context, id string, params *OrganizationsDiscoveryDomainsListParams, opts ...Option) iter.Seq2[OrganizationDiscoveryDomain, error] {
@@ -5828,7 +5830,7 @@ func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id, co
 //   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -5877,7 +5879,7 @@ type OrganizationsGroupsService struct {
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -5886,7 +5888,7 @@ func (s *OrganizationsGroupsService) List(ctx context.Context, organizationID st
 	return facade.Fetch(ctx, s.rt, opOrganizationsGroupsList, facade.Args{Path: []any{organizationID}, Query: params}, opts, new(ListOrganizationGroupsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{organization_id}/groups (operation get_organization_groups).
 func (s *OrganizationsGroupsService) All(ctx context.Context, organizationID string, params *OrganizationsGroupsListParams, opts ...Option) iter.Seq2[Group, error] {
@@ -5941,7 +5943,7 @@ func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizati
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -5950,7 +5952,7 @@ func (s *OrganizationsGroupsRolesService) List(ctx context.Context, organization
 	return facade.Fetch(ctx, s.rt, opOrganizationsGroupsRolesList, facade.Args{Path: []any{organizationID, groupID}, Query: params}, opts, new(ListOrganizationGroupRolesResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{organization_id}/groups/{group_id}/roles (operation get_organization_group_roles).
 func (s *OrganizationsGroupsRolesService) All(ctx context.Context, organizationID, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) iter.Seq2[Role, error] {
@@ -6024,7 +6026,7 @@ func (s *OrganizationsInvitationsService) Get(ctx context.Context, id, invitatio
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.Sort: query parameter "sort", string.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6094,7 +6096,7 @@ func (s *OrganizationsMembersService) Delete(ctx context.Context, id string, bod
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6103,7 +6105,7 @@ func (s *OrganizationsMembersService) List(ctx context.Context, id string, param
 	return facade.Fetch(ctx, s.rt, opOrganizationsMembersList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationMembersResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/members (operation get_organization_members).
 func (s *OrganizationsMembersService) All(ctx context.Context, id string, params *OrganizationsMembersListParams, opts ...Option) iter.Seq2[OrganizationMember, error] {
@@ -6128,7 +6130,7 @@ type OrganizationsMembersEffectiveRolesService struct {
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6137,7 +6139,7 @@ func (s *OrganizationsMembersEffectiveRolesService) List(ctx context.Context, id
 	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberEffectiveRolesResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/members/{user_id}/effective-roles (operation get_organization_member_effective_roles).
 func (s *OrganizationsMembersEffectiveRolesService) All(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) iter.Seq2[OrganizationMemberEffectiveRole, error] {
@@ -6168,7 +6170,7 @@ type OrganizationsMembersEffectiveRolesSourcesGroupsService struct {
 //   - params.Take: query parameter "take", integer, >= 1.
 //   - params.RoleID: query parameter "role_id", required, string.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6177,7 +6179,7 @@ func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) List(ctx contex
 	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberRoleSourceGroupsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups (operation get_organization_member_role_source_groups).
 func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) All(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) iter.Seq2[Group, error] {
@@ -6233,7 +6235,7 @@ func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id, userI
 //   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6407,7 +6409,7 @@ func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNam
 //   - params.Screen: query parameter "screen", string.
 //   - params.RenderingMode: query parameter "rendering_mode", string (schema "AculRenderingModeEnum"), one of "advanced", "standard".
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -6498,7 +6500,7 @@ func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...O
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.From: query parameter "from", string, at most 1000 characters.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -6507,7 +6509,7 @@ func (s *RateLimitPoliciesService) List(ctx context.Context, params *RateLimitPo
 	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesList, facade.Args{Query: params}, opts, new(ListRateLimitPoliciesPaginatedResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /rate-limit-policies (operation get_rate-limit-policies).
 func (s *RateLimitPoliciesService) All(ctx context.Context, params *RateLimitPoliciesListParams, opts ...Option) iter.Seq2[RateLimitPolicy, error] {
@@ -6575,7 +6577,7 @@ func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...Optio
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6584,7 +6586,7 @@ func (s *RefreshTokensService) List(ctx context.Context, params *RefreshTokensLi
 	return facade.Fetch(ctx, s.rt, opRefreshTokensList, facade.Args{Query: params}, opts, new(GetRefreshTokensPaginatedResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /refresh-tokens (operation get_refresh_tokens).
 func (s *RefreshTokensService) All(ctx context.Context, params *RefreshTokensListParams, opts ...Option) iter.Seq2[RefreshTokenResponse, error] {
@@ -6674,14 +6676,14 @@ func (s *ResourceServersService) Get(ctx context.Context, id string, params *Res
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:resource_servers.
 //
 // Arguments:
-//   - params.Identifiers: query parameter "identifiers", array of string.
+//   - params.Identifiers: query parameter "identifiers", array of string (each at least 1 character).
 //   - params.Page: query parameter "page", integer, >= 0.
 //   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.Fields: query parameter "fields", string.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -6847,7 +6849,7 @@ func (s *RolesService) Get(ctx context.Context, id string, opts ...Option) (*Get
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.NameFilter: query parameter "name_filter", string.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -6923,7 +6925,7 @@ func (s *RolesGroupsService) Delete(ctx context.Context, id string, body DeleteR
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; GetAll ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; GetAll ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6932,7 +6934,7 @@ func (s *RolesGroupsService) Get(ctx context.Context, id string, params *RolesGr
 	return facade.Fetch(ctx, s.rt, opRolesGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRoleGroupsResponse))
 }
 
-// GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// GetAll ranges over every item Get lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /roles/{id}/groups (operation get_role_groups).
 func (s *RolesGroupsService) GetAll(ctx context.Context, id string, params *RolesGroupsGetParams, opts ...Option) iter.Seq2[Group, error] {
@@ -6985,7 +6987,7 @@ func (s *RolesPermissionsService) Delete(ctx context.Context, id string, body De
 //   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -7034,7 +7036,7 @@ func (s *RolesUsersService) Assign(ctx context.Context, id string, body AssignRo
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -7043,7 +7045,7 @@ func (s *RolesUsersService) List(ctx context.Context, id string, params *RolesUs
 	return facade.Fetch(ctx, s.rt, opRolesUsersList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRoleUsersResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /roles/{id}/users (operation get_role_user).
 func (s *RolesUsersService) All(ctx context.Context, id string, params *RolesUsersListParams, opts ...Option) iter.Seq2[RoleUser, error] {
@@ -7112,7 +7114,7 @@ func (s *RulesService) Get(ctx context.Context, id string, params *RulesGetParam
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -7250,7 +7252,7 @@ func (s *SelfServiceProfilesService) Get(ctx context.Context, id string, opts ..
 //   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited), 500 (ErrServer).
 //
@@ -7617,7 +7619,7 @@ func (s *TokenExchangeProfilesService) Get(ctx context.Context, id string, opts 
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -7626,7 +7628,7 @@ func (s *TokenExchangeProfilesService) List(ctx context.Context, params *TokenEx
 	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesList, facade.Args{Query: params}, opts, new(ListTokenExchangeProfileResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /token-exchange-profiles (operation get_token-exchange-profiles).
 func (s *TokenExchangeProfilesService) All(ctx context.Context, params *TokenExchangeProfilesListParams, opts ...Option) iter.Seq2[TokenExchangeProfileResponse, error] {
@@ -7718,7 +7720,7 @@ func (s *UserAttributeProfilesService) GetTemplate(ctx context.Context, id strin
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -7727,7 +7729,7 @@ func (s *UserAttributeProfilesService) List(ctx context.Context, params *UserAtt
 	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesList, facade.Args{Query: params}, opts, new(ListUserAttributeProfilesPaginatedResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /user-attribute-profiles (operation get_user-attribute-profiles).
 func (s *UserAttributeProfilesService) All(ctx context.Context, params *UserAttributeProfilesListParams, opts ...Option) iter.Seq2[UserAttributeProfile, error] {
@@ -7870,7 +7872,7 @@ func (s *UserGrantsService) DeleteByUserID(ctx context.Context, params *UserGran
 //   - params.ClientID: query parameter "client_id", string.
 //   - params.Audience: query parameter "audience", string.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -7987,7 +7989,7 @@ func (s *UsersService) Get(ctx context.Context, id string, params *UsersGetParam
 //   - params.SearchEngine: query parameter "search_engine", string (schema "SearchEngineVersionsEnum"), one of "v1", "v2", "v3".
 //   - params.PrimaryOrder: query parameter "primary_order", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited), 503 (ErrUnavailable, ErrServer).
 //
@@ -8139,7 +8141,7 @@ func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id, authent
 //   - params.PerPage: query parameter "per_page", integer, >= 0, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8221,7 +8223,7 @@ type UsersConnectedAccountsService struct {
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8230,7 +8232,7 @@ func (s *UsersConnectedAccountsService) List(ctx context.Context, id string, par
 	return facade.Fetch(ctx, s.rt, opUsersConnectedAccountsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserConnectedAccountsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{id}/connected-accounts (operation get_connected-accounts).
 func (s *UsersConnectedAccountsService) All(ctx context.Context, id string, params *UsersConnectedAccountsListParams, opts ...Option) iter.Seq2[ConnectedAccount, error] {
@@ -8255,7 +8257,7 @@ type UsersEffectivePermissionsService struct {
 //   - params.Take: query parameter "take", integer, >= 1.
 //   - params.ResourceServerIdentifier: query parameter "resource_server_identifier", required, string, 1 to 600 characters.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8264,7 +8266,7 @@ func (s *UsersEffectivePermissionsService) List(ctx context.Context, id string, 
 	return facade.Fetch(ctx, s.rt, opUsersEffectivePermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectivePermissionsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{id}/effective-permissions (operation get_user_effective_permissions).
 func (s *UsersEffectivePermissionsService) All(ctx context.Context, id string, params *UsersEffectivePermissionsListParams, opts ...Option) iter.Seq2[UserEffectivePermissionResponse, error] {
@@ -8295,7 +8297,7 @@ type UsersEffectivePermissionsSourcesRolesService struct {
 //   - params.ResourceServerIdentifier: query parameter "resource_server_identifier", required, string, 1 to 600 characters.
 //   - params.PermissionName: query parameter "permission_name", required, string, 1 to 280 characters.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8304,7 +8306,7 @@ func (s *UsersEffectivePermissionsSourcesRolesService) List(ctx context.Context,
 	return facade.Fetch(ctx, s.rt, opUsersEffectivePermissionsSourcesRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectivePermissionRoleSourcesResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{id}/effective-permissions/sources/effective-roles (operation get_user_effective_permission_role_sources).
 func (s *UsersEffectivePermissionsSourcesRolesService) All(ctx context.Context, id string, params *UsersEffectivePermissionsSourcesRolesListParams, opts ...Option) iter.Seq2[UserEffectivePermissionRoleSourceResponse, error] {
@@ -8328,7 +8330,7 @@ type UsersEffectiveRolesService struct {
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8337,7 +8339,7 @@ func (s *UsersEffectiveRolesService) List(ctx context.Context, id string, params
 	return facade.Fetch(ctx, s.rt, opUsersEffectiveRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectiveRolesResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{id}/effective-roles (operation get_user_effective_roles).
 func (s *UsersEffectiveRolesService) All(ctx context.Context, id string, params *UsersEffectiveRolesListParams, opts ...Option) iter.Seq2[UserEffectiveRole, error] {
@@ -8367,7 +8369,7 @@ type UsersEffectiveRolesSourcesGroupsService struct {
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8376,7 +8378,7 @@ func (s *UsersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id s
 	return facade.Fetch(ctx, s.rt, opUsersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserRoleSourceGroupsResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{id}/effective-roles/sources/groups (operation get_user_role_source_groups).
 func (s *UsersEffectiveRolesSourcesGroupsService) All(ctx context.Context, id string, params *UsersEffectiveRolesSourcesGroupsListParams, opts ...Option) iter.Seq2[Group, error] {
@@ -8458,7 +8460,7 @@ type UsersGroupsService struct {
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; GetAll ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; GetAll ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8467,7 +8469,7 @@ func (s *UsersGroupsService) Get(ctx context.Context, id string, params *UsersGr
 	return facade.Fetch(ctx, s.rt, opUsersGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetUserGroupsResponse))
 }
 
-// GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// GetAll ranges over every item Get lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{id}/groups (operation get_user_groups).
 func (s *UsersGroupsService) GetAll(ctx context.Context, id string, params *UsersGroupsGetParams, opts ...Option) iter.Seq2[UserGroupsResponseSchema, error] {
@@ -8528,7 +8530,7 @@ type UsersLogsService struct {
 //   - params.Sort: query parameter "sort", string.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -8595,7 +8597,7 @@ type UsersOrganizationsService struct {
 //   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8657,7 +8659,7 @@ func (s *UsersPermissionsService) Delete(ctx context.Context, id string, body De
 //   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8703,7 +8705,7 @@ func (s *UsersRefreshTokenService) Delete(ctx context.Context, userID string, op
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8712,7 +8714,7 @@ func (s *UsersRefreshTokenService) List(ctx context.Context, userID string, para
 	return facade.Fetch(ctx, s.rt, opUsersRefreshTokenList, facade.Args{Path: []any{userID}, Query: params}, opts, new(ListRefreshTokensPaginatedResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{user_id}/refresh-tokens (operation get_refresh_tokens_for_user).
 func (s *UsersRefreshTokenService) All(ctx context.Context, userID string, params *UsersRefreshTokenListParams, opts ...Option) iter.Seq2[RefreshTokenResponse, error] {
@@ -8786,7 +8788,7 @@ func (s *UsersRolesService) Delete(ctx context.Context, id string, body DeleteUs
 //   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
-// Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
+// Paging: page numbers in page from 0, page size in per_page; All ranges over every item, 50 items a page unless params set per_page, with include_totals=true.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8832,7 +8834,7 @@ func (s *UsersSessionsService) Delete(ctx context.Context, userID string, opts .
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8841,7 +8843,7 @@ func (s *UsersSessionsService) List(ctx context.Context, userID string, params *
 	return facade.Fetch(ctx, s.rt, opUsersSessionsList, facade.Args{Path: []any{userID}, Query: params}, opts, new(ListUserSessionsPaginatedResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /users/{user_id}/sessions (operation get_sessions_for_user).
 func (s *UsersSessionsService) All(ctx context.Context, userID string, params *UsersSessionsListParams, opts ...Option) iter.Seq2[SessionResponse, error] {
@@ -8918,7 +8920,7 @@ func (s *VerifiableCredentialsVerificationTemplatesService) Get(ctx context.Cont
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
-// Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
+// Paging: checkpoints: from is the "next" member of the previous answer, page size in take; All ranges over every item, 50 items a page unless params set take.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -8927,7 +8929,7 @@ func (s *VerifiableCredentialsVerificationTemplatesService) List(ctx context.Con
 	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesList, facade.Args{Query: params}, opts, new(ListVerifiableCredentialTemplatesPaginatedResponse))
 }
 
-// All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+// All ranges over every item List lists (checkpoints: from is the "next" member of the previous answer, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /verifiable-credentials/verification/templates (operation get_vc_templates).
 func (s *VerifiableCredentialsVerificationTemplatesService) All(ctx context.Context, params *VerifiableCredentialsVerificationTemplatesListParams, opts ...Option) iter.Seq2[VerifiableCredentialTemplateResponse, error] {

@@ -1249,7 +1249,7 @@ type AuthorizationFailRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationFailRequestReason is a string; one of "UNKNOWN", "NOT_LOGGED_IN", "MAX_AGE_NOT_SUPPORTED", "EXCEEDS_MAX_AGE", "DIFFERENT_SUBJECT", "ACR_NOT_SATISFIED", "DENIED", "SERVER_ERROR", and 8 more; required.
+// AuthorizationFailRequestReason is the type of member "reason": a string; one of "UNKNOWN", "NOT_LOGGED_IN", "MAX_AGE_NOT_SUPPORTED", "EXCEEDS_MAX_AGE", "DIFFERENT_SUBJECT", "ACR_NOT_SATISFIED", "DENIED", "SERVER_ERROR", and 8 more.
 type AuthorizationFailRequestReason string
 
 // AuthorizationFailResponse is schema "authorization_fail_response" of the document: an object.
@@ -1672,7 +1672,7 @@ type BackchannelAuthenticationCompleteRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// BackchannelAuthenticationCompleteRequestResult is a string; one of "TRANSACTION_FAILED", "ACCESS_DENIED", "AUTHORIZED"; required.
+// BackchannelAuthenticationCompleteRequestResult is the type of member "result": a string; one of "TRANSACTION_FAILED", "ACCESS_DENIED", "AUTHORIZED".
 type BackchannelAuthenticationCompleteRequestResult string
 
 // BackchannelAuthenticationCompleteResponse is schema "backchannel_authentication_complete_response" of the document: an object.
@@ -1788,7 +1788,7 @@ type BackchannelAuthenticationFailRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// BackchannelAuthenticationFailRequestReason is a string; one of "ACCESS_DENIED", "EXPIRED_LOGIN_HINT_TOKEN", "INVALID_BINDING_MESSAGE", "INVALID_TARGET", "INVALID_USER_CODE", "MISSING_USER_CODE", "SERVER_ERROR", "UNAUTHORIZED_CLIENT", and 1 more; required.
+// BackchannelAuthenticationFailRequestReason is the type of member "reason": a string; one of "ACCESS_DENIED", "EXPIRED_LOGIN_HINT_TOKEN", "INVALID_BINDING_MESSAGE", "INVALID_TARGET", "INVALID_USER_CODE", "MISSING_USER_CODE", "SERVER_ERROR", "UNAUTHORIZED_CLIENT", and 1 more.
 type BackchannelAuthenticationFailRequestReason string
 
 // BackchannelAuthenticationFailResponse is schema "backchannel_authentication_fail_response" of the document: an object.
@@ -2296,7 +2296,7 @@ type OAuthClient struct {
 	// RequestURIs is an array of string.
 	RequestURIs []string `json:"requestUris,omitzero"`
 
-	// ResponseModes is an array of string.
+	// ResponseModes is an array of string (each one of "QUERY", "FRAGMENT", "FORM_POST", "JWT", "QUERY_JWT", "FRAGMENT_JWT", "FORM_POST_JWT").
 	ResponseModes []ClientResponseModes `json:"responseModes,omitzero"`
 
 	// ResponseTypes is an array of schema "response_type".
@@ -3070,7 +3070,7 @@ type DeviceCompleteRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DeviceCompleteRequestResult is a string; one of "TRANSACTION_FAILED", "ACCESS_DENIED", "AUTHORIZED"; required.
+// DeviceCompleteRequestResult is the type of member "result": a string; one of "TRANSACTION_FAILED", "ACCESS_DENIED", "AUTHORIZED".
 type DeviceCompleteRequestResult string
 
 // DeviceCompleteResponse is schema "device_complete_response" of the document: an object.
@@ -4607,7 +4607,7 @@ type Service struct {
 	// SupportedServiceProfiles is an array of schema "service_profile".
 	SupportedServiceProfiles []ServiceProfile `json:"supportedServiceProfiles,omitzero"`
 
-	// SupportedSnses is an array of string.
+	// SupportedSnses is an array of string (each one of "FACEBOOK").
 	SupportedSnses []ServiceSupportedSnses `json:"supportedSnses,omitzero"`
 
 	// SupportedTokenAuthMethods is an array of schema "client_auth_method".
@@ -4728,7 +4728,7 @@ type ServiceJWKSGetResponse struct {
 // ServiceProfile is schema "service_profile" of the document: a string; 2 values.
 type ServiceProfile string
 
-// SNS is schema "sns" of the document: a string; 1 values.
+// SNS is schema "sns" of the document: a string; 1 value.
 type SNS string
 
 // SNSCredentials is schema "sns_credentials" of the document: an object.
@@ -5060,7 +5060,7 @@ type TokenFailRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TokenFailRequestReason is a string; one of "UNKNOWN", "INVALID_RESOURCE_OWNER_CREDENTIALS", "INVALID_TARGET"; required.
+// TokenFailRequestReason is the type of member "reason": a string; one of "UNKNOWN", "INVALID_RESOURCE_OWNER_CREDENTIALS", "INVALID_TARGET".
 type TokenFailRequestReason string
 
 // TokenFailResponse is schema "token_fail_response" of the document: an object.
@@ -6297,55 +6297,69 @@ type VciSingleParseResponseAction string
 // VerifiedClaimsValidationSchema is schema "verified_claims_validation_schema" of the document: a string; 2 values.
 type VerifiedClaimsValidationSchema string
 
-// N400 is schema "result" of the document: an object.
+// N400 is the application/json body of response "400" of the document, schema "result".
 type N400 = Result
 
-// N401 is schema "result" of the document: an object.
+// N401 is the application/json body of response "401" of the document, schema "result".
 type N401 = Result
 
-// N403 is schema "result" of the document: an object.
+// N403 is the application/json body of response "403" of the document, schema "result".
 type N403 = Result
 
-// N404 is schema "result" of the document: an object.
+// N404 is the application/json body of response "404" of the document, schema "result".
 type N404 = Result
 
-// N500 is schema "result" of the document: an object.
+// N500 is the application/json body of response "500" of the document, schema "result".
 type N500 = Result
 
-// UtilityHealthcheckParams defines parameters for LifecycleHealthcheckAPI.
+// UtilityHealthcheckParams holds the query parameters of Utility.Healthcheck (GET /api/lifecycle/healthcheck, operation lifecycle_healthcheck_api).
 type UtilityHealthcheckParams struct {
+	// Extended (query parameter "extended") is a boolean.
 	Extended *bool `form:"extended,omitempty" json:"extended,omitempty"`
 }
 
-// ServicesListParams defines parameters for ServiceGetListAPI.
+// ServicesListParams holds the query parameters of Services.List (GET /api/service/get/list, operation service_get_list_api).
 type ServicesListParams struct {
+	// Start (query parameter "start") is an integer (int32).
 	Start *int32 `form:"start,omitempty" json:"start,omitempty"`
-	End   *int32 `form:"end,omitempty" json:"end,omitempty"`
+
+	// End (query parameter "end") is an integer (int32).
+	End *int32 `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// TokenManagementCreateBatchBody defines parameters for AuthTokenCreateBatchAPI.
+// TokenManagementCreateBatchBody is the application/json request body of operation auth_token_create_batch_api (POST /api/{serviceId}/auth/token/create/batch): an array of schema "token_create_request".
 type TokenManagementCreateBatchBody = []TokenCreateRequest
 
-// TokenManagementCreateBatchParams defines parameters for AuthTokenCreateBatchAPI.
+// TokenManagementCreateBatchParams holds the query parameters of TokenManagement.CreateBatch (POST /api/{serviceId}/auth/token/create/batch, operation auth_token_create_batch_api).
 type TokenManagementCreateBatchParams struct {
+	// DryRun (query parameter "dryRun") is a boolean.
 	DryRun *bool `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
-// TokenManagementListParams defines parameters for AuthTokenGetListAPI.
+// TokenManagementListParams holds the query parameters of TokenManagement.List (GET /api/{serviceId}/auth/token/get/list, operation auth_token_get_list_api).
 type TokenManagementListParams struct {
+	// ClientIdentifier (query parameter "clientIdentifier") is a string.
 	ClientIdentifier *string `form:"clientIdentifier,omitempty" json:"clientIdentifier,omitempty"`
-	Subject          *string `form:"subject,omitempty" json:"subject,omitempty"`
-	Start            *int32  `form:"start,omitempty" json:"start,omitempty"`
-	End              *int32  `form:"end,omitempty" json:"end,omitempty"`
+
+	// Subject (query parameter "subject") is a string.
+	Subject *string `form:"subject,omitempty" json:"subject,omitempty"`
+
+	// Start (query parameter "start") is an integer (int32).
+	Start *int32 `form:"start,omitempty" json:"start,omitempty"`
+
+	// End (query parameter "end") is an integer (int32).
+	End *int32 `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// ClientsDeleteTokensParams defines parameters for ClientAuthorizationDeleteAPI.
+// ClientsDeleteTokensParams holds the query parameters of Clients.DeleteTokens (DELETE /api/{serviceId}/client/authorization/delete/{clientId}, operation client_authorization_delete_api).
 type ClientsDeleteTokensParams struct {
+	// Subject (query parameter "subject") is a string; required.
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientsDeleteTokensPostBody defines parameters for ClientAuthorizationDeleteAPIPost.
+// ClientsDeleteTokensPostBody is the application/json request body of operation client_authorization_delete_api_post (POST /api/{serviceId}/client/authorization/delete/{clientId}): an object.
 type ClientsDeleteTokensPostBody struct {
+	// Subject is a string; required.
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6353,40 +6367,60 @@ type ClientsDeleteTokensPostBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientsListAuthorizedApplicationsParams defines parameters for ClientAuthorizationGetListAPI.
+// ClientsListAuthorizedApplicationsParams holds the query parameters of Clients.ListAuthorizedApplications (GET /api/{serviceId}/client/authorization/get/list, operation client_authorization_get_list_api).
 type ClientsListAuthorizedApplicationsParams struct {
-	Subject   string  `form:"subject" json:"subject"`
+	// Subject (query parameter "subject") is a string; required.
+	Subject string `form:"subject" json:"subject"`
+
+	// Developer (query parameter "developer") is a string.
 	Developer *string `form:"developer,omitempty" json:"developer,omitempty"`
-	Start     *int32  `form:"start,omitempty" json:"start,omitempty"`
-	End       *int32  `form:"end,omitempty" json:"end,omitempty"`
+
+	// Start (query parameter "start") is an integer (int32).
+	Start *int32 `form:"start,omitempty" json:"start,omitempty"`
+
+	// End (query parameter "end") is an integer (int32).
+	End *int32 `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// ClientsListAuthorizationsParams defines parameters for ClientAuthorizationGetListBySubjectAPI.
+// ClientsListAuthorizationsParams holds the query parameters of Clients.ListAuthorizations (GET /api/{serviceId}/client/authorization/get/list/{subject}, operation client_authorization_get_list_by_subject_api).
 type ClientsListAuthorizationsParams struct {
+	// Developer (query parameter "developer") is a string.
 	Developer *string `form:"developer,omitempty" json:"developer,omitempty"`
-	Start     *int32  `form:"start,omitempty" json:"start,omitempty"`
-	End       *int32  `form:"end,omitempty" json:"end,omitempty"`
+
+	// Start (query parameter "start") is an integer (int32).
+	Start *int32 `form:"start,omitempty" json:"start,omitempty"`
+
+	// End (query parameter "end") is an integer (int32).
+	End *int32 `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// ClientsListParams defines parameters for ClientGetListAPI.
+// ClientsListParams holds the query parameters of Clients.List (GET /api/{serviceId}/client/get/list, operation client_get_list_api).
 type ClientsListParams struct {
+	// Developer (query parameter "developer") is a string.
 	Developer *string `form:"developer,omitempty" json:"developer,omitempty"`
-	Start     *int32  `form:"start,omitempty" json:"start,omitempty"`
-	End       *int32  `form:"end,omitempty" json:"end,omitempty"`
+
+	// Start (query parameter "start") is an integer (int32).
+	Start *int32 `form:"start,omitempty" json:"start,omitempty"`
+
+	// End (query parameter "end") is an integer (int32).
+	End *int32 `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// ClientsDeleteGrantedScopesQueryParams defines parameters for ClientGrantedScopesDeleteAPI.
+// ClientsDeleteGrantedScopesQueryParams holds the query parameters of Clients.DeleteGrantedScopesQuery (DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}, operation client_granted_scopes_delete_api).
 type ClientsDeleteGrantedScopesQueryParams struct {
+	// Subject (query parameter "subject") is a string; required.
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientsGetGrantedScopesQueryParams defines parameters for ClientGrantedScopesGetAPI.
+// ClientsGetGrantedScopesQueryParams holds the query parameters of Clients.GetGrantedScopesQuery (GET /api/{serviceId}/client/granted_scopes/get/{clientId}, operation client_granted_scopes_get_api).
 type ClientsGetGrantedScopesQueryParams struct {
+	// Subject (query parameter "subject") is a string; required.
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientsGetGrantedScopesPostBody defines parameters for ClientGrantedScopesGetAPIPost.
+// ClientsGetGrantedScopesPostBody is the application/json request body of operation client_granted_scopes_get_api_post (POST /api/{serviceId}/client/granted_scopes/get/{clientId}): an object.
 type ClientsGetGrantedScopesPostBody struct {
+	// Subject is a string; required.
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6394,12 +6428,12 @@ type ClientsGetGrantedScopesPostBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DynamicClientRegistrationRegisterBody defines parameters for ClientRegistrationAPI.
+// DynamicClientRegistrationRegisterBody is the application/json request body of operation client_registration_api (POST /api/{serviceId}/client/registration): all of 2 schemas.
 type DynamicClientRegistrationRegisterBody struct {
 	// ClientID is a string.
 	ClientID *string `json:"clientId,omitempty"`
 
-	// JSON is a string.
+	// JSON is a string; required.
 	JSON string `json:"json"`
 
 	// Token is a string.
@@ -6410,15 +6444,15 @@ type DynamicClientRegistrationRegisterBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DynamicClientRegistrationDeleteBody defines parameters for ClientRegistrationDeleteAPI.
+// DynamicClientRegistrationDeleteBody is the application/json request body of operation client_registration_delete_api (POST /api/{serviceId}/client/registration/delete): all of 2 schemas.
 type DynamicClientRegistrationDeleteBody struct {
-	// ClientID is a string.
+	// ClientID is a string; required.
 	ClientID string `json:"clientId"`
 
 	// JSON is a string.
 	JSON *string `json:"json,omitempty"`
 
-	// Token is a string.
+	// Token is a string; required.
 	Token string `json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6426,15 +6460,15 @@ type DynamicClientRegistrationDeleteBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DynamicClientRegistrationGetBody defines parameters for ClientRegistrationGetAPI.
+// DynamicClientRegistrationGetBody is the application/json request body of operation client_registration_get_api (POST /api/{serviceId}/client/registration/get): all of 2 schemas.
 type DynamicClientRegistrationGetBody struct {
-	// ClientID is a string.
+	// ClientID is a string; required.
 	ClientID string `json:"clientId"`
 
 	// JSON is a string.
 	JSON *string `json:"json,omitempty"`
 
-	// Token is a string.
+	// Token is a string; required.
 	Token string `json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6442,15 +6476,15 @@ type DynamicClientRegistrationGetBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DynamicClientRegistrationUpdateBody defines parameters for ClientRegistrationUpdateAPI.
+// DynamicClientRegistrationUpdateBody is the application/json request body of operation client_registration_update_api (POST /api/{serviceId}/client/registration/update): all of 2 schemas.
 type DynamicClientRegistrationUpdateBody struct {
-	// ClientID is a string.
+	// ClientID is a string; required.
 	ClientID string `json:"clientId"`
 
-	// JSON is a string.
+	// JSON is a string; required.
 	JSON string `json:"json"`
 
-	// Token is a string.
+	// Token is a string; required.
 	Token string `json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -6458,19 +6492,25 @@ type DynamicClientRegistrationUpdateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// FederationConfigurationBody defines parameters for FederationConfigurationAPI.
+// FederationConfigurationBody is the application/json request body of operation federation_configuration_api (POST /api/{serviceId}/federation/configuration): an object.
 type FederationConfigurationBody = map[string]interface{}
 
-// ServicesConfigurationParams defines parameters for ServiceConfigurationAPI.
+// ServicesConfigurationParams holds the query parameters of Services.Configuration (GET /api/{serviceId}/service/configuration, operation service_configuration_api).
 type ServicesConfigurationParams struct {
-	Pretty *bool   `form:"pretty,omitempty" json:"pretty,omitempty"`
-	Patch  *string `form:"patch,omitempty" json:"patch,omitempty"`
+	// Pretty (query parameter "pretty") is a boolean.
+	Pretty *bool `form:"pretty,omitempty" json:"pretty,omitempty"`
+
+	// Patch (query parameter "patch") is a string.
+	Patch *string `form:"patch,omitempty" json:"patch,omitempty"`
 }
 
-// JWKSetGetParams defines parameters for ServiceJWKSGetAPI.
+// JWKSetGetParams holds the query parameters of JWKSet.Get (GET /api/{serviceId}/service/jwks/get, operation service_jwks_get_api).
 type JWKSetGetParams struct {
+	// IncludePrivateKeys (query parameter "includePrivateKeys") is a boolean.
 	IncludePrivateKeys *bool `form:"includePrivateKeys,omitempty" json:"includePrivateKeys,omitempty"`
-	Pretty             *bool `form:"pretty,omitempty" json:"pretty,omitempty"`
+
+	// Pretty (query parameter "pretty") is a boolean.
+	Pretty *bool `form:"pretty,omitempty" json:"pretty,omitempty"`
 }
 
 // Getter for additional properties for OAuthClient. Returns the specified

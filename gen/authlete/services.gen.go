@@ -128,8 +128,6 @@ type AttestationService struct {
 //   - body: AttestationChallengeRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
-//
-// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/attestation/challenge
 func (s *AttestationService) Challenge(ctx context.Context, serviceID string, body AttestationChallengeRequest, opts ...Option) (*AttestationChallengeResponse, error) {
 	return facade.Fetch(ctx, s.rt, opAttestationChallenge, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(AttestationChallengeResponse))
 }
@@ -230,8 +228,6 @@ type BackchannelLogoutService struct {
 //   - body: BackchannelLogoutTokenRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
-//
-// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/logout/token
 func (s *BackchannelLogoutService) CreateToken(ctx context.Context, serviceID string, body BackchannelLogoutTokenRequest, opts ...Option) (*BackchannelLogoutTokenResponse, error) {
 	return facade.Fetch(ctx, s.rt, opBackchannelLogoutCreateToken, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(BackchannelLogoutTokenResponse))
 }
@@ -1523,8 +1519,6 @@ func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceID
 //   - body: VciNonceRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
-//
-// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/nonce
 func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceID string, body VciNonceRequest, opts ...Option) (*VciNonceResponse, error) {
 	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsCreateNonce, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciNonceResponse))
 }

@@ -168,20 +168,28 @@ type ValidationErrors_Errors struct {
 	union json.RawMessage
 }
 
-// Unauthorized is schema "OAuthError" of the document: an object.
+// Unauthorized is the application/json body of response "Unauthorized" of the document, schema "OAuthError".
 type Unauthorized = OAuthError
 
-// WidgetsNavbarURLParams defines parameters for GetNavbarWidget.
+// WidgetsNavbarURLParams holds the query parameters of Widgets.NavbarURL (GET /api/v1/widgets/navbar, operation GetNavbarWidget).
 type WidgetsNavbarURLParams struct {
+	// AccessToken (query parameter "access_token") is a string.
 	AccessToken *string `form:"access_token,omitempty" json:"access_token,omitempty"`
-	ClientID    *string `form:"client_id,omitempty" json:"client_id,omitempty"`
+
+	// ClientID (query parameter "client_id") is a string.
+	ClientID *string `form:"client_id,omitempty" json:"client_id,omitempty"`
+
+	// RedirectURI (query parameter "redirect_uri") is a string (uri).
 	RedirectURI *string `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
 }
 
-// WidgetsUserJSURLParams defines parameters for GetUserWidgetScript.
+// WidgetsUserJSURLParams holds the query parameters of Widgets.UserJSURL (GET /api/v1/widgets/user.js, operation GetUserWidgetScript).
 type WidgetsUserJSURLParams struct {
-	AccessToken string  `form:"access_token" json:"access_token"`
-	Callback    *string `form:"callback,omitempty" json:"callback,omitempty"`
+	// AccessToken (query parameter "access_token") is a string; required.
+	AccessToken string `form:"access_token" json:"access_token"`
+
+	// Callback (query parameter "callback") is a string; default "initWidget".
+	Callback *string `form:"callback,omitempty" json:"callback,omitempty"`
 }
 
 // AsValidationErrorsErrors0 returns the union data inside the ValidationErrors_Errors as a ValidationErrorsErrors0

@@ -4542,7 +4542,7 @@ type Addon struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AddonPlanStatus ("plan_status") is a string; one of "provisioning", "active"; may be null; required.
+// AddonPlanStatus is the type of member "plan_status": a string; one of "provisioning", "active"; may be null.
 type AddonPlanStatus string
 
 // App is schema "App" of the document: an object.
@@ -4637,16 +4637,16 @@ type App struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AppConfigurationCategory is a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more; required.
+// AppConfigurationCategory is the type of member "category": a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more.
 type AppConfigurationCategory string
 
-// AppConfigurationEventsBearerKind ("bearer_kind") is a string; one of "all", "Person", "Organization".
+// AppConfigurationEventsBearerKind is the type of member "bearer_kind": a string; one of "all", "Person", "Organization".
 type AppConfigurationEventsBearerKind string
 
 // AppConfigurationEventsTranslationsLocale is a string; one of "en", "en-US", "de".
 type AppConfigurationEventsTranslationsLocale string
 
-// AppConfigurationOAuthScopesKind is a string; one of "read_write", "read_only", "write_only"; required.
+// AppConfigurationOAuthScopesKind is the type of member "kind": a string; one of "read_write", "read_only", "write_only".
 type AppConfigurationOAuthScopesKind string
 
 // AppConfigurationOAuthScopesTranslationsLocale is a string; one of "en", "en-US", "de".
@@ -4655,7 +4655,7 @@ type AppConfigurationOAuthScopesTranslationsLocale string
 // AppConfigurationTranslationsLocale is a string; one of "en", "en-US", "de".
 type AppConfigurationTranslationsLocale string
 
-// AppUpdateResponse is schema "AppUpdateResponse" of the document: an object.
+// AppUpdateResponse is the application/json answer (status 200) of operation AppUpdate (PATCH /app): an object.
 type AppUpdateResponse struct {
 	// Configuration is an object; required.
 	Configuration struct {
@@ -4753,10 +4753,10 @@ type AppUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AppUpdateResponseConfigurationCategory is a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more; required.
+// AppUpdateResponseConfigurationCategory is the type of member "category": a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more.
 type AppUpdateResponseConfigurationCategory string
 
-// AppUpdateResponseConfigurationEventsBearerKind ("bearer_kind") is a string; one of "all", "Person", "Organization".
+// AppUpdateResponseConfigurationEventsBearerKind is the type of member "bearer_kind": a string; one of "all", "Person", "Organization".
 type AppUpdateResponseConfigurationEventsBearerKind string
 
 // AppUpdateResponseConfigurationEventsTranslationsLocale is a string; one of "en", "en-US", "de".
@@ -4764,7 +4764,7 @@ type AppUpdateResponseConfigurationEventsBearerKind string
 // Example: de
 type AppUpdateResponseConfigurationEventsTranslationsLocale string
 
-// AppUpdateResponseConfigurationOAuthScopesKind is a string; one of "read_write", "read_only", "write_only"; required.
+// AppUpdateResponseConfigurationOAuthScopesKind is the type of member "kind": a string; one of "read_write", "read_only", "write_only".
 type AppUpdateResponseConfigurationOAuthScopesKind string
 
 // AppUpdateResponseConfigurationOAuthScopesTranslationsLocale is a string; one of "en", "en-US", "de".
@@ -4805,7 +4805,7 @@ type BusinessRelationship struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// BusinessRelationshipKind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+// BusinessRelationshipKind is the type of member "kind": a string; one of "supplier", "manufacturer", "software_vendor", "printer".
 type BusinessRelationshipKind string
 
 // Connection is schema "Connection" of the document: an object.
@@ -4839,10 +4839,10 @@ type Connection struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ConnectionConnectableType ("connectable_type") is a string; one of "Person", "Organization"; required.
+// ConnectionConnectableType is the type of member "connectable_type": a string; one of "Person", "Organization".
 type ConnectionConnectableType string
 
-// ConnectionsGetResponse is schema "ConnectionsGetResponse" of the document: an object.
+// ConnectionsGetResponse is the application/json answer (status 200) of operation ConnectionsGet (GET /connections/{connection_id}): an object.
 type ConnectionsGetResponse struct {
 	// AppName ("app_name") is a string; required.
 	AppName string `json:"app_name"`
@@ -4867,10 +4867,10 @@ type ConnectionsGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ConnectionsGetResponseConnectableType ("connectable_type") is a string; one of "Person", "Organization"; required.
+// ConnectionsGetResponseConnectableType is the type of member "connectable_type": a string; one of "Person", "Organization".
 type ConnectionsGetResponseConnectableType string
 
-// GetPersonOrganizationMembershipsItem is schema "GetPersonOrganizationMembershipsItem" of the document: all of 2 schemas.
+// GetPersonOrganizationMembershipsItem is an item of the application/json answer (status 200) of operation getPersonOrganizationMemberships (GET /person/organization_memberships): all of 2 schemas.
 type GetPersonOrganizationMembershipsItem struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -4916,7 +4916,7 @@ type GetPersonOrganizationMembershipsItem struct {
 		// Example: printer
 		Kind *GetPersonOrganizationMembershipsItemOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []GetPersonOrganizationMembershipsItemOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -4935,22 +4935,22 @@ type GetPersonOrganizationMembershipsItem struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -5027,18 +5027,18 @@ type GetPersonOrganizationMembershipsItemOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GetPersonOrganizationMembershipsItemOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// GetPersonOrganizationMembershipsItemOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type GetPersonOrganizationMembershipsItemOrganizationSubscription0Status string
 
 // GetPersonOrganizationMembershipsItemOrganizationSubscription1 is any JSON value; may be null.
 type GetPersonOrganizationMembershipsItemOrganizationSubscription1 = interface{}
 
-// GetPersonOrganizationMembershipsItem_Organization_Subscription is any of 2 schemas; required.
+// GetPersonOrganizationMembershipsItem_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type GetPersonOrganizationMembershipsItem_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// JWTPublicKeysListResponse is schema "JWTPublicKeysListResponse" of the document: an object.
+// JWTPublicKeysListResponse is the application/json answer (status 200) of operation JWTPublicKeysList (GET /jwt_public_keys): an object.
 type JWTPublicKeysListResponse struct {
 	// Keys is an array of object.
 	Keys []struct {
@@ -5064,7 +5064,7 @@ type JWTPublicKeysListResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// JWTPublicKeysListResponseKeysKty is a string; one of "RSA"; required.
+// JWTPublicKeysListResponseKeysKty is the type of member "kty": a string; one of "RSA".
 type JWTPublicKeysListResponseKeysKty string
 
 // Machine is schema "Machine" of the document: an object.
@@ -5104,13 +5104,13 @@ type Machine struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachineKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+// MachineKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type MachineKind string
 
-// MachineManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+// MachineManufacturerID is the type of member "manufacturer_id": a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 type MachineManufacturerID string
 
-// MachinesCreateOwnershipResponse is schema "MachinesCreateOwnershipResponse" of the document: all of 2 schemas.
+// MachinesCreateOwnershipResponse is the application/json answer (status 201) of operation MachinesCreateOwnership (POST /machines/{machine_id}/machine_ownership): all of 2 schemas.
 type MachinesCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -5154,10 +5154,10 @@ type MachinesCreateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// MachinesCreateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type MachinesCreateOwnershipResponseAssetType string
 
-// MachinesCreateResponse is schema "MachinesCreateResponse" of the document: an object.
+// MachinesCreateResponse is the application/json answer (status 201) of operation MachinesCreate (POST /machines): an object.
 type MachinesCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5204,15 +5204,15 @@ type MachinesCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesCreateResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+// MachinesCreateResponseKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type MachinesCreateResponseKind string
 
-// MachinesCreateResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+// MachinesCreateResponseManufacturerID is the type of member "manufacturer_id": a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 //
 // Example: heidelberg
 type MachinesCreateResponseManufacturerID string
 
-// MachinesGetOwnershipResponse is schema "MachinesGetOwnershipResponse" of the document: all of 2 schemas.
+// MachinesGetOwnershipResponse is the application/json answer (status 200) of operation MachinesGetOwnership (GET /machines/{machine_id}/machine_ownership): all of 2 schemas.
 type MachinesGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -5256,10 +5256,10 @@ type MachinesGetOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// MachinesGetOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type MachinesGetOwnershipResponseAssetType string
 
-// MachinesGetResponse is schema "MachinesGetResponse" of the document: an object.
+// MachinesGetResponse is the application/json answer (status 200) of operation MachinesGet (GET /machines/{machine_id}): an object.
 type MachinesGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5306,15 +5306,15 @@ type MachinesGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesGetResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+// MachinesGetResponseKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type MachinesGetResponseKind string
 
-// MachinesGetResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+// MachinesGetResponseManufacturerID is the type of member "manufacturer_id": a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 //
 // Example: heidelberg
 type MachinesGetResponseManufacturerID string
 
-// MachinesGetSpecificationResponse is schema "MachinesGetSpecificationResponse" of the document: an object.
+// MachinesGetSpecificationResponse is the application/json answer (status 200) of operation MachinesGetSpecification (GET /machines/{machine_id}/machine_specification): an object.
 type MachinesGetSpecificationResponse struct {
 	// Capabilities is an array of string; required.
 	Capabilities []string `json:"capabilities"`
@@ -5324,7 +5324,7 @@ type MachinesGetSpecificationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesUpdateOwnershipResponse is schema "MachinesUpdateOwnershipResponse" of the document: all of 2 schemas.
+// MachinesUpdateOwnershipResponse is the application/json answer (status 200) of operation MachinesUpdateOwnership (PATCH /machines/{machine_id}/machine_ownership): all of 2 schemas.
 type MachinesUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -5368,7 +5368,7 @@ type MachinesUpdateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// MachinesUpdateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type MachinesUpdateOwnershipResponseAssetType string
 
 // ManufacturerMachine is schema "ManufacturerMachine" of the document: an object.
@@ -5405,13 +5405,13 @@ type ManufacturerMachine struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ManufacturerMachineKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+// ManufacturerMachineKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type ManufacturerMachineKind string
 
-// ManufacturerMachineManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+// ManufacturerMachineManufacturerID is the type of member "manufacturer_id": a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 type ManufacturerMachineManufacturerID string
 
-// ManufacturerMachinesCreateResponse is schema "ManufacturerMachinesCreateResponse" of the document: an object.
+// ManufacturerMachinesCreateResponse is the application/json answer (status 201) of operation ManufacturerMachinesCreate (POST /manufacturer/machines): an object.
 type ManufacturerMachinesCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5453,15 +5453,15 @@ type ManufacturerMachinesCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ManufacturerMachinesCreateResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+// ManufacturerMachinesCreateResponseKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type ManufacturerMachinesCreateResponseKind string
 
-// ManufacturerMachinesCreateResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+// ManufacturerMachinesCreateResponseManufacturerID is the type of member "manufacturer_id": a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 //
 // Example: heidelberg
 type ManufacturerMachinesCreateResponseManufacturerID string
 
-// ManufacturerMachinesGetResponse is schema "ManufacturerMachinesGetResponse" of the document: an object.
+// ManufacturerMachinesGetResponse is the application/json answer (status 200) of operation ManufacturerMachinesGet (GET /manufacturer/machines/{machine_id}): an object.
 type ManufacturerMachinesGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5503,15 +5503,15 @@ type ManufacturerMachinesGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ManufacturerMachinesGetResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+// ManufacturerMachinesGetResponseKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type ManufacturerMachinesGetResponseKind string
 
-// ManufacturerMachinesGetResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+// ManufacturerMachinesGetResponseManufacturerID is the type of member "manufacturer_id": a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 //
 // Example: heidelberg
 type ManufacturerMachinesGetResponseManufacturerID string
 
-// ManufacturerMachinesUpdateResponse is schema "ManufacturerMachinesUpdateResponse" of the document: an object.
+// ManufacturerMachinesUpdateResponse is the application/json answer (status 200) of operation ManufacturerMachinesUpdate (PATCH /manufacturer/machines/{machine_id}): an object.
 type ManufacturerMachinesUpdateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5553,10 +5553,10 @@ type ManufacturerMachinesUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ManufacturerMachinesUpdateResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+// ManufacturerMachinesUpdateResponseKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type ManufacturerMachinesUpdateResponseKind string
 
-// ManufacturerMachinesUpdateResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+// ManufacturerMachinesUpdateResponseManufacturerID is the type of member "manufacturer_id": a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 //
 // Example: heidelberg
 type ManufacturerMachinesUpdateResponseManufacturerID string
@@ -5656,7 +5656,7 @@ type Organization struct {
 	// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 	Kind *OrganizationKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []OrganizationKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -5673,22 +5673,22 @@ type Organization struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []OrganizationSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []OrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []OrganizationSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []OrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []OrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []OrganizationSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -5750,18 +5750,18 @@ type OrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// OrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type OrganizationSubscription0Status string
 
 // OrganizationSubscription1 is any JSON value; may be null.
 type OrganizationSubscription1 = interface{}
 
-// Organization_Subscription is any of 2 schemas; required.
+// Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// OrganizationAddonsGetResponse is schema "OrganizationAddonsGetResponse" of the document: an object.
+// OrganizationAddonsGetResponse is the application/json answer (status 200) of operation OrganizationAddonsGet (GET /organization/addons/{addon_id}): an object.
 type OrganizationAddonsGetResponse struct {
 	// Connected is a boolean; required.
 	Connected bool `json:"connected"`
@@ -5791,10 +5791,10 @@ type OrganizationAddonsGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationAddonsGetResponsePlanStatus ("plan_status") is a string; one of "provisioning", "active"; may be null; required.
+// OrganizationAddonsGetResponsePlanStatus is the type of member "plan_status": a string; one of "provisioning", "active"; may be null.
 type OrganizationAddonsGetResponsePlanStatus string
 
-// OrganizationBusinessRelationshipsCreateResponse is schema "OrganizationBusinessRelationshipsCreateResponse" of the document: an object.
+// OrganizationBusinessRelationshipsCreateResponse is the application/json answer (status 201) of operation OrganizationBusinessRelationshipsCreate (POST /organization/business_relationships): an object.
 type OrganizationBusinessRelationshipsCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5826,10 +5826,10 @@ type OrganizationBusinessRelationshipsCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationBusinessRelationshipsCreateResponseKind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+// OrganizationBusinessRelationshipsCreateResponseKind is the type of member "kind": a string; one of "supplier", "manufacturer", "software_vendor", "printer".
 type OrganizationBusinessRelationshipsCreateResponseKind string
 
-// OrganizationBusinessRelationshipsGetResponse is schema "OrganizationBusinessRelationshipsGetResponse" of the document: an object.
+// OrganizationBusinessRelationshipsGetResponse is the application/json answer (status 200) of operation OrganizationBusinessRelationshipsGet (GET /organization/business_relationships/{business_relationship_id}): an object.
 type OrganizationBusinessRelationshipsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -5861,7 +5861,7 @@ type OrganizationBusinessRelationshipsGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationBusinessRelationshipsGetResponseKind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+// OrganizationBusinessRelationshipsGetResponseKind is the type of member "kind": a string; one of "supplier", "manufacturer", "software_vendor", "printer".
 type OrganizationBusinessRelationshipsGetResponseKind string
 
 // OrganizationMembership is schema "OrganizationMembership" of the document: all of 2 schemas.
@@ -5975,21 +5975,21 @@ type OrganizationMembershipPersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationMembershipPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// OrganizationMembershipPersonSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type OrganizationMembershipPersonSubscription0Status string
 
 // OrganizationMembershipPersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipPersonSubscription1 = interface{}
 
-// OrganizationMembership_Person_Subscription is any of 2 schemas; required.
+// OrganizationMembership_Person_Subscription is the type of member "subscription": any of 2 schemas.
 type OrganizationMembership_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// OrganizationMembershipPersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+// OrganizationMembershipPersonUnitSystem is the type of member "unit_system": a string; one of "metric", "imperial".
 type OrganizationMembershipPersonUnitSystem string
 
-// OrganizationMembershipsGetResponse is schema "OrganizationMembershipsGetResponse" of the document: all of 2 schemas.
+// OrganizationMembershipsGetResponse is the application/json answer (status 200) of operation OrganizationMembershipsGet (GET /organization/memberships/{membership_id}): all of 2 schemas.
 type OrganizationMembershipsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -6134,23 +6134,23 @@ type OrganizationMembershipsGetResponsePersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationMembershipsGetResponsePersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// OrganizationMembershipsGetResponsePersonSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type OrganizationMembershipsGetResponsePersonSubscription0Status string
 
 // OrganizationMembershipsGetResponsePersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipsGetResponsePersonSubscription1 = interface{}
 
-// OrganizationMembershipsGetResponse_Person_Subscription is any of 2 schemas; required.
+// OrganizationMembershipsGetResponse_Person_Subscription is the type of member "subscription": any of 2 schemas.
 type OrganizationMembershipsGetResponse_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// OrganizationMembershipsGetResponsePersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+// OrganizationMembershipsGetResponsePersonUnitSystem is the type of member "unit_system": a string; one of "metric", "imperial".
 //
 // Example: metric
 type OrganizationMembershipsGetResponsePersonUnitSystem string
 
-// OrganizationMembershipsUpdateResponse is schema "OrganizationMembershipsUpdateResponse" of the document: all of 2 schemas.
+// OrganizationMembershipsUpdateResponse is the application/json answer (status 200) of operation OrganizationMembershipsUpdate (PATCH /organization/memberships/{membership_id}): all of 2 schemas.
 type OrganizationMembershipsUpdateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -6295,18 +6295,18 @@ type OrganizationMembershipsUpdateResponsePersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationMembershipsUpdateResponsePersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// OrganizationMembershipsUpdateResponsePersonSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type OrganizationMembershipsUpdateResponsePersonSubscription0Status string
 
 // OrganizationMembershipsUpdateResponsePersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipsUpdateResponsePersonSubscription1 = interface{}
 
-// OrganizationMembershipsUpdateResponse_Person_Subscription is any of 2 schemas; required.
+// OrganizationMembershipsUpdateResponse_Person_Subscription is the type of member "subscription": any of 2 schemas.
 type OrganizationMembershipsUpdateResponse_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// OrganizationMembershipsUpdateResponsePersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+// OrganizationMembershipsUpdateResponsePersonUnitSystem is the type of member "unit_system": a string; one of "metric", "imperial".
 //
 // Example: metric
 type OrganizationMembershipsUpdateResponsePersonUnitSystem string
@@ -6411,7 +6411,7 @@ type Person struct {
 			// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 			Kind *PersonOrganizationMembershipsOrganizationKind `json:"kind,omitempty"`
 
-			// Kinds is an array of string; at least 1 items; required.
+			// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 			Kinds []PersonOrganizationMembershipsOrganizationKinds `json:"kinds"`
 
 			// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -6428,22 +6428,22 @@ type Person struct {
 
 			// Sections is an object; required.
 			Sections struct {
-				// Designer is an array of string.
+				// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 				Designer []PersonOrganizationMembershipsOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-				// MachineVendor ("machine_vendor") is an array of string.
+				// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 				MachineVendor []PersonOrganizationMembershipsOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-				// Printer is an array of string.
+				// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 				Printer []PersonOrganizationMembershipsOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-				// Publisher is an array of string.
+				// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 				Publisher []PersonOrganizationMembershipsOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-				// SoftwareDeveloper ("software_developer") is an array of string.
+				// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 				SoftwareDeveloper []PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-				// Supplier is an array of string.
+				// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 				Supplier []PersonOrganizationMembershipsOrganizationSectionsSupplier `json:"supplier,omitzero"`
 			} `json:"sections"`
 
@@ -6503,7 +6503,7 @@ type Person struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonLocale is a string; one of "en", "en-US", "de"; required.
+// PersonLocale is the type of member "locale": a string; one of "en", "en-US", "de".
 type PersonLocale string
 
 // PersonOrganizationMembershipsOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
@@ -6543,13 +6543,13 @@ type PersonOrganizationMembershipsOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationMembershipsOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// PersonOrganizationMembershipsOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type PersonOrganizationMembershipsOrganizationSubscription0Status string
 
 // PersonOrganizationMembershipsOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationMembershipsOrganizationSubscription1 = interface{}
 
-// Person_OrganizationMemberships_Organization_Subscription is any of 2 schemas; required.
+// Person_OrganizationMemberships_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type Person_OrganizationMemberships_Organization_Subscription struct {
 	union json.RawMessage
 }
@@ -6570,21 +6570,21 @@ type PersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// PersonSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type PersonSubscription0Status string
 
 // PersonSubscription1 is any JSON value; may be null.
 type PersonSubscription1 = interface{}
 
-// Person_Subscription is any of 2 schemas; required.
+// Person_Subscription is the type of member "subscription": any of 2 schemas.
 type Person_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonUnitSystem ("unit_system") is a string; one of "metric", "imperial"; required.
+// PersonUnitSystem is the type of member "unit_system": a string; one of "metric", "imperial".
 type PersonUnitSystem string
 
-// PersonOrganizationsCreateResponse is schema "PersonOrganizationsCreateResponse" of the document: an object.
+// PersonOrganizationsCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsCreate (POST /person/organizations): an object.
 type PersonOrganizationsCreateResponse struct {
 	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
 	//
@@ -6620,7 +6620,7 @@ type PersonOrganizationsCreateResponse struct {
 	// Example: printer
 	Kind *PersonOrganizationsCreateResponseKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []PersonOrganizationsCreateResponseKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -6639,22 +6639,22 @@ type PersonOrganizationsCreateResponse struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []PersonOrganizationsCreateResponseSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []PersonOrganizationsCreateResponseSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []PersonOrganizationsCreateResponseSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []PersonOrganizationsCreateResponseSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []PersonOrganizationsCreateResponseSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []PersonOrganizationsCreateResponseSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -6724,18 +6724,18 @@ type PersonOrganizationsCreateResponseSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsCreateResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// PersonOrganizationsCreateResponseSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type PersonOrganizationsCreateResponseSubscription0Status string
 
 // PersonOrganizationsCreateResponseSubscription1 is any JSON value; may be null.
 type PersonOrganizationsCreateResponseSubscription1 = interface{}
 
-// PersonOrganizationsCreateResponse_Subscription is any of 2 schemas; required.
+// PersonOrganizationsCreateResponse_Subscription is the type of member "subscription": any of 2 schemas.
 type PersonOrganizationsCreateResponse_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonOrganizationsMachinesCreateOwnershipResponse is schema "PersonOrganizationsMachinesCreateOwnershipResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMachinesCreateOwnershipResponse is the application/json answer (status 201) of operation PersonOrganizationsMachinesCreateOwnership (POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership): all of 2 schemas.
 type PersonOrganizationsMachinesCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -6779,10 +6779,10 @@ type PersonOrganizationsMachinesCreateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// PersonOrganizationsMachinesCreateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type PersonOrganizationsMachinesCreateOwnershipResponseAssetType string
 
-// PersonOrganizationsMachinesCreateResponse is schema "PersonOrganizationsMachinesCreateResponse" of the document: an object.
+// PersonOrganizationsMachinesCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsMachinesCreate (POST /person/organizations/{organization_id}/machines): an object.
 type PersonOrganizationsMachinesCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -6829,15 +6829,15 @@ type PersonOrganizationsMachinesCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesCreateResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+// PersonOrganizationsMachinesCreateResponseKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type PersonOrganizationsMachinesCreateResponseKind string
 
-// PersonOrganizationsMachinesCreateResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+// PersonOrganizationsMachinesCreateResponseManufacturerID is the type of member "manufacturer_id": a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 //
 // Example: heidelberg
 type PersonOrganizationsMachinesCreateResponseManufacturerID string
 
-// PersonOrganizationsMachinesGetOwnershipResponse is schema "PersonOrganizationsMachinesGetOwnershipResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMachinesGetOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsMachinesGetOwnership (GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership): all of 2 schemas.
 type PersonOrganizationsMachinesGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -6881,10 +6881,10 @@ type PersonOrganizationsMachinesGetOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// PersonOrganizationsMachinesGetOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type PersonOrganizationsMachinesGetOwnershipResponseAssetType string
 
-// PersonOrganizationsMachinesGetResponse is schema "PersonOrganizationsMachinesGetResponse" of the document: an object.
+// PersonOrganizationsMachinesGetResponse is the application/json answer (status 200) of operation PersonOrganizationsMachinesGet (GET /person/organizations/{organization_id}/machines/{machine_id}): an object.
 type PersonOrganizationsMachinesGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -6931,15 +6931,15 @@ type PersonOrganizationsMachinesGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesGetResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+// PersonOrganizationsMachinesGetResponseKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type PersonOrganizationsMachinesGetResponseKind string
 
-// PersonOrganizationsMachinesGetResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+// PersonOrganizationsMachinesGetResponseManufacturerID is the type of member "manufacturer_id": a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
 //
 // Example: heidelberg
 type PersonOrganizationsMachinesGetResponseManufacturerID string
 
-// PersonOrganizationsMachinesGetSpecificationResponse is schema "PersonOrganizationsMachinesGetSpecificationResponse" of the document: an object.
+// PersonOrganizationsMachinesGetSpecificationResponse is the application/json answer (status 200) of operation PersonOrganizationsMachinesGetSpecification (GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification): an object.
 type PersonOrganizationsMachinesGetSpecificationResponse struct {
 	// Capabilities is an array of string; required.
 	Capabilities []string `json:"capabilities"`
@@ -6949,7 +6949,7 @@ type PersonOrganizationsMachinesGetSpecificationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesUpdateOwnershipResponse is schema "PersonOrganizationsMachinesUpdateOwnershipResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMachinesUpdateOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsMachinesUpdateOwnership (PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership): all of 2 schemas.
 type PersonOrganizationsMachinesUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -6993,10 +6993,10 @@ type PersonOrganizationsMachinesUpdateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// PersonOrganizationsMachinesUpdateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type PersonOrganizationsMachinesUpdateOwnershipResponseAssetType string
 
-// PersonOrganizationsMembershipInvitationsCreateResponse is schema "PersonOrganizationsMembershipInvitationsCreateResponse" of the document: an object.
+// PersonOrganizationsMembershipInvitationsCreateResponse is the application/json answer (status 200) of operation PersonOrganizationsMembershipInvitationsCreate (POST /person/organizations/{organization_id}/membership_invitations): an object.
 type PersonOrganizationsMembershipInvitationsCreateResponse struct {
 	// AvatarURL ("avatar_url") is a string; may be null; required.
 	AvatarURL nullable.Nullable[string] `json:"avatar_url"`
@@ -7029,7 +7029,7 @@ type PersonOrganizationsMembershipInvitationsCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMembershipsGetResponse is schema "PersonOrganizationsMembershipsGetResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMembershipsGetResponse is the application/json answer (status 200) of operation PersonOrganizationsMembershipsGet (GET /person/organizations/{organization_id}/memberships/{membership_id}): all of 2 schemas.
 type PersonOrganizationsMembershipsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -7075,7 +7075,7 @@ type PersonOrganizationsMembershipsGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMembershipsUpdateResponse is schema "PersonOrganizationsMembershipsUpdateResponse" of the document: all of 2 schemas.
+// PersonOrganizationsMembershipsUpdateResponse is the application/json answer (status 200) of operation PersonOrganizationsMembershipsUpdate (PATCH /person/organizations/{organization_id}/memberships/{membership_id}): all of 2 schemas.
 type PersonOrganizationsMembershipsUpdateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -7121,7 +7121,7 @@ type PersonOrganizationsMembershipsUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSitesCreateResponse is schema "PersonOrganizationsSitesCreateResponse" of the document: all of 2 schemas.
+// PersonOrganizationsSitesCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsSitesCreate (POST /person/organizations/{organization_id}/sites): all of 2 schemas.
 type PersonOrganizationsSitesCreateResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -7146,7 +7146,7 @@ type PersonOrganizationsSitesCreateResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -7235,7 +7235,7 @@ type PersonOrganizationsSitesCreateResponse struct {
 		// Example: printer
 		Kind *PersonOrganizationsSitesCreateResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []PersonOrganizationsSitesCreateResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -7254,22 +7254,22 @@ type PersonOrganizationsSitesCreateResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -7343,18 +7343,18 @@ type PersonOrganizationsSitesCreateResponseOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status string
 
 // PersonOrganizationsSitesCreateResponseOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationsSitesCreateResponseOrganizationSubscription1 = interface{}
 
-// PersonOrganizationsSitesCreateResponse_Organization_Subscription is any of 2 schemas; required.
+// PersonOrganizationsSitesCreateResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type PersonOrganizationsSitesCreateResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonOrganizationsSitesGetResponse is schema "PersonOrganizationsSitesGetResponse" of the document: all of 2 schemas.
+// PersonOrganizationsSitesGetResponse is the application/json answer (status 200) of operation PersonOrganizationsSitesGet (GET /person/organizations/{organization_id}/sites/{site_id}): all of 2 schemas.
 type PersonOrganizationsSitesGetResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -7379,7 +7379,7 @@ type PersonOrganizationsSitesGetResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -7468,7 +7468,7 @@ type PersonOrganizationsSitesGetResponse struct {
 		// Example: printer
 		Kind *PersonOrganizationsSitesGetResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []PersonOrganizationsSitesGetResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -7487,22 +7487,22 @@ type PersonOrganizationsSitesGetResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -7576,18 +7576,18 @@ type PersonOrganizationsSitesGetResponseOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSitesGetResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// PersonOrganizationsSitesGetResponseOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type PersonOrganizationsSitesGetResponseOrganizationSubscription0Status string
 
 // PersonOrganizationsSitesGetResponseOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationsSitesGetResponseOrganizationSubscription1 = interface{}
 
-// PersonOrganizationsSitesGetResponse_Organization_Subscription is any of 2 schemas; required.
+// PersonOrganizationsSitesGetResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type PersonOrganizationsSitesGetResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonOrganizationsSitesUpdateResponse is schema "PersonOrganizationsSitesUpdateResponse" of the document: all of 2 schemas.
+// PersonOrganizationsSitesUpdateResponse is the application/json answer (status 200) of operation PersonOrganizationsSitesUpdate (PATCH /person/organizations/{organization_id}/sites/{site_id}): all of 2 schemas.
 type PersonOrganizationsSitesUpdateResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -7612,7 +7612,7 @@ type PersonOrganizationsSitesUpdateResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -7701,7 +7701,7 @@ type PersonOrganizationsSitesUpdateResponse struct {
 		// Example: printer
 		Kind *PersonOrganizationsSitesUpdateResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []PersonOrganizationsSitesUpdateResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -7720,22 +7720,22 @@ type PersonOrganizationsSitesUpdateResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -7809,18 +7809,18 @@ type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status string
 
 // PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 = interface{}
 
-// PersonOrganizationsSitesUpdateResponse_Organization_Subscription is any of 2 schemas; required.
+// PersonOrganizationsSitesUpdateResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type PersonOrganizationsSitesUpdateResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonOrganizationsSoftwareCreateOwnershipResponse is schema "PersonOrganizationsSoftwareCreateOwnershipResponse" of the document: an object.
+// PersonOrganizationsSoftwareCreateOwnershipResponse is the application/json answer (status 201) of operation PersonOrganizationsSoftwareCreateOwnership (POST /person/organizations/{organization_id}/software/{software_id}/software_ownership): an object.
 type PersonOrganizationsSoftwareCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -7859,10 +7859,10 @@ type PersonOrganizationsSoftwareCreateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSoftwareCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// PersonOrganizationsSoftwareCreateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type PersonOrganizationsSoftwareCreateOwnershipResponseAssetType string
 
-// PersonOrganizationsSoftwareCreateResponse is schema "PersonOrganizationsSoftwareCreateResponse" of the document: an object.
+// PersonOrganizationsSoftwareCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsSoftwareCreate (POST /person/organizations/{organization_id}/software): an object.
 type PersonOrganizationsSoftwareCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -7904,15 +7904,15 @@ type PersonOrganizationsSoftwareCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSoftwareCreateResponseKind is a string; one of "erp", "mis"; required.
+// PersonOrganizationsSoftwareCreateResponseKind is the type of member "kind": a string; one of "erp", "mis".
 type PersonOrganizationsSoftwareCreateResponseKind string
 
-// PersonOrganizationsSoftwareCreateResponseVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+// PersonOrganizationsSoftwareCreateResponseVendorID is the type of member "vendor_id": a string; one of "heidelberg", "zaikio"; may be null.
 //
 // Example: heidelberg
 type PersonOrganizationsSoftwareCreateResponseVendorID string
 
-// PersonOrganizationsSoftwareGetOwnershipResponse is schema "PersonOrganizationsSoftwareGetOwnershipResponse" of the document: an object.
+// PersonOrganizationsSoftwareGetOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsSoftwareGetOwnership (GET /person/organizations/{organization_id}/software/{software_id}/software_ownership): an object.
 type PersonOrganizationsSoftwareGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -7951,10 +7951,10 @@ type PersonOrganizationsSoftwareGetOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSoftwareGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// PersonOrganizationsSoftwareGetOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type PersonOrganizationsSoftwareGetOwnershipResponseAssetType string
 
-// PersonOrganizationsSoftwareGetResponse is schema "PersonOrganizationsSoftwareGetResponse" of the document: an object.
+// PersonOrganizationsSoftwareGetResponse is the application/json answer (status 200) of operation PersonOrganizationsSoftwareGet (GET /person/organizations/{organization_id}/software/{software_id}): an object.
 type PersonOrganizationsSoftwareGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -7996,15 +7996,15 @@ type PersonOrganizationsSoftwareGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSoftwareGetResponseKind is a string; one of "erp", "mis"; required.
+// PersonOrganizationsSoftwareGetResponseKind is the type of member "kind": a string; one of "erp", "mis".
 type PersonOrganizationsSoftwareGetResponseKind string
 
-// PersonOrganizationsSoftwareGetResponseVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+// PersonOrganizationsSoftwareGetResponseVendorID is the type of member "vendor_id": a string; one of "heidelberg", "zaikio"; may be null.
 //
 // Example: heidelberg
 type PersonOrganizationsSoftwareGetResponseVendorID string
 
-// PersonOrganizationsSoftwareUpdateOwnershipResponse is schema "PersonOrganizationsSoftwareUpdateOwnershipResponse" of the document: an object.
+// PersonOrganizationsSoftwareUpdateOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsSoftwareUpdateOwnership (PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership): an object.
 type PersonOrganizationsSoftwareUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -8043,10 +8043,10 @@ type PersonOrganizationsSoftwareUpdateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType string
 
-// PersonOrganizationsSpecialistsCreateOwnershipResponse is schema "PersonOrganizationsSpecialistsCreateOwnershipResponse" of the document: an object.
+// PersonOrganizationsSpecialistsCreateOwnershipResponse is the application/json answer (status 201) of operation PersonOrganizationsSpecialistsCreateOwnership (POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership): an object.
 type PersonOrganizationsSpecialistsCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -8085,10 +8085,10 @@ type PersonOrganizationsSpecialistsCreateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType string
 
-// PersonOrganizationsSpecialistsCreateResponse is schema "PersonOrganizationsSpecialistsCreateResponse" of the document: an object.
+// PersonOrganizationsSpecialistsCreateResponse is the application/json answer (status 201) of operation PersonOrganizationsSpecialistsCreate (POST /person/organizations/{organization_id}/specialists): an object.
 type PersonOrganizationsSpecialistsCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -8120,10 +8120,10 @@ type PersonOrganizationsSpecialistsCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsCreateResponseKind is a string; one of "shipping", "boxing", "other"; required.
+// PersonOrganizationsSpecialistsCreateResponseKind is the type of member "kind": a string; one of "shipping", "boxing", "other".
 type PersonOrganizationsSpecialistsCreateResponseKind string
 
-// PersonOrganizationsSpecialistsGetOwnershipResponse is schema "PersonOrganizationsSpecialistsGetOwnershipResponse" of the document: an object.
+// PersonOrganizationsSpecialistsGetOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsSpecialistsGetOwnership (GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership): an object.
 type PersonOrganizationsSpecialistsGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -8162,10 +8162,10 @@ type PersonOrganizationsSpecialistsGetOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// PersonOrganizationsSpecialistsGetOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type PersonOrganizationsSpecialistsGetOwnershipResponseAssetType string
 
-// PersonOrganizationsSpecialistsGetResponse is schema "PersonOrganizationsSpecialistsGetResponse" of the document: an object.
+// PersonOrganizationsSpecialistsGetResponse is the application/json answer (status 200) of operation PersonOrganizationsSpecialistsGet (GET /person/organizations/{organization_id}/specialists/{specialist_id}): an object.
 type PersonOrganizationsSpecialistsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -8197,10 +8197,10 @@ type PersonOrganizationsSpecialistsGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsGetResponseKind is a string; one of "shipping", "boxing", "other"; required.
+// PersonOrganizationsSpecialistsGetResponseKind is the type of member "kind": a string; one of "shipping", "boxing", "other".
 type PersonOrganizationsSpecialistsGetResponseKind string
 
-// PersonOrganizationsSpecialistsGetSpecificationResponse is schema "PersonOrganizationsSpecialistsGetSpecificationResponse" of the document: an object.
+// PersonOrganizationsSpecialistsGetSpecificationResponse is the application/json answer (status 200) of operation PersonOrganizationsSpecialistsGetSpecification (GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification): an object.
 type PersonOrganizationsSpecialistsGetSpecificationResponse struct {
 	// Capabilities is an array of string; required.
 	Capabilities []string `json:"capabilities"`
@@ -8210,7 +8210,7 @@ type PersonOrganizationsSpecialistsGetSpecificationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsUpdateOwnershipResponse is schema "PersonOrganizationsSpecialistsUpdateOwnershipResponse" of the document: an object.
+// PersonOrganizationsSpecialistsUpdateOwnershipResponse is the application/json answer (status 200) of operation PersonOrganizationsSpecialistsUpdateOwnership (PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership): an object.
 type PersonOrganizationsSpecialistsUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -8249,10 +8249,10 @@ type PersonOrganizationsSpecialistsUpdateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType string
 
-// PersonUpdateAvatarResponse is schema "PersonUpdateAvatarResponse" of the document: an object.
+// PersonUpdateAvatarResponse is the application/json answer (status 200) of operation PersonUpdateAvatar (PATCH /person/avatar): an object.
 type PersonUpdateAvatarResponse struct {
 	// AvatarURL ("avatar_url") is a string; required.
 	//
@@ -8264,7 +8264,7 @@ type PersonUpdateAvatarResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonUpdateResponse is schema "PersonUpdateResponse" of the document: an object.
+// PersonUpdateResponse is the application/json answer (status 200) of operation PersonUpdate (PATCH /person): an object.
 type PersonUpdateResponse struct {
 	// AccessibleApps ("accessible_apps") is an array of object; required.
 	AccessibleApps []struct {
@@ -8408,7 +8408,7 @@ type PersonUpdateResponse struct {
 			// Example: printer
 			Kind *PersonUpdateResponseOrganizationMembershipsOrganizationKind `json:"kind,omitempty"`
 
-			// Kinds is an array of string; at least 1 items; required.
+			// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 			Kinds []PersonUpdateResponseOrganizationMembershipsOrganizationKinds `json:"kinds"`
 
 			// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -8427,22 +8427,22 @@ type PersonUpdateResponse struct {
 
 			// Sections is an object; required.
 			Sections struct {
-				// Designer is an array of string.
+				// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 				Designer []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-				// MachineVendor ("machine_vendor") is an array of string.
+				// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 				MachineVendor []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-				// Printer is an array of string.
+				// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 				Printer []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-				// Publisher is an array of string.
+				// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 				Publisher []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-				// SoftwareDeveloper ("software_developer") is an array of string.
+				// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 				SoftwareDeveloper []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-				// Supplier is an array of string.
+				// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 				Supplier []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier `json:"supplier,omitzero"`
 			} `json:"sections"`
 
@@ -8514,7 +8514,7 @@ type PersonUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonUpdateResponseLocale is a string; one of "en", "en-US", "de"; required.
+// PersonUpdateResponseLocale is the type of member "locale": a string; one of "en", "en-US", "de".
 //
 // Example: de
 type PersonUpdateResponseLocale string
@@ -8560,13 +8560,13 @@ type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 struct
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status string
 
 // PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 is any JSON value; may be null.
 type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 = interface{}
 
-// PersonUpdateResponse_OrganizationMemberships_Organization_Subscription is any of 2 schemas; required.
+// PersonUpdateResponse_OrganizationMemberships_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type PersonUpdateResponse_OrganizationMemberships_Organization_Subscription struct {
 	union json.RawMessage
 }
@@ -8589,23 +8589,23 @@ type PersonUpdateResponseSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonUpdateResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// PersonUpdateResponseSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type PersonUpdateResponseSubscription0Status string
 
 // PersonUpdateResponseSubscription1 is any JSON value; may be null.
 type PersonUpdateResponseSubscription1 = interface{}
 
-// PersonUpdateResponse_Subscription is any of 2 schemas; required.
+// PersonUpdateResponse_Subscription is the type of member "subscription": any of 2 schemas.
 type PersonUpdateResponse_Subscription struct {
 	union json.RawMessage
 }
 
-// PersonUpdateResponseUnitSystem ("unit_system") is a string; one of "metric", "imperial"; required.
+// PersonUpdateResponseUnitSystem is the type of member "unit_system": a string; one of "metric", "imperial".
 //
 // Example: metric
 type PersonUpdateResponseUnitSystem string
 
-// RevokedAccessTokensCreateResponse is schema "RevokedAccessTokensCreateResponse" of the document: an object.
+// RevokedAccessTokensCreateResponse is the application/json answer (status 201) of operation RevokedAccessTokensCreate (POST /revoked_access_tokens): an object.
 type RevokedAccessTokensCreateResponse struct {
 	// AccessTokenID ("access_token_id") is a string (uuid); required.
 	AccessTokenID string `json:"access_token_id"`
@@ -8615,7 +8615,7 @@ type RevokedAccessTokensCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RevokedAccessTokensListResponse is schema "RevokedAccessTokensListResponse" of the document: an object.
+// RevokedAccessTokensListResponse is the application/json answer (status 200) of operation RevokedAccessTokensList (GET /revoked_access_tokens): an object.
 type RevokedAccessTokensListResponse struct {
 	// RevokedTokenIDs ("revoked_token_ids") is an array of string (uuid); required.
 	RevokedTokenIDs []string `json:"revoked_token_ids"`
@@ -8625,7 +8625,7 @@ type RevokedAccessTokensListResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RolesListItem is schema "RolesListItem" of the document: an object.
+// RolesListItem is an item of the application/json answer (status 200) of operation RolesList (GET /roles): an object.
 type RolesListItem struct {
 	// ID is a string.
 	//
@@ -8661,7 +8661,7 @@ type Site struct {
 		// ID is a string (uuid); required.
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -8728,7 +8728,7 @@ type Site struct {
 		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 		Kind *SiteOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []SiteOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -8745,22 +8745,22 @@ type Site struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []SiteOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []SiteOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []SiteOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []SiteOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []SiteOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []SiteOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -8826,18 +8826,18 @@ type SiteOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SiteOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// SiteOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type SiteOrganizationSubscription0Status string
 
 // SiteOrganizationSubscription1 is any JSON value; may be null.
 type SiteOrganizationSubscription1 = interface{}
 
-// Site_Organization_Subscription is any of 2 schemas; required.
+// Site_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type Site_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// SitesCreateResponse is schema "SitesCreateResponse" of the document: all of 2 schemas.
+// SitesCreateResponse is the application/json answer (status 201) of operation SitesCreate (POST /sites): all of 2 schemas.
 type SitesCreateResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -8862,7 +8862,7 @@ type SitesCreateResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -8951,7 +8951,7 @@ type SitesCreateResponse struct {
 		// Example: printer
 		Kind *SitesCreateResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []SitesCreateResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -8970,22 +8970,22 @@ type SitesCreateResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []SitesCreateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []SitesCreateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []SitesCreateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []SitesCreateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []SitesCreateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []SitesCreateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -9059,18 +9059,18 @@ type SitesCreateResponseOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SitesCreateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// SitesCreateResponseOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type SitesCreateResponseOrganizationSubscription0Status string
 
 // SitesCreateResponseOrganizationSubscription1 is any JSON value; may be null.
 type SitesCreateResponseOrganizationSubscription1 = interface{}
 
-// SitesCreateResponse_Organization_Subscription is any of 2 schemas; required.
+// SitesCreateResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type SitesCreateResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// SitesGetResponse is schema "SitesGetResponse" of the document: all of 2 schemas.
+// SitesGetResponse is the application/json answer (status 200) of operation SitesGet (GET /sites/{site_id}): all of 2 schemas.
 type SitesGetResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -9095,7 +9095,7 @@ type SitesGetResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -9184,7 +9184,7 @@ type SitesGetResponse struct {
 		// Example: printer
 		Kind *SitesGetResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []SitesGetResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -9203,22 +9203,22 @@ type SitesGetResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []SitesGetResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []SitesGetResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []SitesGetResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []SitesGetResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []SitesGetResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []SitesGetResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -9292,18 +9292,18 @@ type SitesGetResponseOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SitesGetResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// SitesGetResponseOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type SitesGetResponseOrganizationSubscription0Status string
 
 // SitesGetResponseOrganizationSubscription1 is any JSON value; may be null.
 type SitesGetResponseOrganizationSubscription1 = interface{}
 
-// SitesGetResponse_Organization_Subscription is any of 2 schemas; required.
+// SitesGetResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type SitesGetResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// SitesUpdateResponse is schema "SitesUpdateResponse" of the document: all of 2 schemas.
+// SitesUpdateResponse is the application/json answer (status 200) of operation SitesUpdate (PATCH /sites/{site_id}): all of 2 schemas.
 type SitesUpdateResponse struct {
 	// Address is an object; may be null; required.
 	Address nullable.Nullable[struct {
@@ -9328,7 +9328,7 @@ type SitesUpdateResponse struct {
 		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		ID string `json:"id"`
 
-		// Location is an array of number; 2 to 2 items; required.
+		// Location is an array of number; exactly 2 items; required.
 		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number is a string; may be null; required.
@@ -9417,7 +9417,7 @@ type SitesUpdateResponse struct {
 		// Example: printer
 		Kind *SitesUpdateResponseOrganizationKind `json:"kind,omitempty"`
 
-		// Kinds is an array of string; at least 1 items; required.
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 		Kinds []SitesUpdateResponseOrganizationKinds `json:"kinds"`
 
 		// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -9436,22 +9436,22 @@ type SitesUpdateResponse struct {
 
 		// Sections is an object; required.
 		Sections struct {
-			// Designer is an array of string.
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 			Designer []SitesUpdateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
 
-			// MachineVendor ("machine_vendor") is an array of string.
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 			MachineVendor []SitesUpdateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-			// Printer is an array of string.
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 			Printer []SitesUpdateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
 
-			// Publisher is an array of string.
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 			Publisher []SitesUpdateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
 
-			// SoftwareDeveloper ("software_developer") is an array of string.
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []SitesUpdateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-			// Supplier is an array of string.
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 			Supplier []SitesUpdateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections"`
 
@@ -9525,13 +9525,13 @@ type SitesUpdateResponseOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SitesUpdateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// SitesUpdateResponseOrganizationSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type SitesUpdateResponseOrganizationSubscription0Status string
 
 // SitesUpdateResponseOrganizationSubscription1 is any JSON value; may be null.
 type SitesUpdateResponseOrganizationSubscription1 = interface{}
 
-// SitesUpdateResponse_Organization_Subscription is any of 2 schemas; required.
+// SitesUpdateResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
 type SitesUpdateResponse_Organization_Subscription struct {
 	union json.RawMessage
 }
@@ -9570,13 +9570,13 @@ type Software struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareKind is a string; one of "erp", "mis"; required.
+// SoftwareKind is the type of member "kind": a string; one of "erp", "mis".
 type SoftwareKind string
 
-// SoftwareVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+// SoftwareVendorID is the type of member "vendor_id": a string; one of "heidelberg", "zaikio"; may be null.
 type SoftwareVendorID string
 
-// SoftwareCreateOwnershipResponse is schema "SoftwareCreateOwnershipResponse" of the document: an object.
+// SoftwareCreateOwnershipResponse is the application/json answer (status 201) of operation SoftwareCreateOwnership (POST /software/{software_id}/software_ownership): an object.
 type SoftwareCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9615,10 +9615,10 @@ type SoftwareCreateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// SoftwareCreateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type SoftwareCreateOwnershipResponseAssetType string
 
-// SoftwareCreateResponse is schema "SoftwareCreateResponse" of the document: an object.
+// SoftwareCreateResponse is the application/json answer (status 201) of operation SoftwareCreate (POST /software): an object.
 type SoftwareCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -9660,15 +9660,15 @@ type SoftwareCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareCreateResponseKind is a string; one of "erp", "mis"; required.
+// SoftwareCreateResponseKind is the type of member "kind": a string; one of "erp", "mis".
 type SoftwareCreateResponseKind string
 
-// SoftwareCreateResponseVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+// SoftwareCreateResponseVendorID is the type of member "vendor_id": a string; one of "heidelberg", "zaikio"; may be null.
 //
 // Example: heidelberg
 type SoftwareCreateResponseVendorID string
 
-// SoftwareGetOwnershipResponse is schema "SoftwareGetOwnershipResponse" of the document: an object.
+// SoftwareGetOwnershipResponse is the application/json answer (status 200) of operation SoftwareGetOwnership (GET /software/{software_id}/software_ownership): an object.
 type SoftwareGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9707,10 +9707,10 @@ type SoftwareGetOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// SoftwareGetOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type SoftwareGetOwnershipResponseAssetType string
 
-// SoftwareGetResponse is schema "SoftwareGetResponse" of the document: an object.
+// SoftwareGetResponse is the application/json answer (status 200) of operation SoftwareGet (GET /software/{software_id}): an object.
 type SoftwareGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -9752,15 +9752,15 @@ type SoftwareGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareGetResponseKind is a string; one of "erp", "mis"; required.
+// SoftwareGetResponseKind is the type of member "kind": a string; one of "erp", "mis".
 type SoftwareGetResponseKind string
 
-// SoftwareGetResponseVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+// SoftwareGetResponseVendorID is the type of member "vendor_id": a string; one of "heidelberg", "zaikio"; may be null.
 //
 // Example: heidelberg
 type SoftwareGetResponseVendorID string
 
-// SoftwareUpdateOwnershipResponse is schema "SoftwareUpdateOwnershipResponse" of the document: an object.
+// SoftwareUpdateOwnershipResponse is the application/json answer (status 200) of operation SoftwareUpdateOwnership (PATCH /software/{software_id}/software_ownership): an object.
 type SoftwareUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9799,7 +9799,7 @@ type SoftwareUpdateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// SoftwareUpdateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type SoftwareUpdateOwnershipResponseAssetType string
 
 // Specialist is schema "Specialist" of the document: an object.
@@ -9830,10 +9830,10 @@ type Specialist struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistKind is a string; one of "shipping", "boxing", "other"; required.
+// SpecialistKind is the type of member "kind": a string; one of "shipping", "boxing", "other".
 type SpecialistKind string
 
-// SpecialistsCreateOwnershipResponse is schema "SpecialistsCreateOwnershipResponse" of the document: an object.
+// SpecialistsCreateOwnershipResponse is the application/json answer (status 201) of operation SpecialistsCreateOwnership (POST /specialists/{specialist_id}/specialist_ownership): an object.
 type SpecialistsCreateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9872,10 +9872,10 @@ type SpecialistsCreateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// SpecialistsCreateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type SpecialistsCreateOwnershipResponseAssetType string
 
-// SpecialistsCreateResponse is schema "SpecialistsCreateResponse" of the document: an object.
+// SpecialistsCreateResponse is the application/json answer (status 201) of operation SpecialistsCreate (POST /specialists): an object.
 type SpecialistsCreateResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -9907,10 +9907,10 @@ type SpecialistsCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsCreateResponseKind is a string; one of "shipping", "boxing", "other"; required.
+// SpecialistsCreateResponseKind is the type of member "kind": a string; one of "shipping", "boxing", "other".
 type SpecialistsCreateResponseKind string
 
-// SpecialistsGetOwnershipResponse is schema "SpecialistsGetOwnershipResponse" of the document: an object.
+// SpecialistsGetOwnershipResponse is the application/json answer (status 200) of operation SpecialistsGetOwnership (GET /specialists/{specialist_id}/specialist_ownership): an object.
 type SpecialistsGetOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -9949,10 +9949,10 @@ type SpecialistsGetOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// SpecialistsGetOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type SpecialistsGetOwnershipResponseAssetType string
 
-// SpecialistsGetResponse is schema "SpecialistsGetResponse" of the document: an object.
+// SpecialistsGetResponse is the application/json answer (status 200) of operation SpecialistsGet (GET /specialists/{specialist_id}): an object.
 type SpecialistsGetResponse struct {
 	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
@@ -9984,10 +9984,10 @@ type SpecialistsGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsGetResponseKind is a string; one of "shipping", "boxing", "other"; required.
+// SpecialistsGetResponseKind is the type of member "kind": a string; one of "shipping", "boxing", "other".
 type SpecialistsGetResponseKind string
 
-// SpecialistsGetSpecificationResponse is schema "SpecialistsGetSpecificationResponse" of the document: an object.
+// SpecialistsGetSpecificationResponse is the application/json answer (status 200) of operation SpecialistsGetSpecification (GET /specialists/{specialist_id}/specialist_specification): an object.
 type SpecialistsGetSpecificationResponse struct {
 	// Capabilities is an array of string; required.
 	Capabilities []string `json:"capabilities"`
@@ -9997,7 +9997,7 @@ type SpecialistsGetSpecificationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsUpdateOwnershipResponse is schema "SpecialistsUpdateOwnershipResponse" of the document: an object.
+// SpecialistsUpdateOwnershipResponse is the application/json answer (status 200) of operation SpecialistsUpdateOwnership (PATCH /specialists/{specialist_id}/specialist_ownership): an object.
 type SpecialistsUpdateOwnershipResponse struct {
 	// AssetID ("asset_id") is a string (uuid); required.
 	//
@@ -10036,7 +10036,7 @@ type SpecialistsUpdateOwnershipResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+// SpecialistsUpdateOwnershipResponseAssetType is the type of member "asset_type": a string; one of "Machine", "Software", "Specialist".
 type SpecialistsUpdateOwnershipResponseAssetType string
 
 // Subscription is schema "Subscription" of the document: an object.
@@ -10091,17 +10091,17 @@ type Subscription struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SubscriptionStatus is a string; one of "provisioning", "active", "unpaid"; required.
+// SubscriptionStatus is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type SubscriptionStatus string
 
-// SubscriptionSubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
+// SubscriptionSubscriberType is the type of member "subscriber_type": a string; one of "Person", "Organization".
 type SubscriptionSubscriberType string
 
 // SubscriptionCreate is schema "SubscriptionCreate" of the document: an object.
 type SubscriptionCreate struct {
 	// Subscription is an object; required.
 	Subscription struct {
-		// PlanName ("plan_name") is a string; at least 1 characters; required.
+		// PlanName ("plan_name") is a string; at least 1 character; required.
 		PlanName string `json:"plan_name"`
 
 		// Status is a string; one of "active", "trial", "past_due", "canceled".
@@ -10120,7 +10120,7 @@ type SubscriptionCreate struct {
 // SubscriptionCreateSubscriptionStatus is a string; one of "active", "trial", "past_due", "canceled".
 type SubscriptionCreateSubscriptionStatus string
 
-// SubscriptionsGetResponse is schema "SubscriptionsGetResponse" of the document: an object.
+// SubscriptionsGetResponse is the application/json answer (status 200) of operation SubscriptionsGet (GET /subscriptions/{subscription_id}): an object.
 type SubscriptionsGetResponse struct {
 	// ActivatedAt ("activated_at") is a string (date-time); may be null; required.
 	ActivatedAt nullable.Nullable[time.Time] `json:"activated_at"`
@@ -10172,13 +10172,13 @@ type SubscriptionsGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SubscriptionsGetResponseStatus is a string; one of "provisioning", "active", "unpaid"; required.
+// SubscriptionsGetResponseStatus is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type SubscriptionsGetResponseStatus string
 
-// SubscriptionsGetResponseSubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
+// SubscriptionsGetResponseSubscriberType is the type of member "subscriber_type": a string; one of "Person", "Organization".
 type SubscriptionsGetResponseSubscriberType string
 
-// SubscriptionsUpdateResponse is schema "SubscriptionsUpdateResponse" of the document: an object.
+// SubscriptionsUpdateResponse is the application/json answer (status 200) of operation SubscriptionsUpdate (PATCH /subscriptions/{subscription_id}): an object.
 type SubscriptionsUpdateResponse struct {
 	// ActivatedAt ("activated_at") is a string (date-time); may be null; required.
 	ActivatedAt nullable.Nullable[time.Time] `json:"activated_at"`
@@ -10230,10 +10230,10 @@ type SubscriptionsUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SubscriptionsUpdateResponseStatus is a string; one of "provisioning", "active", "unpaid"; required.
+// SubscriptionsUpdateResponseStatus is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type SubscriptionsUpdateResponseStatus string
 
-// SubscriptionsUpdateResponseSubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
+// SubscriptionsUpdateResponseSubscriberType is the type of member "subscriber_type": a string; one of "Person", "Organization".
 type SubscriptionsUpdateResponseSubscriberType string
 
 // TestAccount is schema "TestAccount" of the document: all of 2 schemas.
@@ -10262,7 +10262,7 @@ type TestAccount struct {
 	// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 	Kind *TestAccountKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []TestAccountKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -10370,22 +10370,22 @@ type TestAccount struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []TestAccountSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []TestAccountSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []TestAccountSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []TestAccountSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []TestAccountSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []TestAccountSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -10412,7 +10412,7 @@ type TestAccount struct {
 			// ID is a string (uuid); required.
 			ID string `json:"id"`
 
-			// Location is an array of number; 2 to 2 items; required.
+			// Location is an array of number; exactly 2 items; required.
 			Location []nullable.Nullable[float64] `json:"location"`
 
 			// Number is a string; may be null; required.
@@ -10499,18 +10499,18 @@ type TestAccountMembershipsPersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountMembershipsPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// TestAccountMembershipsPersonSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type TestAccountMembershipsPersonSubscription0Status string
 
 // TestAccountMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountMembershipsPersonSubscription1 = interface{}
 
-// TestAccount_Memberships_Person_Subscription is any of 2 schemas; required.
+// TestAccount_Memberships_Person_Subscription is the type of member "subscription": any of 2 schemas.
 type TestAccount_Memberships_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountMembershipsPersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+// TestAccountMembershipsPersonUnitSystem is the type of member "unit_system": a string; one of "metric", "imperial".
 type TestAccountMembershipsPersonUnitSystem string
 
 // TestAccountSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
@@ -10544,18 +10544,18 @@ type TestAccountSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// TestAccountSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type TestAccountSubscription0Status string
 
 // TestAccountSubscription1 is any JSON value; may be null.
 type TestAccountSubscription1 = interface{}
 
-// TestAccount_Subscription is any of 2 schemas; required.
+// TestAccount_Subscription is the type of member "subscription": any of 2 schemas.
 type TestAccount_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsCreateResponse is schema "TestAccountsCreateResponse" of the document: all of 2 schemas.
+// TestAccountsCreateResponse is the application/json answer (status 201) of operation TestAccountsCreate (POST /test_accounts): all of 2 schemas.
 type TestAccountsCreateResponse struct {
 	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
 	//
@@ -10591,7 +10591,7 @@ type TestAccountsCreateResponse struct {
 	// Example: printer
 	Kind *TestAccountsCreateResponseKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []TestAccountsCreateResponseKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -10731,22 +10731,22 @@ type TestAccountsCreateResponse struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []TestAccountsCreateResponseSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []TestAccountsCreateResponseSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []TestAccountsCreateResponseSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []TestAccountsCreateResponseSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []TestAccountsCreateResponseSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []TestAccountsCreateResponseSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -10779,7 +10779,7 @@ type TestAccountsCreateResponse struct {
 			// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			ID string `json:"id"`
 
-			// Location is an array of number; 2 to 2 items; required.
+			// Location is an array of number; exactly 2 items; required.
 			Location []nullable.Nullable[float64] `json:"location"`
 
 			// Number is a string; may be null; required.
@@ -10890,18 +10890,18 @@ type TestAccountsCreateResponseMembershipsPersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsCreateResponseMembershipsPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// TestAccountsCreateResponseMembershipsPersonSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type TestAccountsCreateResponseMembershipsPersonSubscription0Status string
 
 // TestAccountsCreateResponseMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountsCreateResponseMembershipsPersonSubscription1 = interface{}
 
-// TestAccountsCreateResponse_Memberships_Person_Subscription is any of 2 schemas; required.
+// TestAccountsCreateResponse_Memberships_Person_Subscription is the type of member "subscription": any of 2 schemas.
 type TestAccountsCreateResponse_Memberships_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsCreateResponseMembershipsPersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+// TestAccountsCreateResponseMembershipsPersonUnitSystem is the type of member "unit_system": a string; one of "metric", "imperial".
 //
 // Example: metric
 type TestAccountsCreateResponseMembershipsPersonUnitSystem string
@@ -10937,18 +10937,18 @@ type TestAccountsCreateResponseSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsCreateResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// TestAccountsCreateResponseSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type TestAccountsCreateResponseSubscription0Status string
 
 // TestAccountsCreateResponseSubscription1 is any JSON value; may be null.
 type TestAccountsCreateResponseSubscription1 = interface{}
 
-// TestAccountsCreateResponse_Subscription is any of 2 schemas; required.
+// TestAccountsCreateResponse_Subscription is the type of member "subscription": any of 2 schemas.
 type TestAccountsCreateResponse_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsGetResponse is schema "TestAccountsGetResponse" of the document: all of 2 schemas.
+// TestAccountsGetResponse is the application/json answer (status 200) of operation TestAccountsGet (GET /test_accounts/{test_account_id}): all of 2 schemas.
 type TestAccountsGetResponse struct {
 	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
 	//
@@ -10984,7 +10984,7 @@ type TestAccountsGetResponse struct {
 	// Example: printer
 	Kind *TestAccountsGetResponseKind `json:"kind,omitempty"`
 
-	// Kinds is an array of string; at least 1 items; required.
+	// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
 	Kinds []TestAccountsGetResponseKinds `json:"kinds"`
 
 	// LogoURL ("logo_url") is a string (uri); may be null; required.
@@ -11124,22 +11124,22 @@ type TestAccountsGetResponse struct {
 
 	// Sections is an object; required.
 	Sections struct {
-		// Designer is an array of string.
+		// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
 		Designer []TestAccountsGetResponseSectionsDesigner `json:"designer,omitzero"`
 
-		// MachineVendor ("machine_vendor") is an array of string.
+		// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
 		MachineVendor []TestAccountsGetResponseSectionsMachineVendor `json:"machine_vendor,omitzero"`
 
-		// Printer is an array of string.
+		// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
 		Printer []TestAccountsGetResponseSectionsPrinter `json:"printer,omitzero"`
 
-		// Publisher is an array of string.
+		// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
 		Publisher []TestAccountsGetResponseSectionsPublisher `json:"publisher,omitzero"`
 
-		// SoftwareDeveloper ("software_developer") is an array of string.
+		// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 		SoftwareDeveloper []TestAccountsGetResponseSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
 
-		// Supplier is an array of string.
+		// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
 		Supplier []TestAccountsGetResponseSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11172,7 +11172,7 @@ type TestAccountsGetResponse struct {
 			// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			ID string `json:"id"`
 
-			// Location is an array of number; 2 to 2 items; required.
+			// Location is an array of number; exactly 2 items; required.
 			Location []nullable.Nullable[float64] `json:"location"`
 
 			// Number is a string; may be null; required.
@@ -11283,18 +11283,18 @@ type TestAccountsGetResponseMembershipsPersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsGetResponseMembershipsPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// TestAccountsGetResponseMembershipsPersonSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type TestAccountsGetResponseMembershipsPersonSubscription0Status string
 
 // TestAccountsGetResponseMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountsGetResponseMembershipsPersonSubscription1 = interface{}
 
-// TestAccountsGetResponse_Memberships_Person_Subscription is any of 2 schemas; required.
+// TestAccountsGetResponse_Memberships_Person_Subscription is the type of member "subscription": any of 2 schemas.
 type TestAccountsGetResponse_Memberships_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsGetResponseMembershipsPersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+// TestAccountsGetResponseMembershipsPersonUnitSystem is the type of member "unit_system": a string; one of "metric", "imperial".
 //
 // Example: metric
 type TestAccountsGetResponseMembershipsPersonUnitSystem string
@@ -11330,13 +11330,13 @@ type TestAccountsGetResponseSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsGetResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+// TestAccountsGetResponseSubscription0Status is the type of member "status": a string; one of "provisioning", "active", "unpaid".
 type TestAccountsGetResponseSubscription0Status string
 
 // TestAccountsGetResponseSubscription1 is any JSON value; may be null.
 type TestAccountsGetResponseSubscription1 = interface{}
 
-// TestAccountsGetResponse_Subscription is any of 2 schemas; required.
+// TestAccountsGetResponse_Subscription is the type of member "subscription": any of 2 schemas.
 type TestAccountsGetResponse_Subscription struct {
 	union json.RawMessage
 }
@@ -11412,46 +11412,94 @@ type N422UnprocessableEntity struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AppUpdateBody defines parameters for AppUpdate.
+// AppUpdateBody is the application/json request body of operation AppUpdate (PATCH /app): an object.
 type AppUpdateBody struct {
+	// App is an object; required.
 	App struct {
+		// Configuration is an object; required.
 		Configuration struct {
-			Category           AppUpdateBodyAppConfigurationCategory `json:"category"`
-			DesiredOAuthScopes []string                              `json:"desired_oauth_scopes,omitzero"`
-			EntryPointURL      nullable.Nullable[string]             `json:"entry_point_url,omitempty"`
-			Events             []struct {
-				BearerKind   *AppUpdateBodyAppConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
-				Example      nullable.Nullable[string]                      `json:"example,omitempty"`
-				Name         string                                         `json:"name"`
+			// Category is a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more; required.
+			Category AppUpdateBodyAppConfigurationCategory `json:"category"`
+
+			// DesiredOAuthScopes ("desired_oauth_scopes") is an array of string.
+			DesiredOAuthScopes []string `json:"desired_oauth_scopes,omitzero"`
+
+			// EntryPointURL ("entry_point_url") is a string; may be null.
+			EntryPointURL nullable.Nullable[string] `json:"entry_point_url,omitempty"`
+
+			// Events is an array of object.
+			Events []struct {
+				// BearerKind ("bearer_kind") is a string; one of "all", "Person", "Organization".
+				BearerKind *AppUpdateBodyAppConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
+
+				// Example is a string; may be null.
+				Example nullable.Nullable[string] `json:"example,omitempty"`
+
+				// Name is a string; required.
+				Name string `json:"name"`
+
+				// Translations is an array of object.
 				Translations []struct {
+					// Description is a string; may be null.
 					Description nullable.Nullable[string] `json:"description,omitempty"`
 
-					// Locale Example: de
+					// Locale is a string; one of "en", "en-US", "de".
+					//
+					// Example: de
 					Locale *AppUpdateBodyAppConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
-					Title  string                                                 `json:"title"`
+
+					// Title is a string; required.
+					Title string `json:"title"`
 				} `json:"translations,omitzero"`
 			} `json:"events,omitzero"`
+
+			// OAuthRedirectURLs ("oauth_redirect_urls") is an array of string (uri); required.
 			OAuthRedirectURLs []string `json:"oauth_redirect_urls"`
-			OAuthScopes       []struct {
-				Kind         AppUpdateBodyAppConfigurationOAuthScopesKind `json:"kind"`
-				Name         string                                       `json:"name"`
+
+			// OAuthScopes ("oauth_scopes") is an array of object.
+			OAuthScopes []struct {
+				// Kind is a string; one of "read_write", "read_only", "write_only"; required.
+				Kind AppUpdateBodyAppConfigurationOAuthScopesKind `json:"kind"`
+
+				// Name is a string; required.
+				Name string `json:"name"`
+
+				// Translations is an array of object.
 				Translations []struct {
+					// Description is a string; may be null.
 					Description nullable.Nullable[string] `json:"description,omitempty"`
 
-					// Locale Example: de
+					// Locale is a string; one of "en", "en-US", "de".
+					//
+					// Example: de
 					Locale *AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale `json:"locale,omitempty"`
-					Title  string                                                      `json:"title"`
+
+					// Title is a string; required.
+					Title string `json:"title"`
 				} `json:"translations,omitzero"`
 			} `json:"oauth_scopes,omitzero"`
+
+			// SubscribedEvents ("subscribed_events") is an array of string.
 			SubscribedEvents []string `json:"subscribed_events,omitzero"`
-			Translations     []struct {
+
+			// Translations is an array of object.
+			Translations []struct {
+				// Description is a string; may be null.
 				Description nullable.Nullable[string] `json:"description,omitempty"`
 
-				// Locale Example: de
-				Locale  *AppUpdateBodyAppConfigurationTranslationsLocale `json:"locale,omitempty"`
-				Summary nullable.Nullable[string]                        `json:"summary,omitempty"`
-				Title   string                                           `json:"title"`
+				// Locale is a string; one of "en", "en-US", "de".
+				//
+				// Example: de
+				Locale *AppUpdateBodyAppConfigurationTranslationsLocale `json:"locale,omitempty"`
+
+				// Summary is a string; may be null.
+				Summary nullable.Nullable[string] `json:"summary,omitempty"`
+
+				// Title is a string; required.
+				Title string `json:"title"`
 			} `json:"translations,omitzero"`
+
+			// WebhookURL ("webhook_url") is a string; may be null.
 			WebhookURL nullable.Nullable[string] `json:"webhook_url,omitempty"`
 		} `json:"configuration"`
 
@@ -11465,46 +11513,74 @@ type AppUpdateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AppUpdateBodyAppConfigurationCategory defines parameters for AppUpdate.
+// AppUpdateBodyAppConfigurationCategory is the type of member "category": a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more.
 type AppUpdateBodyAppConfigurationCategory string
 
-// AppUpdateBodyAppConfigurationEventsBearerKind defines parameters for AppUpdate.
+// AppUpdateBodyAppConfigurationEventsBearerKind is the type of member "bearer_kind": a string; one of "all", "Person", "Organization".
 type AppUpdateBodyAppConfigurationEventsBearerKind string
 
-// AppUpdateBodyAppConfigurationEventsTranslationsLocale defines parameters for AppUpdate.
+// AppUpdateBodyAppConfigurationEventsTranslationsLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
 type AppUpdateBodyAppConfigurationEventsTranslationsLocale string
 
-// AppUpdateBodyAppConfigurationOAuthScopesKind defines parameters for AppUpdate.
+// AppUpdateBodyAppConfigurationOAuthScopesKind is the type of member "kind": a string; one of "read_write", "read_only", "write_only".
 type AppUpdateBodyAppConfigurationOAuthScopesKind string
 
-// AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale defines parameters for AppUpdate.
+// AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
 type AppUpdateBodyAppConfigurationOAuthScopesTranslationsLocale string
 
-// AppUpdateBodyAppConfigurationTranslationsLocale defines parameters for AppUpdate.
+// AppUpdateBodyAppConfigurationTranslationsLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
 type AppUpdateBodyAppConfigurationTranslationsLocale string
 
-// ConnectionsListParams defines parameters for ConnectionsList.
+// ConnectionsListParams holds the query parameters of Connections.List (GET /connections, operation ConnectionsList).
 type ConnectionsListParams struct {
+	// FiltersConnectableID (query parameter "filters[connectable_id]") is a string.
 	FiltersConnectableID *string `form:"filters[connectable_id],omitempty" json:"filters[connectable_id],omitempty"`
-	Page                 *int32  `form:"page,omitempty" json:"page,omitempty"`
-	PerPage              *int32  `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *int32 `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *int32 `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// MachinesListParams defines parameters for MachinesList.
+// MachinesListParams holds the query parameters of Machines.List (GET /machines, operation MachinesList).
 type MachinesListParams struct {
-	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	// FiltersSiteID (query parameter "filters[site_id]") is a string (uuid).
+	FiltersSiteID *string `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// MachinesCreateBody defines parameters for MachinesCreate.
+// MachinesCreateBody is the application/json request body of operation MachinesCreate (POST /machines): an object.
 type MachinesCreateBody struct {
+	// Machine is an object; required.
 	Machine struct {
-		CurrentOrganizationID nullable.Nullable[string]     `json:"current_organization_id,omitempty"`
-		Kind                  MachinesCreateBodyMachineKind `json:"kind"`
-		Manufacturer          *string                       `json:"manufacturer,omitempty"`
-		Name                  string                        `json:"name"`
-		SerialNumber          *string                       `json:"serial_number,omitempty"`
+		// CurrentOrganizationID ("current_organization_id") is a string; may be null.
+		CurrentOrganizationID nullable.Nullable[string] `json:"current_organization_id,omitempty"`
+
+		// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+		Kind MachinesCreateBodyMachineKind `json:"kind"`
+
+		// Manufacturer is a string.
+		Manufacturer *string `json:"manufacturer,omitempty"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
+
+		// SerialNumber ("serial_number") is a string.
+		SerialNumber *string `json:"serial_number,omitempty"`
+
+		// SiteID ("site_id") is a string (uuid).
 		// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 		SiteID *string `json:"site_id,omitempty"`
 
@@ -11518,18 +11594,22 @@ type MachinesCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesCreateBodyMachineKind defines parameters for MachinesCreate.
+// MachinesCreateBodyMachineKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type MachinesCreateBodyMachineKind string
 
-// MachinesGetParams defines parameters for MachinesGet.
+// MachinesGetParams holds the query parameters of Machines.Get (GET /machines/{machine_id}, operation MachinesGet).
 type MachinesGetParams struct {
+	// CurrentOrganizationID (query parameter "current_organization_id") is a string.
 	CurrentOrganizationID *string `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
 }
 
-// MachinesUpdateOwnershipBody defines parameters for MachinesUpdateOwnership.
+// MachinesUpdateOwnershipBody is the application/json request body of operation MachinesUpdateOwnership (PATCH /machines/{machine_id}/machine_ownership): an object.
 type MachinesUpdateOwnershipBody struct {
+	// MachineOwnership ("machine_ownership") is an object; required.
 	MachineOwnership struct {
-		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		// SiteID ("site_id") is a string (uuid); may be null; required.
+		//
+		// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11542,13 +11622,15 @@ type MachinesUpdateOwnershipBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MachinesCreateOwnershipParams defines parameters for MachinesCreateOwnership.
+// MachinesCreateOwnershipParams holds the query parameters of Machines.CreateOwnership (POST /machines/{machine_id}/machine_ownership, operation MachinesCreateOwnership).
 type MachinesCreateOwnershipParams struct {
+	// SiteID (query parameter "site_id") is a string (uuid).
 	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
-// MachinesGetSpecificationParams defines parameters for MachinesGetSpecification.
+// MachinesGetSpecificationParams holds the query parameters of Machines.GetSpecification (GET /machines/{machine_id}/machine_specification, operation MachinesGetSpecification).
 type MachinesGetSpecificationParams struct {
+	// Variables (query parameter "variables") is an object.
 	Variables *struct {
 		MultiColor      *bool `json:"multi_color,omitempty"`
 		PrintedSurfaces *int  `json:"printed_surfaces,omitempty"`
@@ -11561,21 +11643,30 @@ type MachinesGetSpecificationParams struct {
 	} `form:"variables,omitempty" json:"variables,omitempty"`
 }
 
-// ManufacturerMachinesListParams defines parameters for ManufacturerMachinesList.
+// ManufacturerMachinesListParams holds the query parameters of Manufacturer.Machines.List (GET /manufacturer/machines, operation ManufacturerMachinesList).
 type ManufacturerMachinesListParams struct {
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// ManufacturerMachinesCreateBody defines parameters for ManufacturerMachinesCreate.
+// ManufacturerMachinesCreateBody is the application/json request body of operation ManufacturerMachinesCreate (POST /manufacturer/machines): an object.
 type ManufacturerMachinesCreateBody struct {
+	// ManufacturedMachine ("manufactured_machine") is an object; required.
 	ManufacturedMachine struct {
+		// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
 		Kind ManufacturerMachinesCreateBodyManufacturedMachineKind `json:"kind"`
 
-		// Name Example: Speedmaster 2020
+		// Name is a string; required.
+		//
+		// Example: Speedmaster 2020
 		Name string `json:"name"`
 
-		// SerialNumber Example: HDB1337
+		// SerialNumber ("serial_number") is a string.
+		//
+		// Example: HDB1337
 		SerialNumber *string `json:"serial_number,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11588,23 +11679,30 @@ type ManufacturerMachinesCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ManufacturerMachinesCreateParams defines parameters for ManufacturerMachinesCreate.
+// ManufacturerMachinesCreateParams holds the query parameters of Manufacturer.Machines.Create (POST /manufacturer/machines, operation ManufacturerMachinesCreate).
 type ManufacturerMachinesCreateParams struct {
+	// OrganizationID (query parameter "organization_id") is a string.
 	OrganizationID *string `form:"organization_id,omitempty" json:"organization_id,omitempty"`
 }
 
-// ManufacturerMachinesCreateBodyManufacturedMachineKind defines parameters for ManufacturerMachinesCreate.
+// ManufacturerMachinesCreateBodyManufacturedMachineKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type ManufacturerMachinesCreateBodyManufacturedMachineKind string
 
-// ManufacturerMachinesUpdateBody defines parameters for ManufacturerMachinesUpdate.
+// ManufacturerMachinesUpdateBody is the application/json request body of operation ManufacturerMachinesUpdate (PATCH /manufacturer/machines/{machine_id}): an object.
 type ManufacturerMachinesUpdateBody struct {
+	// ManufacturedMachine ("manufactured_machine") is an object; required.
 	ManufacturedMachine struct {
+		// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 		Kind *ManufacturerMachinesUpdateBodyManufacturedMachineKind `json:"kind,omitempty"`
 
-		// Name Example: Speedmaster 2020
+		// Name is a string.
+		//
+		// Example: Speedmaster 2020
 		Name *string `json:"name,omitempty"`
 
-		// SerialNumber Example: HDB1337
+		// SerialNumber ("serial_number") is a string.
+		//
+		// Example: HDB1337
 		SerialNumber *string `json:"serial_number,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11617,28 +11715,42 @@ type ManufacturerMachinesUpdateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ManufacturerMachinesUpdateBodyManufacturedMachineKind defines parameters for ManufacturerMachinesUpdate.
+// ManufacturerMachinesUpdateBodyManufacturedMachineKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type ManufacturerMachinesUpdateBodyManufacturedMachineKind string
 
-// OrganizationAddonsListParams defines parameters for OrganizationAddonsList.
+// OrganizationAddonsListParams holds the query parameters of Organization.Addons.List (GET /organization/addons, operation OrganizationAddonsList).
 type OrganizationAddonsListParams struct {
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// OrganizationBusinessRelationshipsListParams defines parameters for OrganizationBusinessRelationshipsList.
+// OrganizationBusinessRelationshipsListParams holds the query parameters of Organization.BusinessRelationships.List (GET /organization/business_relationships, operation OrganizationBusinessRelationshipsList).
 type OrganizationBusinessRelationshipsListParams struct {
-	FiltersTargetID *string       `form:"filters[target_id],omitempty" json:"filters[target_id],omitempty"`
-	Page            *PageParam    `form:"page,omitempty" json:"page,omitempty"`
-	PerPage         *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	// FiltersTargetID (query parameter "filters[target_id]") is a string (uuid).
+	FiltersTargetID *string `form:"filters[target_id],omitempty" json:"filters[target_id],omitempty"`
+
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// OrganizationBusinessRelationshipsCreateBody defines parameters for OrganizationBusinessRelationshipsCreate.
+// OrganizationBusinessRelationshipsCreateBody is the application/json request body of operation OrganizationBusinessRelationshipsCreate (POST /organization/business_relationships): an object.
 type OrganizationBusinessRelationshipsCreateBody struct {
+	// BusinessRelationship ("business_relationship") is an object; required.
 	BusinessRelationship struct {
-		Kind      OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind `json:"kind"`
-		Reference *string                                                             `json:"reference,omitempty"`
-		TargetID  string                                                              `json:"target_id"`
+		// Kind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+		Kind OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind `json:"kind"`
+
+		// Reference is a string.
+		Reference *string `json:"reference,omitempty"`
+
+		// TargetID ("target_id") is a string (uuid); required.
+		TargetID string `json:"target_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11650,35 +11762,53 @@ type OrganizationBusinessRelationshipsCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind defines parameters for OrganizationBusinessRelationshipsCreate.
+// OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind is the type of member "kind": a string; one of "supplier", "manufacturer", "software_vendor", "printer".
 type OrganizationBusinessRelationshipsCreateBodyBusinessRelationshipKind string
 
-// OrganizationMembershipsListParams defines parameters for OrganizationMembershipsList.
+// OrganizationMembershipsListParams holds the query parameters of Organization.Memberships.List (GET /organization/memberships, operation OrganizationMembershipsList).
 type OrganizationMembershipsListParams struct {
-	Page                  *PageParam    `form:"page,omitempty" json:"page,omitempty"`
-	PerPage               *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	CurrentOrganizationID *string       `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// CurrentOrganizationID (query parameter "current_organization_id") is a string.
+	CurrentOrganizationID *string `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
 }
 
-// PersonUpdateBody defines parameters for PersonUpdate.
+// PersonUpdateBody is the application/json request body of operation PersonUpdate (PATCH /person): an object.
 type PersonUpdateBody struct {
+	// Person is an object; required.
 	Person struct {
-		// CountryCode Example: DE
+		// CountryCode ("country_code") is a string; may be null.
+		//
+		// Example: DE
 		CountryCode nullable.Nullable[string] `json:"country_code,omitempty"`
 
-		// FirstName Example: Lisa
+		// FirstName ("first_name") is a string.
+		//
+		// Example: Lisa
 		FirstName *string `json:"first_name,omitempty"`
 
-		// Locale Example: de
+		// Locale is a string; one of "en", "en-US", "de".
+		//
+		// Example: de
 		Locale *PersonUpdateBodyPersonLocale `json:"locale,omitempty"`
 
-		// Name Example: Simpson
+		// Name is a string.
+		//
+		// Example: Simpson
 		Name *string `json:"name,omitempty"`
 
-		// Pronoun Example: She/Her
+		// Pronoun is a string; one of "She/Her", "He/Him"; may be null.
+		//
+		// Example: She/Her
 		Pronoun nullable.Nullable[PersonUpdateBodyPersonPronoun] `json:"pronoun,omitempty"`
 
-		// UnitSystem Example: metric
+		// UnitSystem ("unit_system") is a string; one of "metric", "imperial".
+		//
+		// Example: metric
 		UnitSystem *PersonUpdateBodyPersonUnitSystem `json:"unit_system,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11691,17 +11821,24 @@ type PersonUpdateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonUpdateBodyPersonLocale defines parameters for PersonUpdate.
+// PersonUpdateBodyPersonLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
 type PersonUpdateBodyPersonLocale string
 
-// PersonUpdateBodyPersonPronoun defines parameters for PersonUpdate.
+// PersonUpdateBodyPersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
+//
+// Example: She/Her
 type PersonUpdateBodyPersonPronoun string
 
-// PersonUpdateBodyPersonUnitSystem defines parameters for PersonUpdate.
+// PersonUpdateBodyPersonUnitSystem is the type of member "unit_system": a string; one of "metric", "imperial".
+//
+// Example: metric
 type PersonUpdateBodyPersonUnitSystem string
 
-// PersonUpdateAvatarMultipartBody defines parameters for PersonUpdateAvatar.
+// PersonUpdateAvatarMultipartBody is the multipart/form-data request body of operation PersonUpdateAvatar (PATCH /person/avatar): an object.
 type PersonUpdateAvatarMultipartBody struct {
+	// Avatar is a string (binary).
 	Avatar *openapi_types.File `json:"avatar,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -11709,25 +11846,47 @@ type PersonUpdateAvatarMultipartBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsCreateBody defines parameters for PersonOrganizationsCreate.
+// PersonOrganizationsCreateBody is the application/json request body of operation PersonOrganizationsCreate (POST /person/organizations): an object.
 type PersonOrganizationsCreateBody struct {
+	// Organization is an object; required.
 	Organization struct {
-		// CountryCode Example: DE
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
 		CountryCode nullable.Nullable[string] `json:"country_code"`
 
-		// Kind Example: printer
-		Kind  *PersonOrganizationsCreateBodyOrganizationKind   `json:"kind,omitempty"`
+		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+		//
+		// Example: printer
+		Kind *PersonOrganizationsCreateBodyOrganizationKind `json:"kind,omitempty"`
+
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item.
 		Kinds []PersonOrganizationsCreateBodyOrganizationKinds `json:"kinds,omitzero"`
 
-		// Name Example: Crispy Mountain GmbH
-		Name     string `json:"name"`
+		// Name is a string; required.
+		//
+		// Example: Crispy Mountain GmbH
+		Name string `json:"name"`
+
+		// Sections is an object.
 		Sections *struct {
-			Designer          []PersonOrganizationsCreateBodyOrganizationSectionsDesigner          `json:"designer,omitzero"`
-			MachineVendor     []PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitzero"`
-			Printer           []PersonOrganizationsCreateBodyOrganizationSectionsPrinter           `json:"printer,omitzero"`
-			Publisher         []PersonOrganizationsCreateBodyOrganizationSectionsPublisher         `json:"publisher,omitzero"`
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
+			Designer []PersonOrganizationsCreateBodyOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
+			MachineVendor []PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
+			Printer []PersonOrganizationsCreateBodyOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
+			Publisher []PersonOrganizationsCreateBodyOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
-			Supplier          []PersonOrganizationsCreateBodyOrganizationSectionsSupplier          `json:"supplier,omitzero"`
+
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
+			Supplier []PersonOrganizationsCreateBodyOrganizationSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11740,44 +11899,63 @@ type PersonOrganizationsCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsCreateBodyOrganizationKind defines parameters for PersonOrganizationsCreate.
+// PersonOrganizationsCreateBodyOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
 type PersonOrganizationsCreateBodyOrganizationKind string
 
-// PersonOrganizationsCreateBodyOrganizationKinds defines parameters for PersonOrganizationsCreate.
+// PersonOrganizationsCreateBodyOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
 type PersonOrganizationsCreateBodyOrganizationKinds string
 
-// PersonOrganizationsCreateBodyOrganizationSectionsDesigner defines parameters for PersonOrganizationsCreate.
+// PersonOrganizationsCreateBodyOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
 type PersonOrganizationsCreateBodyOrganizationSectionsDesigner string
 
-// PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor defines parameters for PersonOrganizationsCreate.
+// PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
 type PersonOrganizationsCreateBodyOrganizationSectionsMachineVendor string
 
-// PersonOrganizationsCreateBodyOrganizationSectionsPrinter defines parameters for PersonOrganizationsCreate.
+// PersonOrganizationsCreateBodyOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
 type PersonOrganizationsCreateBodyOrganizationSectionsPrinter string
 
-// PersonOrganizationsCreateBodyOrganizationSectionsPublisher defines parameters for PersonOrganizationsCreate.
+// PersonOrganizationsCreateBodyOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
 type PersonOrganizationsCreateBodyOrganizationSectionsPublisher string
 
-// PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper defines parameters for PersonOrganizationsCreate.
+// PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
 type PersonOrganizationsCreateBodyOrganizationSectionsSoftwareDeveloper string
 
-// PersonOrganizationsCreateBodyOrganizationSectionsSupplier defines parameters for PersonOrganizationsCreate.
+// PersonOrganizationsCreateBodyOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type PersonOrganizationsCreateBodyOrganizationSectionsSupplier string
 
-// PersonOrganizationsMachinesListParams defines parameters for PersonOrganizationsMachinesList.
+// PersonOrganizationsMachinesListParams holds the query parameters of Person.Organizations.Machines.List (GET /person/organizations/{organization_id}/machines, operation PersonOrganizationsMachinesList).
 type PersonOrganizationsMachinesListParams struct {
-	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	// FiltersSiteID (query parameter "filters[site_id]") is a string (uuid).
+	FiltersSiteID *string `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsMachinesCreateBody defines parameters for PersonOrganizationsMachinesCreate.
+// PersonOrganizationsMachinesCreateBody is the application/json request body of operation PersonOrganizationsMachinesCreate (POST /person/organizations/{organization_id}/machines): an object.
 type PersonOrganizationsMachinesCreateBody struct {
+	// Machine is an object; required.
 	Machine struct {
-		Kind         PersonOrganizationsMachinesCreateBodyMachineKind `json:"kind"`
-		Manufacturer *string                                          `json:"manufacturer,omitempty"`
-		Name         string                                           `json:"name"`
-		SerialNumber *string                                          `json:"serial_number,omitempty"`
+		// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+		Kind PersonOrganizationsMachinesCreateBodyMachineKind `json:"kind"`
+
+		// Manufacturer is a string.
+		Manufacturer *string `json:"manufacturer,omitempty"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
+
+		// SerialNumber ("serial_number") is a string.
+		SerialNumber *string `json:"serial_number,omitempty"`
+
+		// SiteID ("site_id") is a string (uuid).
 		// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 		SiteID *string `json:"site_id,omitempty"`
 
@@ -11791,13 +11969,16 @@ type PersonOrganizationsMachinesCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesCreateBodyMachineKind defines parameters for PersonOrganizationsMachinesCreate.
+// PersonOrganizationsMachinesCreateBodyMachineKind is the type of member "kind": a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more.
 type PersonOrganizationsMachinesCreateBodyMachineKind string
 
-// PersonOrganizationsMachinesUpdateOwnershipBody defines parameters for PersonOrganizationsMachinesUpdateOwnership.
+// PersonOrganizationsMachinesUpdateOwnershipBody is the application/json request body of operation PersonOrganizationsMachinesUpdateOwnership (PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership): an object.
 type PersonOrganizationsMachinesUpdateOwnershipBody struct {
+	// MachineOwnership ("machine_ownership") is an object; required.
 	MachineOwnership struct {
-		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		// SiteID ("site_id") is a string (uuid); may be null; required.
+		//
+		// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11810,13 +11991,15 @@ type PersonOrganizationsMachinesUpdateOwnershipBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMachinesCreateOwnershipParams defines parameters for PersonOrganizationsMachinesCreateOwnership.
+// PersonOrganizationsMachinesCreateOwnershipParams holds the query parameters of Person.Organizations.Machines.CreateOwnership (POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership, operation PersonOrganizationsMachinesCreateOwnership).
 type PersonOrganizationsMachinesCreateOwnershipParams struct {
+	// SiteID (query parameter "site_id") is a string (uuid).
 	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
-// PersonOrganizationsMachinesGetSpecificationParams defines parameters for PersonOrganizationsMachinesGetSpecification.
+// PersonOrganizationsMachinesGetSpecificationParams holds the query parameters of Person.Organizations.Machines.GetSpecification (GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification, operation PersonOrganizationsMachinesGetSpecification).
 type PersonOrganizationsMachinesGetSpecificationParams struct {
+	// Variables (query parameter "variables") is an object.
 	Variables *struct {
 		MultiColor      *bool `json:"multi_color,omitempty"`
 		PrintedSurfaces *int  `json:"printed_surfaces,omitempty"`
@@ -11829,23 +12012,35 @@ type PersonOrganizationsMachinesGetSpecificationParams struct {
 	} `form:"variables,omitempty" json:"variables,omitempty"`
 }
 
-// PersonOrganizationsMembershipInvitationsListParams defines parameters for PersonOrganizationsMembershipInvitationsList.
+// PersonOrganizationsMembershipInvitationsListParams holds the query parameters of Person.Organizations.MembershipInvitations.List (GET /person/organizations/{organization_id}/membership_invitations, operation PersonOrganizationsMembershipInvitationsList).
 type PersonOrganizationsMembershipInvitationsListParams struct {
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsMembershipInvitationsCreateBody defines parameters for PersonOrganizationsMembershipInvitationsCreate.
+// PersonOrganizationsMembershipInvitationsCreateBody is the application/json request body of operation PersonOrganizationsMembershipInvitationsCreate (POST /person/organizations/{organization_id}/membership_invitations): an object.
 type PersonOrganizationsMembershipInvitationsCreateBody struct {
+	// MembershipInvitation ("membership_invitation") is an object; required.
 	MembershipInvitation struct {
-		// Email Example: somebody@example.com
+		// Email is a string (email); required.
+		//
+		// Example: somebody@example.com
 		Email string `json:"email"`
 
-		// FirstName Example: Frank
+		// FirstName ("first_name") is a string.
+		//
+		// Example: Frank
 		FirstName *string `json:"first_name,omitempty"`
 
-		// Name Example: Gallikanokus
-		Name  *string  `json:"name,omitempty"`
+		// Name is a string.
+		//
+		// Example: Gallikanokus
+		Name *string `json:"name,omitempty"`
+
+		// Roles is an array of string.
 		Roles []string `json:"roles,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11858,25 +12053,38 @@ type PersonOrganizationsMembershipInvitationsCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsMembershipsListParams defines parameters for PersonOrganizationsMembershipsList.
+// PersonOrganizationsMembershipsListParams holds the query parameters of Person.Organizations.Memberships.List (GET /person/organizations/{organization_id}/memberships, operation PersonOrganizationsMembershipsList).
 type PersonOrganizationsMembershipsListParams struct {
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsSitesListParams defines parameters for PersonOrganizationsSitesList.
+// PersonOrganizationsSitesListParams holds the query parameters of Person.Organizations.Sites.List (GET /person/organizations/{organization_id}/sites, operation PersonOrganizationsSitesList).
 type PersonOrganizationsSitesListParams struct {
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsSitesCreateBody defines parameters for PersonOrganizationsSitesCreate.
+// PersonOrganizationsSitesCreateBody is the application/json request body of operation PersonOrganizationsSitesCreate (POST /person/organizations/{organization_id}/sites): an object.
 type PersonOrganizationsSitesCreateBody struct {
+	// Site is an object; required.
 	Site struct {
+		// AddressAttributes ("address_attributes") is an object.
 		AddressAttributes *struct {
+			// Addressee is a string; required.
 			Addressee string `json:"addressee"`
-			Text      string `json:"text"`
+
+			// Text is a string; required.
+			Text string `json:"text"`
 		} `json:"address_attributes,omitempty"`
+
+		// Name is a string; required.
 		Name string `json:"name"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11889,19 +12097,29 @@ type PersonOrganizationsSitesCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSitesUpdateBody defines parameters for PersonOrganizationsSitesUpdate.
+// PersonOrganizationsSitesUpdateBody is the application/json request body of operation PersonOrganizationsSitesUpdate (PATCH /person/organizations/{organization_id}/sites/{site_id}): an object.
 type PersonOrganizationsSitesUpdateBody struct {
+	// Site is an object; required.
 	Site struct {
+		// AddressAttributes ("address_attributes") is an object; may be null.
 		AddressAttributes nullable.Nullable[struct {
-			// Addressee Example: Crispy Mountain GmbH
+			// Addressee is a string; required.
+			//
+			// Example: Crispy Mountain GmbH
 			Addressee string `json:"addressee"`
 
-			// Text Example: Emmerich-Josef-Straße 1A, 55116 Mainz
+			// Text is a string; required.
+			//
+			// Example: Emmerich-Josef-Straße 1A, 55116 Mainz
 			Text string `json:"text"`
 		}] `json:"address_attributes,omitempty"`
+
+		// Headquarter is a boolean.
 		Headquarter *bool `json:"headquarter,omitempty"`
 
-		// Name Example: Berlin North
+		// Name is a string.
+		//
+		// Example: Berlin North
 		Name *string `json:"name,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11914,19 +12132,30 @@ type PersonOrganizationsSitesUpdateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSoftwareListParams defines parameters for PersonOrganizationsSoftwareList.
+// PersonOrganizationsSoftwareListParams holds the query parameters of Person.Organizations.Software.List (GET /person/organizations/{organization_id}/software, operation PersonOrganizationsSoftwareList).
 type PersonOrganizationsSoftwareListParams struct {
-	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	// FiltersSiteID (query parameter "filters[site_id]") is a string (uuid).
+	FiltersSiteID *string `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsSoftwareCreateBody defines parameters for PersonOrganizationsSoftwareCreate.
+// PersonOrganizationsSoftwareCreateBody is the application/json request body of operation PersonOrganizationsSoftwareCreate (POST /person/organizations/{organization_id}/software): an object.
 type PersonOrganizationsSoftwareCreateBody struct {
+	// Software is an object; required.
 	Software struct {
-		Kind   PersonOrganizationsSoftwareCreateBodySoftwareKind `json:"kind"`
-		Name   string                                            `json:"name"`
-		Vendor *string                                           `json:"vendor,omitempty"`
+		// Kind is a string; one of "erp", "mis"; required.
+		Kind PersonOrganizationsSoftwareCreateBodySoftwareKind `json:"kind"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
+
+		// Vendor is a string.
+		Vendor *string `json:"vendor,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11938,13 +12167,16 @@ type PersonOrganizationsSoftwareCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSoftwareCreateBodySoftwareKind defines parameters for PersonOrganizationsSoftwareCreate.
+// PersonOrganizationsSoftwareCreateBodySoftwareKind is the type of member "kind": a string; one of "erp", "mis".
 type PersonOrganizationsSoftwareCreateBodySoftwareKind string
 
-// PersonOrganizationsSoftwareUpdateOwnershipBody defines parameters for PersonOrganizationsSoftwareUpdateOwnership.
+// PersonOrganizationsSoftwareUpdateOwnershipBody is the application/json request body of operation PersonOrganizationsSoftwareUpdateOwnership (PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership): an object.
 type PersonOrganizationsSoftwareUpdateOwnershipBody struct {
+	// SoftwareOwnership ("software_ownership") is an object; required.
 	SoftwareOwnership struct {
-		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		// SiteID ("site_id") is a string (uuid); may be null; required.
+		//
+		// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11957,23 +12189,33 @@ type PersonOrganizationsSoftwareUpdateOwnershipBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSoftwareCreateOwnershipParams defines parameters for PersonOrganizationsSoftwareCreateOwnership.
+// PersonOrganizationsSoftwareCreateOwnershipParams holds the query parameters of Person.Organizations.Software.CreateOwnership (POST /person/organizations/{organization_id}/software/{software_id}/software_ownership, operation PersonOrganizationsSoftwareCreateOwnership).
 type PersonOrganizationsSoftwareCreateOwnershipParams struct {
+	// SiteID (query parameter "site_id") is a string (uuid).
 	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
-// PersonOrganizationsSpecialistsListParams defines parameters for PersonOrganizationsSpecialistsList.
+// PersonOrganizationsSpecialistsListParams holds the query parameters of Person.Organizations.Specialists.List (GET /person/organizations/{organization_id}/specialists, operation PersonOrganizationsSpecialistsList).
 type PersonOrganizationsSpecialistsListParams struct {
-	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	// FiltersSiteID (query parameter "filters[site_id]") is a string (uuid).
+	FiltersSiteID *string `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// PersonOrganizationsSpecialistsCreateBody defines parameters for PersonOrganizationsSpecialistsCreate.
+// PersonOrganizationsSpecialistsCreateBody is the application/json request body of operation PersonOrganizationsSpecialistsCreate (POST /person/organizations/{organization_id}/specialists): an object.
 type PersonOrganizationsSpecialistsCreateBody struct {
+	// Specialist is an object; required.
 	Specialist struct {
+		// Kind is a string; one of "shipping", "boxing", "other"; required.
 		Kind PersonOrganizationsSpecialistsCreateBodySpecialistKind `json:"kind"`
-		Name string                                                 `json:"name"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11985,13 +12227,16 @@ type PersonOrganizationsSpecialistsCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsCreateBodySpecialistKind defines parameters for PersonOrganizationsSpecialistsCreate.
+// PersonOrganizationsSpecialistsCreateBodySpecialistKind is the type of member "kind": a string; one of "shipping", "boxing", "other".
 type PersonOrganizationsSpecialistsCreateBodySpecialistKind string
 
-// PersonOrganizationsSpecialistsUpdateOwnershipBody defines parameters for PersonOrganizationsSpecialistsUpdateOwnership.
+// PersonOrganizationsSpecialistsUpdateOwnershipBody is the application/json request body of operation PersonOrganizationsSpecialistsUpdateOwnership (PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership): an object.
 type PersonOrganizationsSpecialistsUpdateOwnershipBody struct {
+	// SpecialistOwnership ("specialist_ownership") is an object; required.
 	SpecialistOwnership struct {
-		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		// SiteID ("site_id") is a string (uuid); may be null; required.
+		//
+		// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -12004,13 +12249,15 @@ type PersonOrganizationsSpecialistsUpdateOwnershipBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PersonOrganizationsSpecialistsCreateOwnershipParams defines parameters for PersonOrganizationsSpecialistsCreateOwnership.
+// PersonOrganizationsSpecialistsCreateOwnershipParams holds the query parameters of Person.Organizations.Specialists.CreateOwnership (POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership, operation PersonOrganizationsSpecialistsCreateOwnership).
 type PersonOrganizationsSpecialistsCreateOwnershipParams struct {
+	// SiteID (query parameter "site_id") is a string (uuid).
 	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
-// PersonOrganizationsSpecialistsGetSpecificationParams defines parameters for PersonOrganizationsSpecialistsGetSpecification.
+// PersonOrganizationsSpecialistsGetSpecificationParams holds the query parameters of Person.Organizations.Specialists.GetSpecification (GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification, operation PersonOrganizationsSpecialistsGetSpecification).
 type PersonOrganizationsSpecialistsGetSpecificationParams struct {
+	// Variables (query parameter "variables") is an object.
 	Variables *struct {
 		MultiColor      *bool `json:"multi_color,omitempty"`
 		PrintedSurfaces *int  `json:"printed_surfaces,omitempty"`
@@ -12023,27 +12270,40 @@ type PersonOrganizationsSpecialistsGetSpecificationParams struct {
 	} `form:"variables,omitempty" json:"variables,omitempty"`
 }
 
-// RolesListParams defines parameters for RolesList.
+// RolesListParams holds the query parameters of Roles.List (GET /roles, operation RolesList).
 type RolesListParams struct {
+	// Lang (query parameter "lang") is a string; one of "en", "de".
 	Lang *RolesListParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
 }
 
-// RolesListParamsLang defines parameters for RolesList.
+// RolesListParamsLang is the type of query parameter "lang" of operation RolesList (GET /roles): a string; one of "en", "de".
+//
+// Example: de
 type RolesListParamsLang string
 
-// SitesListParams defines parameters for SitesList.
+// SitesListParams holds the query parameters of Sites.List (GET /sites, operation SitesList).
 type SitesListParams struct {
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// SitesCreateBody defines parameters for SitesCreate.
+// SitesCreateBody is the application/json request body of operation SitesCreate (POST /sites): an object.
 type SitesCreateBody struct {
+	// Site is an object; required.
 	Site struct {
+		// AddressAttributes ("address_attributes") is an object.
 		AddressAttributes *struct {
+			// Addressee is a string; required.
 			Addressee string `json:"addressee"`
-			Text      string `json:"text"`
+
+			// Text is a string; required.
+			Text string `json:"text"`
 		} `json:"address_attributes,omitempty"`
+
+		// Name is a string; required.
 		Name string `json:"name"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -12056,19 +12316,29 @@ type SitesCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SitesUpdateBody defines parameters for SitesUpdate.
+// SitesUpdateBody is the application/json request body of operation SitesUpdate (PATCH /sites/{site_id}): an object.
 type SitesUpdateBody struct {
+	// Site is an object; required.
 	Site struct {
+		// AddressAttributes ("address_attributes") is an object; may be null.
 		AddressAttributes nullable.Nullable[struct {
-			// Addressee Example: Crispy Mountain GmbH
+			// Addressee is a string; required.
+			//
+			// Example: Crispy Mountain GmbH
 			Addressee string `json:"addressee"`
 
-			// Text Example: Emmerich-Josef-Straße 1A, 55116 Mainz
+			// Text is a string; required.
+			//
+			// Example: Emmerich-Josef-Straße 1A, 55116 Mainz
 			Text string `json:"text"`
 		}] `json:"address_attributes,omitempty"`
+
+		// Headquarter is a boolean.
 		Headquarter *bool `json:"headquarter,omitempty"`
 
-		// Name Example: Berlin North
+		// Name is a string.
+		//
+		// Example: Berlin North
 		Name *string `json:"name,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -12081,19 +12351,30 @@ type SitesUpdateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareListParams defines parameters for SoftwareList.
+// SoftwareListParams holds the query parameters of Software.List (GET /software, operation SoftwareList).
 type SoftwareListParams struct {
-	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	// FiltersSiteID (query parameter "filters[site_id]") is a string (uuid).
+	FiltersSiteID *string `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// SoftwareCreateBody defines parameters for SoftwareCreate.
+// SoftwareCreateBody is the application/json request body of operation SoftwareCreate (POST /software): an object.
 type SoftwareCreateBody struct {
+	// Software is an object; required.
 	Software struct {
-		Kind   SoftwareCreateBodySoftwareKind `json:"kind"`
-		Name   string                         `json:"name"`
-		Vendor *string                        `json:"vendor,omitempty"`
+		// Kind is a string; one of "erp", "mis"; required.
+		Kind SoftwareCreateBodySoftwareKind `json:"kind"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
+
+		// Vendor is a string.
+		Vendor *string `json:"vendor,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12105,13 +12386,16 @@ type SoftwareCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareCreateBodySoftwareKind defines parameters for SoftwareCreate.
+// SoftwareCreateBodySoftwareKind is the type of member "kind": a string; one of "erp", "mis".
 type SoftwareCreateBodySoftwareKind string
 
-// SoftwareUpdateOwnershipBody defines parameters for SoftwareUpdateOwnership.
+// SoftwareUpdateOwnershipBody is the application/json request body of operation SoftwareUpdateOwnership (PATCH /software/{software_id}/software_ownership): an object.
 type SoftwareUpdateOwnershipBody struct {
+	// SoftwareOwnership ("software_ownership") is an object; required.
 	SoftwareOwnership struct {
-		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		// SiteID ("site_id") is a string (uuid); may be null; required.
+		//
+		// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -12124,23 +12408,33 @@ type SoftwareUpdateOwnershipBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareCreateOwnershipParams defines parameters for SoftwareCreateOwnership.
+// SoftwareCreateOwnershipParams holds the query parameters of Software.CreateOwnership (POST /software/{software_id}/software_ownership, operation SoftwareCreateOwnership).
 type SoftwareCreateOwnershipParams struct {
+	// SiteID (query parameter "site_id") is a string (uuid).
 	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
-// SpecialistsListParams defines parameters for SpecialistsList.
+// SpecialistsListParams holds the query parameters of Specialists.List (GET /specialists, operation SpecialistsList).
 type SpecialistsListParams struct {
-	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	// FiltersSiteID (query parameter "filters[site_id]") is a string (uuid).
+	FiltersSiteID *string `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// SpecialistsCreateBody defines parameters for SpecialistsCreate.
+// SpecialistsCreateBody is the application/json request body of operation SpecialistsCreate (POST /specialists): an object.
 type SpecialistsCreateBody struct {
+	// Specialist is an object; required.
 	Specialist struct {
+		// Kind is a string; one of "shipping", "boxing", "other"; required.
 		Kind SpecialistsCreateBodySpecialistKind `json:"kind"`
-		Name string                              `json:"name"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12152,13 +12446,16 @@ type SpecialistsCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsCreateBodySpecialistKind defines parameters for SpecialistsCreate.
+// SpecialistsCreateBodySpecialistKind is the type of member "kind": a string; one of "shipping", "boxing", "other".
 type SpecialistsCreateBodySpecialistKind string
 
-// SpecialistsUpdateOwnershipBody defines parameters for SpecialistsUpdateOwnership.
+// SpecialistsUpdateOwnershipBody is the application/json request body of operation SpecialistsUpdateOwnership (PATCH /specialists/{specialist_id}/specialist_ownership): an object.
 type SpecialistsUpdateOwnershipBody struct {
+	// SpecialistOwnership ("specialist_ownership") is an object; required.
 	SpecialistOwnership struct {
-		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		// SiteID ("site_id") is a string (uuid); may be null; required.
+		//
+		// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
 		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -12171,13 +12468,15 @@ type SpecialistsUpdateOwnershipBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsCreateOwnershipParams defines parameters for SpecialistsCreateOwnership.
+// SpecialistsCreateOwnershipParams holds the query parameters of Specialists.CreateOwnership (POST /specialists/{specialist_id}/specialist_ownership, operation SpecialistsCreateOwnership).
 type SpecialistsCreateOwnershipParams struct {
+	// SiteID (query parameter "site_id") is a string (uuid).
 	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
-// SpecialistsGetSpecificationParams defines parameters for SpecialistsGetSpecification.
+// SpecialistsGetSpecificationParams holds the query parameters of Specialists.GetSpecification (GET /specialists/{specialist_id}/specialist_specification, operation SpecialistsGetSpecification).
 type SpecialistsGetSpecificationParams struct {
+	// Variables (query parameter "variables") is an object.
 	Variables *struct {
 		MultiColor      *bool `json:"multi_color,omitempty"`
 		PrintedSurfaces *int  `json:"printed_surfaces,omitempty"`
@@ -12190,18 +12489,27 @@ type SpecialistsGetSpecificationParams struct {
 	} `form:"variables,omitempty" json:"variables,omitempty"`
 }
 
-// SubscriptionsListParams defines parameters for SubscriptionsList.
+// SubscriptionsListParams holds the query parameters of Subscriptions.List (GET /subscriptions, operation SubscriptionsList).
 type SubscriptionsListParams struct {
+	// FiltersSubscriberID (query parameter "filters[subscriber_id]") is a string.
 	FiltersSubscriberID *string `form:"filters[subscriber_id],omitempty" json:"filters[subscriber_id],omitempty"`
-	Page                *int32  `form:"page,omitempty" json:"page,omitempty"`
-	PerPage             *int32  `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *int32 `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
+	PerPage *int32 `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// SubscriptionsUpdateBody defines parameters for SubscriptionsUpdate.
+// SubscriptionsUpdateBody is the application/json request body of operation SubscriptionsUpdate (PATCH /subscriptions/{subscription_id}): an object.
 type SubscriptionsUpdateBody struct {
+	// Subscription is an object; required.
 	Subscription struct {
-		IncrementUsagesInCurrentBillingPeriod map[string]int                             `json:"increment_usages_in_current_billing_period,omitzero"`
-		Status                                *SubscriptionsUpdateBodySubscriptionStatus `json:"status,omitempty"`
+		// IncrementUsagesInCurrentBillingPeriod ("increment_usages_in_current_billing_period") is an object.
+		IncrementUsagesInCurrentBillingPeriod map[string]int `json:"increment_usages_in_current_billing_period,omitzero"`
+
+		// Status is a string; one of "active".
+		Status *SubscriptionsUpdateBodySubscriptionStatus `json:"status,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12213,73 +12521,133 @@ type SubscriptionsUpdateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SubscriptionsUpdateBodySubscriptionStatus defines parameters for SubscriptionsUpdate.
+// SubscriptionsUpdateBodySubscriptionStatus is a string; one of "active".
 type SubscriptionsUpdateBodySubscriptionStatus string
 
-// TestAccountsListParams defines parameters for TestAccountsList.
+// TestAccountsListParams holds the query parameters of TestAccounts.List (GET /test_accounts, operation TestAccountsList).
 type TestAccountsListParams struct {
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// Page (query parameter "page") is an integer (int32); >= 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage (query parameter "per_page") is an integer (int32); >= 1; <= 100; default 100.
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
-// TestAccountsCreateBody defines parameters for TestAccountsCreate.
+// TestAccountsCreateBody is the application/json request body of operation TestAccountsCreate (POST /test_accounts): an object.
 type TestAccountsCreateBody struct {
+	// TestAccount ("test_account") is an object; required.
 	TestAccount struct {
+		// ConnectionAttributes ("connection_attributes") is an array of string.
 		ConnectionAttributes []string `json:"connection_attributes,omitzero"`
 
-		// CountryCode Example: DE
-		CountryCode      nullable.Nullable[string]                `json:"country_code"`
-		Kinds            []TestAccountsCreateBodyTestAccountKinds `json:"kinds"`
-		LogoURL          *string                                  `json:"logo_url,omitempty"`
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// Kinds is an array of string (each one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other"); at least 1 item; required.
+		Kinds []TestAccountsCreateBodyTestAccountKinds `json:"kinds"`
+
+		// LogoURL ("logo_url") is a string (uri).
+		LogoURL *string `json:"logo_url,omitempty"`
+
+		// MemberAttributes ("member_attributes") is an array of object.
 		MemberAttributes []struct {
+			// AvatarURL ("avatar_url") is a string (uri).
 			AvatarURL *string `json:"avatar_url,omitempty"`
 
-			// CountryCode Example: DE
+			// CountryCode ("country_code") is a string; may be null; required.
+			//
+			// Example: DE
 			CountryCode nullable.Nullable[string] `json:"country_code"`
 
-			// Email Example: jane.doe@gmail.com
+			// Email is a string (email); required.
+			//
+			// Example: jane.doe@gmail.com
 			Email string `json:"email"`
 
-			// FirstName Example: Jane
+			// FirstName ("first_name") is a string.
+			//
+			// Example: Jane
 			FirstName *string `json:"first_name,omitempty"`
 
-			// Locale Example: de
+			// Locale is a string; one of "en", "en-US", "de".
+			//
+			// Example: de
 			Locale *TestAccountsCreateBodyTestAccountMemberAttributesLocale `json:"locale,omitempty"`
 
-			// Name Example: Doe
-			Name     string   `json:"name"`
-			Password string   `json:"password"`
-			Roles    []string `json:"roles"`
+			// Name is a string; required.
+			//
+			// Example: Doe
+			Name string `json:"name"`
+
+			// Password is a string; required.
+			Password string `json:"password"`
+
+			// Roles is an array of string; required.
+			Roles []string `json:"roles"`
 		} `json:"member_attributes,omitzero"`
 
-		// Name Example: Bounty Soap Inc.
-		Name     string `json:"name"`
+		// Name is a string; required.
+		//
+		// Example: Bounty Soap Inc.
+		Name string `json:"name"`
+
+		// Sections is an object.
 		Sections *struct {
-			Designer          []TestAccountsCreateBodyTestAccountSectionsDesigner          `json:"designer,omitzero"`
-			MachineVendor     []TestAccountsCreateBodyTestAccountSectionsMachineVendor     `json:"machine_vendor,omitzero"`
-			Printer           []TestAccountsCreateBodyTestAccountSectionsPrinter           `json:"printer,omitzero"`
-			Publisher         []TestAccountsCreateBodyTestAccountSectionsPublisher         `json:"publisher,omitzero"`
+			// Designer is an array of string (each one of "self_employed", "studio", "inhouse", "other").
+			Designer []TestAccountsCreateBodyTestAccountSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string (each one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers").
+			MachineVendor []TestAccountsCreateBodyTestAccountSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string (each one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more).
+			Printer []TestAccountsCreateBodyTestAccountSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string (each one of "softcover_books", "hardcover_books", "brochures").
+			Publisher []TestAccountsCreateBodyTestAccountSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string (each one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more).
 			SoftwareDeveloper []TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
-			Supplier          []TestAccountsCreateBodyTestAccountSectionsSupplier          `json:"supplier,omitzero"`
+
+			// Supplier is an array of string (each one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other").
+			Supplier []TestAccountsCreateBodyTestAccountSectionsSupplier `json:"supplier,omitzero"`
 		} `json:"sections,omitempty"`
+
+		// SiteAttributes ("site_attributes") is an array of object.
 		SiteAttributes []struct {
+			// AddressAttributes ("address_attributes") is an object; required.
 			AddressAttributes struct {
-				// Addressee Example: Zaikio GmbH
+				// Addressee is a string; required.
+				//
+				// Example: Zaikio GmbH
 				Addressee string `json:"addressee"`
 
-				// Text Example: Emmerich-Josef-Straße 1A, 55116 Mainz
+				// Text is a string; required.
+				//
+				// Example: Emmerich-Josef-Straße 1A, 55116 Mainz
 				Text string `json:"text"`
 			} `json:"address_attributes"`
+
+			// Headquarter is a boolean.
 			Headquarter *bool `json:"headquarter,omitempty"`
 
-			// Name Example: Berlin North
+			// Name is a string; required.
+			//
+			// Example: Berlin North
 			Name string `json:"name"`
 		} `json:"site_attributes,omitzero"`
+
+		// SubscriptionAttributes ("subscription_attributes") is an array of object.
 		SubscriptionAttributes []struct {
-			// AppName Example: keyline_classic
+			// AppName ("app_name") is a string; required.
+			//
+			// Example: keyline_classic
 			AppName string `json:"app_name"`
 
-			// PlanName Example: basic
+			// PlanName ("plan_name") is a string; required.
+			//
+			// Example: basic
 			PlanName string `json:"plan_name"`
 		} `json:"subscription_attributes,omitzero"`
 
@@ -12293,28 +12661,32 @@ type TestAccountsCreateBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsCreateBodyTestAccountKinds defines parameters for TestAccountsCreate.
+// TestAccountsCreateBodyTestAccountKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
 type TestAccountsCreateBodyTestAccountKinds string
 
-// TestAccountsCreateBodyTestAccountMemberAttributesLocale defines parameters for TestAccountsCreate.
+// TestAccountsCreateBodyTestAccountMemberAttributesLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
 type TestAccountsCreateBodyTestAccountMemberAttributesLocale string
 
-// TestAccountsCreateBodyTestAccountSectionsDesigner defines parameters for TestAccountsCreate.
+// TestAccountsCreateBodyTestAccountSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
 type TestAccountsCreateBodyTestAccountSectionsDesigner string
 
-// TestAccountsCreateBodyTestAccountSectionsMachineVendor defines parameters for TestAccountsCreate.
+// TestAccountsCreateBodyTestAccountSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
 type TestAccountsCreateBodyTestAccountSectionsMachineVendor string
 
-// TestAccountsCreateBodyTestAccountSectionsPrinter defines parameters for TestAccountsCreate.
+// TestAccountsCreateBodyTestAccountSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
 type TestAccountsCreateBodyTestAccountSectionsPrinter string
 
-// TestAccountsCreateBodyTestAccountSectionsPublisher defines parameters for TestAccountsCreate.
+// TestAccountsCreateBodyTestAccountSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
 type TestAccountsCreateBodyTestAccountSectionsPublisher string
 
-// TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper defines parameters for TestAccountsCreate.
+// TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
 type TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper string
 
-// TestAccountsCreateBodyTestAccountSectionsSupplier defines parameters for TestAccountsCreate.
+// TestAccountsCreateBodyTestAccountSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type TestAccountsCreateBodyTestAccountSectionsSupplier string
 
 // AsGetPersonOrganizationMembershipsItemOrganizationSubscription0 returns the union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription0
