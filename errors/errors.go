@@ -187,14 +187,7 @@ func newAPIError(api, operation string, resp *http.Response, now time.Time) *API
 // gave neither.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	if p := joinNonEmpty(" ", redact.Clip(e.API, 64), redact.Clip(e.Operation, 128)); p != "" {
-		b.WriteString(p)
-		b.WriteString(": ")
-	}
-	if p := joinNonEmpty(" ", redact.Clip(e.Method, 16), redact.Clip(redact.URL(e.URL), 512)); p != "" {
-		b.WriteString(p)
-		b.WriteString(": ")
-	}
+	writeWhere(&b, e.API, e.Operation, e.Method, e.URL)
 	b.WriteString(statusText(e.StatusCode))
 	code, msg := redact.Clip(e.Code, 100), redact.Clip(e.Message, maxMessage)
 	if code != "" || msg != "" {
@@ -316,6 +309,20 @@ func typeName(v error) string {
 		return "nil"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// writeWhere writes the start of an error's line: API and operation, then
+// method and URL (never its query or user information), each part clipped
+// and followed by ": " when it is not empty.
+func writeWhere(b *strings.Builder, api, op, method, rawURL string) {
+	if p := joinNonEmpty(" ", redact.Clip(api, 64), redact.Clip(op, 128)); p != "" {
+		b.WriteString(p)
+		b.WriteString(": ")
+	}
+	if p := joinNonEmpty(" ", redact.Clip(method, 16), redact.Clip(redact.URL(rawURL), 512)); p != "" {
+		b.WriteString(p)
+		b.WriteString(": ")
+	}
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

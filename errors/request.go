@@ -117,14 +117,7 @@ type RequestError struct {
 // scheme://host/path.
 func (e *RequestError) Error() string {
 	var b strings.Builder
-	if p := joinNonEmpty(" ", redact.Clip(e.API, 64), redact.Clip(e.Operation, 128)); p != "" {
-		b.WriteString(p)
-		b.WriteString(": ")
-	}
-	if p := joinNonEmpty(" ", redact.Clip(e.Method, 16), redact.Clip(redact.URL(e.URL), 512)); p != "" {
-		b.WriteString(p)
-		b.WriteString(": ")
-	}
+	writeWhere(&b, e.API, e.Operation, e.Method, e.URL)
 	b.WriteString(e.cause())
 	return b.String()
 }
