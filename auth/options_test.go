@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -225,13 +224,7 @@ func TestWithMarginMovesTheWait(t *testing.T) {
 // through the given client (here one that reaches a host no resolver
 // knows); without it they fail.
 func TestWithConnectorHTTPClientIsUsed(t *testing.T) {
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"access_token":"AT","token_type":"bearer","expires_in":3600}`)
-	}))
-	defer srv.Close()
+	srv, hits := lifetimeServer(t, "application/json", `{"access_token":"AT","token_type":"bearer","expires_in":3600}`)
 	target, _ := url.Parse(srv.URL)
 	var routed atomic.Int32
 	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -416,13 +409,7 @@ func TestIsGrantParam(t *testing.T) {
 // TestClientCredentialsParamsCannotReplaceTheGrant: a Params key the grant
 // sets itself fails the request before anything is sent.
 func TestClientCredentialsParamsCannotReplaceTheGrant(t *testing.T) {
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"access_token":"AT","token_type":"bearer","expires_in":3600}`)
-	}))
-	defer srv.Close()
+	srv, hits := lifetimeServer(t, "application/json", `{"access_token":"AT","token_type":"bearer","expires_in":3600}`)
 	for _, k := range []string{"grant_type", "scope", "client_id", "client_secret", "client_assertion", "client_assertion_type"} {
 		cc := &ClientCredentials{
 			ClientAuth: ClientAuth{TokenURL: srv.URL, ClientID: "app", ClientSecret: "app-secret-value"},
