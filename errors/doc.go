@@ -17,7 +17,7 @@
 //
 // and its users write:
 //
-//	profile, err := client.Profiles.Get(ctx)
+//	profile, err := client.Profile.Get(ctx)
 //	if errors.Is(err, sdkerrors.ErrUnauthorized) {
 //		var oe *sdkerrors.OAuthError
 //		if errors.As(err, &oe) && oe.Code == "invalid_token" {

@@ -5,8 +5,9 @@
 // A Nullable is a map with at most one entry: none when the member is
 // absent (the zero value, left out of the JSON), false when it is null,
 // true holding the value. The generated models encode and decode it; each
-// model also has a nil-safe getter that reads the value (the zero value
-// when absent or null), so reading rarely needs this package:
+// model an answer can hold also has a nil-safe getter that reads the value
+// (the zero value when absent or null), so reading rarely needs this
+// package:
 //
 //	body := auth0mgmt.UpdateUserRequest{
 //		Name:     nullable.NewNullableWithValue("Ada"), // "name": "Ada"

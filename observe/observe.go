@@ -5,7 +5,7 @@
 // errors, so the core packages depend on it freely.
 //
 // Log (used by the clients' WithLogger and auth.WithCacheLogger) writes one
-// slog record per attempt and per token fetch. The optional otel module
+// slog record per attempt and per token fetch. The optional otel package
 // (github.com/idsdk/idsdk-go/otel) turns the same reports into
 // OpenTelemetry spans, events and counters. Join combines observers.
 //

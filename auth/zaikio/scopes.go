@@ -5,7 +5,8 @@
 // helpers that log a person in without the OAuth round trip.
 //
 // The web-app flow itself (sessions/new, sessions/approve, ...) is the
-// generic package auth/webflow; Preset returns its Zaikio settings.
+// generic package auth/webflow; WebflowClient and Register give it the
+// Zaikio settings.
 package zaikio
 
 import (

@@ -1,5 +1,6 @@
 // Package docs tests the project's documentation: every Go block of the
-// README type-checks against the module as it is.
+// README type-checks against the module as it is, and every qualified name
+// its text uses (pkg.Name, pkg.Type.Member) exists.
 package docs
 
 import (
@@ -7,9 +8,11 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -59,6 +62,8 @@ var knownImports = map[string]string{
 	"strings":    "strings",
 	"testing":    "testing",
 	"sandbox":    "github.com/idsdk/idsdk-go/sandbox",
+	"nullable":   "github.com/idsdk/idsdk-go/nullable",
+	"iter":       "iter",
 }
 
 var goBlock = regexp.MustCompile("(?ms)^```go\n(.*?)^```")
@@ -167,4 +172,103 @@ func TestREADMESnippetsCompile(t *testing.T) {
 			t.Errorf("%s: %s", pos, e.Msg)
 		}
 	}
+}
+
+// proseName is a qualified Go name outside the README's Go blocks:
+// pkg.Name or pkg.Type.Member, pkg one of knownImports.
+var proseName = regexp.MustCompile(`\b([a-z][a-z0-9]*)\.([A-Z][A-Za-z0-9_]*)(?:\.([A-Z][A-Za-z0-9_]*))?`)
+
+// fencedBlock is any fenced block of the README; its Go blocks are
+// type-checked above, its shell blocks hold no Go names.
+var fencedBlock = regexp.MustCompile("(?ms)^```(go|sh)\n.*?^```")
+
+// TestREADMEProseNamesExist checks that every qualified name the README's
+// text uses (`auth0mgmt.CreateUserRequest`, `auth.Cache.TokenContext`) is
+// a name the package exports, so the prose cannot drift from the code
+// either. A prose "errors." may be the standard package or this module's.
+func TestREADMEProseNamesExist(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := fencedBlock.ReplaceAllString(string(b), "")
+	used := map[string][][]string{} // package name -> names
+	for _, m := range proseName.FindAllStringSubmatch(text, -1) {
+		if _, ok := knownImports[m[1]]; ok || m[1] == "errors" {
+			used[m[1]] = append(used[m[1]], m[1:])
+		}
+	}
+	if len(used) == 0 {
+		t.Fatal("found no qualified name in the README's text")
+	}
+	// One file that imports every package named, blank, gives their types.
+	paths := map[string]bool{"errors": true, knownImports["sdkerrors"]: true}
+	for name := range used {
+		if p := knownImports[name]; p != "" {
+			paths[p] = true
+		}
+	}
+	var src strings.Builder
+	src.WriteString("package snippets\n\n")
+	for p := range paths {
+		fmt.Fprintf(&src, "import _ %q\n", p)
+	}
+	dir, err := filepath.Abs("snippets_readme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &packages.Config{
+		Mode:    packages.NeedName | packages.NeedTypes | packages.NeedImports,
+		Dir:     ".",
+		Overlay: map[string][]byte{filepath.Join(dir, "prose.go"): []byte(src.String())},
+	}
+	pkgs, err := packages.Load(cfg, "./snippets_readme")
+	if err != nil || len(pkgs) != 1 || pkgs[0].Types == nil {
+		t.Fatalf("loading the packages the README names: %v", err)
+	}
+	byPath := map[string]*types.Package{}
+	for _, p := range pkgs[0].Types.Imports() {
+		byPath[p.Path()] = p
+	}
+	var missing []string
+	checked := 0
+	for name, refs := range used {
+		candidates := []string{knownImports[name]}
+		if name == "errors" || name == "sdkerrors" {
+			candidates = []string{"errors", knownImports["sdkerrors"]}
+		}
+		for _, ref := range refs {
+			checked++
+			if !anyHas(byPath, candidates, ref[1], ref[2]) {
+				missing = append(missing, strings.TrimSuffix(strings.Join(ref, "."), "."))
+			}
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("README names %s, which does not exist", m)
+	}
+	t.Logf("%d qualified names in the README's text, %d missing", checked, len(missing))
+}
+
+// anyHas reports whether one of the packages at paths declares name (and,
+// when member is set, a field or method member of it).
+func anyHas(byPath map[string]*types.Package, paths []string, name, member string) bool {
+	for _, path := range paths {
+		p := byPath[path]
+		if p == nil {
+			continue
+		}
+		obj := p.Scope().Lookup(name)
+		if obj == nil || !obj.Exported() {
+			continue
+		}
+		if member == "" {
+			return true
+		}
+		if m, _, _ := types.LookupFieldOrMethod(types.NewPointer(obj.Type()), true, p, member); m != nil {
+			return true
+		}
+	}
+	return false
 }
