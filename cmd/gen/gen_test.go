@@ -373,3 +373,12 @@ func TestInlineBodiesAreNamedAfterTheirMethod(t *testing.T) {
 		}
 	}
 }
+
+// TestWithArticle: "an" before a vowel, "a" otherwise.
+func TestWithArticle(t *testing.T) {
+	for in, want := range map[string]string{"Auth0 API": "an Auth0 API", "Authlete": "an Authlete", "Zaikio Hub": "a Zaikio Hub", "Nexaas ID": "a Nexaas ID", "": "a "} {
+		if got := withArticle(in); got != want {
+			t.Errorf("withArticle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -372,6 +372,7 @@ func oapiCodegenVersion() string {
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"header": func() string { return genHeader + ". DO NOT EDIT." },
+	"a":      withArticle,
 	"lowerFirst": func(s string) string {
 		if s == "" || (len(s) > 1 && strings.ToUpper(s[:2]) == s[:2]) {
 			return s
@@ -379,6 +380,15 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		return strings.ToLower(s[:1]) + s[1:]
 	},
 }).ParseFS(templateFS, "templates/*.tmpl"))
+
+// withArticle puts "a" or "an" before s, by its first letter ("an Auth0
+// client", "a Zaikio client").
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("AEIOUaeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
 
 // pruneImports drops the imports a rendered file does not use: the
 // templates import what any API may need.

@@ -14,7 +14,7 @@ import (
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
 )
 
-// ExampleNew creates a Auth0 Authentication API client and makes one call, telling an
+// ExampleNew creates an Auth0 Authentication API client and makes one call, telling an
 // expired or revoked token apart from other failures.
 func ExampleNew() {
 	c, err := auth0auth.New("tenant.example.com",

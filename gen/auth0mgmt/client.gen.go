@@ -30,7 +30,7 @@ import (
 	"github.com/idsdk/idsdk-go/retry"
 )
 
-// Client is a Auth0 Management API client. It is safe for concurrent use;
+// Client is an Auth0 Management API client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
 	rt facade.Runtime // held in place: the services point to it
@@ -135,7 +135,7 @@ type ClientOption = facade.Option
 // Option configures one call: every method takes them last.
 type Option = facade.CallOption
 
-// New returns a Auth0 Management API client for domain: calls go to
+// New returns an Auth0 Management API client for domain: calls go to
 // https://{domain}/api/v2 (http:// for a loopback host, the rule
 // regions.Auth0Domain applies for every client and token source of the
 // API) unless WithBaseURL says otherwise.
@@ -335,7 +335,7 @@ func (c *Client) HTTPClient() *http.Client { return c.rt.HTTPClient() }
 // be https unless the host is a loopback address.
 func WithBaseURL(base string) ClientOption { return facade.WithBaseURL(base) }
 
-// WithRegion selects a Auth0 Management API server from the regions package.
+// WithRegion selects an Auth0 Management API server from the regions package.
 func WithRegion(s regions.Server) ClientOption { return facade.WithRegion(s) }
 
 // WithHTTPClient sends calls through hc (its transport, timeout, cookie jar

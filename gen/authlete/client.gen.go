@@ -30,7 +30,7 @@ import (
 	"github.com/idsdk/idsdk-go/retry"
 )
 
-// Client is a Authlete client. It is safe for concurrent use;
+// Client is an Authlete client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
 	rt facade.Runtime // held in place: the services point to it
@@ -87,7 +87,7 @@ type ClientOption = facade.Option
 // Option configures one call: every method takes them last.
 type Option = facade.CallOption
 
-// New returns a Authlete client. Without WithRegion or WithBaseURL it
+// New returns an Authlete client. Without WithRegion or WithBaseURL it
 // talks to regions.AuthleteUS.
 //
 // The API requires credentials: without WithToken or a credential option
@@ -166,7 +166,7 @@ func (c *Client) HTTPClient() *http.Client { return c.rt.HTTPClient() }
 // be https unless the host is a loopback address.
 func WithBaseURL(base string) ClientOption { return facade.WithBaseURL(base) }
 
-// WithRegion selects a Authlete server from the regions package.
+// WithRegion selects an Authlete server from the regions package.
 func WithRegion(s regions.Server) ClientOption { return facade.WithRegion(s) }
 
 // WithHTTPClient sends calls through hc (its transport, timeout, cookie jar

@@ -15,7 +15,7 @@ import (
 	"github.com/idsdk/idsdk-go/regions"
 )
 
-// ExampleNew creates a Authlete client and makes one call, telling an
+// ExampleNew creates an Authlete client and makes one call, telling an
 // expired or revoked token apart from other failures.
 func ExampleNew() {
 	c, err := authlete.New(
