@@ -149,7 +149,7 @@ func enumWord(v string) string {
 		case upper && (!screaming || strings.ContainsAny(w, "0123456789")):
 			b.WriteString(w)
 		case upper || strings.ToLower(w) == w:
-			b.WriteString(codegen.ToCamelCaseWithInitialisms(strings.ToLower(w)))
+			b.WriteString(goName(strings.ToLower(w)))
 		default:
 			r := []rune(w)
 			r[0] = unicode.ToUpper(r[0])
@@ -183,4 +183,138 @@ func splitWords(s string) []string {
 	}
 	flush()
 	return words
+}
+
+// goName is the name normalizer of every generated name (codegen.yaml's
+// name-normalizer, whose entry init replaces): oapi-codegen's CamelCase
+// with initialisms, and then each word in mixed case that is an initialism
+// followed by a version, digits or a plural spelt as Go spells it (Fcmv1 ->
+// FCMv1, Fapi2 -> FAPI2, Snses -> SNSes, Xss -> XSS), as are the
+// run-together words of goWords (Jwtissuer -> JWTIssuer).
+func goName(s string) string {
+	name := codegen.ToCamelCaseWithInitialisms(s)
+	words := camelWords(name)
+	changed := false
+	for i, w := range words {
+		if to, ok := goWord(w); ok {
+			words[i], changed = to, true
+		}
+	}
+	if !changed {
+		return name
+	}
+	return strings.Join(words, "")
+}
+
+func init() {
+	// The documented way to give oapi-codegen, used as a library, a name
+	// normalizer of its own; its additional-initialisms are read only
+	// under this name.
+	codegen.NameNormalizers[codegen.NameNormalizerFunctionToCamelCaseWithInitialisms] = goName
+}
+
+// goWords spells the words of these APIs that run an initialism and
+// another word together, which no rule can split.
+var goWords = map[string]string{
+	"idtoken":    "IDToken",
+	"jsonarray":  "JSONArray",
+	"jsonlines":  "JSONLines",
+	"jsonobject": "JSONObject",
+	"jwtca":      "JWTCA", // a JWT client assertion
+	"jwtissuer":  "JWTIssuer",
+}
+
+// goWord is the Go spelling of a word in mixed case (upper case, then
+// lower case or digits) that holds an initialism, or false.
+func goWord(w string) (string, bool) {
+	if len(w) < 2 || !unicode.IsUpper(rune(w[0])) || strings.ToUpper(w) == w {
+		return "", false
+	}
+	to, ok := goWords[strings.ToLower(w)]
+	if !ok {
+		to, ok = goInitialism(w)
+	}
+	if !ok || to == w {
+		return "", false
+	}
+	return to, true
+}
+
+// goInitialism is the Go spelling of a word that is, case-insensitively,
+// an initialism of codegen.yaml or oapi-codegen ("jwt" -> JWT), one
+// followed by a version ("fcmv1" -> FCMv1, as the standard library writes
+// PKCS1v15), by digits ("fapi2" -> FAPI2) or by a plural ("snses" ->
+// SNSes, "ids" -> IDs); false for any other word.
+func goInitialism(w string) (string, bool) {
+	lw := strings.ToLower(w)
+	if s, ok := initialism(lw); ok {
+		return s, true
+	}
+	if stem := strings.TrimRight(lw, "0123456789"); stem != lw {
+		if s, ok := initialism(stem); ok {
+			return s + lw[len(stem):], true
+		}
+		if v, ok := strings.CutSuffix(stem, "v"); ok {
+			if s, ok := initialism(v); ok {
+				return s + lw[len(v):], true
+			}
+		}
+	}
+	for _, plural := range []string{"s", "es"} {
+		if stem, ok := strings.CutSuffix(lw, plural); ok {
+			if s, ok := initialism(stem); ok {
+				return s + plural, true
+			}
+		}
+	}
+	return "", false
+}
+
+// initialism is the spelling of the initialisms list for a lower-case
+// word in that list ("oauth2" -> OAuth2).
+func initialism(lw string) (string, bool) {
+	if lw == "" {
+		return "", false
+	}
+	title := strings.ToUpper(lw[:1]) + lw[1:]
+	if codegen.ToCamelCaseWithDigits(lw) != title {
+		return "", false // more than one word ("a128gcm")
+	}
+	s := codegen.ToCamelCaseWithInitialisms(lw)
+	return s, s != title
+}
+
+// camelWords splits a Go identifier into words at each capital that
+// follows a lower-case letter (or digits after one), and at the last
+// capital of a run followed by a lower-case letter: UserId -> User, Id;
+// HTTPServer -> HTTP, Server; Fcmv1Provider -> Fcmv1, Provider. Only a
+// word in mixed case can misspell an initialism; a run of capitals stays
+// as it is (JWKSURIs -> JWKSUR, Is).
+func camelWords(s string) []string {
+	var words []string
+	r := []rune(s)
+	start := 0
+	for i := 1; i < len(r); i++ {
+		if !unicode.IsUpper(r[i]) {
+			continue
+		}
+		prev := r[i-1]
+		lowerBefore := unicode.IsLower(prev) || (unicode.IsDigit(prev) && lastLetterLower(r[start:i]))
+		endsRun := unicode.IsUpper(prev) && i+1 < len(r) && unicode.IsLower(r[i+1])
+		if lowerBefore || endsRun {
+			words = append(words, string(r[start:i]))
+			start = i
+		}
+	}
+	return append(words, string(r[start:]))
+}
+
+// lastLetterLower reports whether the last letter of r is lower case.
+func lastLetterLower(r []rune) bool {
+	for i := len(r) - 1; i >= 0; i-- {
+		if unicode.IsLetter(r[i]) {
+			return unicode.IsLower(r[i])
+		}
+	}
+	return false
 }

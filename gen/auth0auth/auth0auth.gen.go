@@ -1171,8 +1171,8 @@ type AuthorizeURLParams struct {
 	// ResponseMode (query parameter "response_mode") is a string; one of "query", "fragment", "form_post", "web_message".
 	ResponseMode *AuthorizeURLParamsResponseMode `form:"response_mode,omitempty" json:"response_mode,omitempty"`
 
-	// DPoPJkt (query parameter "dpop_jkt") is a string.
-	DPoPJkt *string `form:"dpop_jkt,omitempty" json:"dpop_jkt,omitempty"`
+	// DPoPJKT (query parameter "dpop_jkt") is a string.
+	DPoPJKT *string `form:"dpop_jkt,omitempty" json:"dpop_jkt,omitempty"`
 }
 
 // AuthorizeURLParamsResponseType is the type of query parameter "response_type" of operation authorize (GET /authorize): a string; one of "code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token".

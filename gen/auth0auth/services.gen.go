@@ -71,7 +71,7 @@ type AuthorizeService struct {
 //   - params.MaxAge: query parameter "max_age", integer.
 //   - params.UILocales: query parameter "ui_locales", string.
 //   - params.ResponseMode: query parameter "response_mode", string, one of "query", "fragment", "form_post", "web_message".
-//   - params.DPoPJkt: query parameter "dpop_jkt", string.
+//   - params.DPoPJKT: query parameter "dpop_jkt", string.
 func (s *AuthorizeService) URL(params *AuthorizeURLParams, opts ...Option) (string, error) {
 	return s.rt.URL(context.Background(), opAuthorizeURL, facade.Args{Query: params}, opts)
 }

@@ -2721,9 +2721,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("patch_fcmv1", func(t *testing.T) {
 		ran++
-		var body UpdateGuardianFactorsProviderPushNotificationFcmv1Request
+		var body UpdateGuardianFactorsProviderPushNotificationFCMv1Request
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.UpdateFcmv1Provider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.UpdateFCMv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("patch_flows_by_id", func(t *testing.T) {
@@ -3690,9 +3690,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("put_fcmv1", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPushNotificationFcmv1Request
+		var body SetGuardianFactorsProviderPushNotificationFCMv1Request
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.SetFcmv1Provider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.SetFCMv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("put_message-types", func(t *testing.T) {

@@ -310,7 +310,7 @@ var (
 	opEventStreamsUpdate                                     = &facade.Operation{API: "auth0mgmt", ID: "patch_event-streams_by_id", Method: "PATCH", Path: "/event-streams/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
 	opGuardianFactorsDuoSettingsUpdate                       = &facade.Operation{API: "auth0mgmt", ID: "patch_factor_duo_settings", Method: "PATCH", Path: "/guardian/factors/duo/settings", Body: facade.BodyJSON, ContentType: "application/json"}
 	opGuardianFactorsPushNotificationUpdateFCMProvider       = &facade.Operation{API: "auth0mgmt", ID: "patch_fcm", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcm", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationUpdateFcmv1Provider     = &facade.Operation{API: "auth0mgmt", ID: "patch_fcmv1", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcmv1", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationUpdateFCMv1Provider     = &facade.Operation{API: "auth0mgmt", ID: "patch_fcmv1", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcmv1", Body: facade.BodyJSON, ContentType: "application/json"}
 	opFlowsUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "patch_flows_by_id", Method: "PATCH", Path: "/flows/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
 	opFlowsVaultConnectionsUpdate                            = &facade.Operation{API: "auth0mgmt", ID: "patch_flows_vault_connections_by_id", Method: "PATCH", Path: "/flows/vault/connections/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
 	opFormsUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "patch_form", Method: "PATCH", Path: "/forms/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
@@ -431,7 +431,7 @@ var (
 	opGuardianFactorsSMSSetTemplates                         = &facade.Operation{API: "auth0mgmt", ID: "put_factor_sms_templates", Method: "PUT", Path: "/guardian/factors/sms/templates", Body: facade.BodyJSON, ContentType: "application/json"}
 	opGuardianFactorsSet                                     = &facade.Operation{API: "auth0mgmt", ID: "put_factors_by_name", Method: "PUT", Path: "/guardian/factors/{name}", PathParams: []facade.Param{{Name: "name"}}, Body: facade.BodyJSON, ContentType: "application/json"}
 	opGuardianFactorsPushNotificationSetFCMProvider          = &facade.Operation{API: "auth0mgmt", ID: "put_fcm", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcm", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationSetFcmv1Provider        = &facade.Operation{API: "auth0mgmt", ID: "put_fcmv1", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcmv1", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationSetFCMv1Provider        = &facade.Operation{API: "auth0mgmt", ID: "put_fcmv1", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcmv1", Body: facade.BodyJSON, ContentType: "application/json"}
 	opGuardianFactorsPhoneSetMessageTypes                    = &facade.Operation{API: "auth0mgmt", ID: "put_message-types", Method: "PUT", Path: "/guardian/factors/phone/message-types", Body: facade.BodyJSON, ContentType: "application/json"}
 	opNetworkACLsSet                                         = &facade.Operation{API: "auth0mgmt", ID: "put_network-acls_by_id", Method: "PUT", Path: "/network-acls/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
 	opPromptsPartialsSet                                     = &facade.Operation{API: "auth0mgmt", ID: "put_partials", Method: "PUT", Path: "/prompts/{prompt}/partials", PathParams: []facade.Param{{Name: "prompt"}}, Body: facade.BodyJSON, ContentType: "application/json"}
@@ -4454,18 +4454,18 @@ func (s *GuardianFactorsPushNotificationService) SetFCMProvider(ctx context.Cont
 	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetFCMProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationFCMResponse))
 }
 
-// SetFcmv1Provider sends PUT /guardian/factors/push-notification/providers/fcmv1 (operation put_fcmv1).
+// SetFCMv1Provider sends PUT /guardian/factors/push-notification/providers/fcmv1 (operation put_fcmv1).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPushNotificationFcmv1Request, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPushNotificationFCMv1Request, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-fcmv1
-func (s *GuardianFactorsPushNotificationService) SetFcmv1Provider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFcmv1Request, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFcmv1Response, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetFcmv1Provider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationFcmv1Response))
+func (s *GuardianFactorsPushNotificationService) SetFCMv1Provider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFCMv1Request, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFCMv1Response, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetFCMv1Provider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationFCMv1Response))
 }
 
 // SetProvider sends PUT /guardian/factors/push-notification/selected-provider (operation put_pn_providers).
@@ -4524,18 +4524,18 @@ func (s *GuardianFactorsPushNotificationService) UpdateFCMProvider(ctx context.C
 	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateFCMProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationFCMResponse))
 }
 
-// UpdateFcmv1Provider sends PATCH /guardian/factors/push-notification/providers/fcmv1 (operation patch_fcmv1).
+// UpdateFCMv1Provider sends PATCH /guardian/factors/push-notification/providers/fcmv1 (operation patch_fcmv1).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: UpdateGuardianFactorsProviderPushNotificationFcmv1Request, sent as application/json (optional).
+//   - body: UpdateGuardianFactorsProviderPushNotificationFCMv1Request, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-fcmv1
-func (s *GuardianFactorsPushNotificationService) UpdateFcmv1Provider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFcmv1Request, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFcmv1Response, error) {
-	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateFcmv1Provider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationFcmv1Response))
+func (s *GuardianFactorsPushNotificationService) UpdateFCMv1Provider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFCMv1Request, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFCMv1Response, error) {
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateFCMv1Provider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationFCMv1Response))
 }
 
 // UpdateSNSProvider sends PATCH /guardian/factors/push-notification/providers/sns (operation patch_sns).
@@ -6414,15 +6414,15 @@ func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNam
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-all-rendering
-func (s *PromptsRenderingService) List(ctx context.Context, params *PromptsRenderingListParams, opts ...Option) (*ListAculsResponse, error) {
-	return facade.Fetch(ctx, s.rt, opPromptsRenderingList, facade.Args{Query: params}, opts, new(ListAculsResponse))
+func (s *PromptsRenderingService) List(ctx context.Context, params *PromptsRenderingListParams, opts ...Option) (*ListACULsResponse, error) {
+	return facade.Fetch(ctx, s.rt, opPromptsRenderingList, facade.Args{Query: params}, opts, new(ListACULsResponse))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /prompts/rendering (operation get_all_rendering).
-func (s *PromptsRenderingService) All(ctx context.Context, params *PromptsRenderingListParams, opts ...Option) iter.Seq2[ListAculsResponseItem, error] {
-	return facade.List[ListAculsResponseItem](ctx, s.rt, opPromptsRenderingList, pagesPromptsRenderingList, facade.Args{Query: params}, opts)
+func (s *PromptsRenderingService) All(ctx context.Context, params *PromptsRenderingListParams, opts ...Option) iter.Seq2[ListACULsResponseItem, error] {
+	return facade.List[ListACULsResponseItem](ctx, s.rt, opPromptsRenderingList, pagesPromptsRenderingList, facade.Args{Query: params}, opts)
 }
 
 // Update sends PATCH /prompts/{prompt}/screen/{screen}/rendering (operation patch_rendering).

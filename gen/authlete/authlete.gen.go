@@ -487,66 +487,66 @@ func (e GrantType) Valid() bool {
 	return wire.OneOf(string(e), "AUTHORIZATION_CODE", "CIBA", "CLIENT_CREDENTIALS", "DEVICE_CODE", "IMPLICIT", "JWT_BEARER", "PASSWORD", "PRE_AUTHORIZED_CODE", "REFRESH_TOKEN", "TOKEN_EXCHANGE")
 }
 
-// The values the document lists for HskCreateResponseAction.
+// The values the document lists for HSKCreateResponseAction.
 const (
-	HskCreateResponseActionInvalidRequest HskCreateResponseAction = "INVALID_REQUEST"
-	HskCreateResponseActionNotFound       HskCreateResponseAction = "NOT_FOUND"
-	HskCreateResponseActionServerError    HskCreateResponseAction = "SERVER_ERROR"
-	HskCreateResponseActionSuccess        HskCreateResponseAction = "SUCCESS"
+	HSKCreateResponseActionInvalidRequest HSKCreateResponseAction = "INVALID_REQUEST"
+	HSKCreateResponseActionNotFound       HSKCreateResponseAction = "NOT_FOUND"
+	HSKCreateResponseActionServerError    HSKCreateResponseAction = "SERVER_ERROR"
+	HSKCreateResponseActionSuccess        HSKCreateResponseAction = "SUCCESS"
 )
 
-// Valid indicates whether the value is a known member of the HskCreateResponseAction enum.
-func (e HskCreateResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the HSKCreateResponseAction enum.
+func (e HSKCreateResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR", "SUCCESS")
 }
 
-// The values the document lists for HskDeleteResponseAction.
+// The values the document lists for HSKDeleteResponseAction.
 const (
-	HskDeleteResponseActionInvalidRequest HskDeleteResponseAction = "INVALID_REQUEST"
-	HskDeleteResponseActionNotFound       HskDeleteResponseAction = "NOT_FOUND"
-	HskDeleteResponseActionServerError    HskDeleteResponseAction = "SERVER_ERROR"
-	HskDeleteResponseActionSuccess        HskDeleteResponseAction = "SUCCESS"
+	HSKDeleteResponseActionInvalidRequest HSKDeleteResponseAction = "INVALID_REQUEST"
+	HSKDeleteResponseActionNotFound       HSKDeleteResponseAction = "NOT_FOUND"
+	HSKDeleteResponseActionServerError    HSKDeleteResponseAction = "SERVER_ERROR"
+	HSKDeleteResponseActionSuccess        HSKDeleteResponseAction = "SUCCESS"
 )
 
-// Valid indicates whether the value is a known member of the HskDeleteResponseAction enum.
-func (e HskDeleteResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the HSKDeleteResponseAction enum.
+func (e HSKDeleteResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR", "SUCCESS")
 }
 
-// The values the document lists for HskGetListResponseAction.
+// The values the document lists for HSKGetListResponseAction.
 const (
-	HskGetListResponseActionInvalidRequest HskGetListResponseAction = "INVALID_REQUEST"
-	HskGetListResponseActionServerError    HskGetListResponseAction = "SERVER_ERROR"
-	HskGetListResponseActionSuccess        HskGetListResponseAction = "SUCCESS"
+	HSKGetListResponseActionInvalidRequest HSKGetListResponseAction = "INVALID_REQUEST"
+	HSKGetListResponseActionServerError    HSKGetListResponseAction = "SERVER_ERROR"
+	HSKGetListResponseActionSuccess        HSKGetListResponseAction = "SUCCESS"
 )
 
-// Valid indicates whether the value is a known member of the HskGetListResponseAction enum.
-func (e HskGetListResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the HSKGetListResponseAction enum.
+func (e HSKGetListResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "INVALID_REQUEST", "SERVER_ERROR", "SUCCESS")
 }
 
-// The values the document lists for HskGetResponseAction.
+// The values the document lists for HSKGetResponseAction.
 const (
-	HskGetResponseActionInvalidRequest HskGetResponseAction = "INVALID_REQUEST"
-	HskGetResponseActionNotFound       HskGetResponseAction = "NOT_FOUND"
-	HskGetResponseActionServerError    HskGetResponseAction = "SERVER_ERROR"
-	HskGetResponseActionSuccess        HskGetResponseAction = "SUCCESS"
+	HSKGetResponseActionInvalidRequest HSKGetResponseAction = "INVALID_REQUEST"
+	HSKGetResponseActionNotFound       HSKGetResponseAction = "NOT_FOUND"
+	HSKGetResponseActionServerError    HSKGetResponseAction = "SERVER_ERROR"
+	HSKGetResponseActionSuccess        HSKGetResponseAction = "SUCCESS"
 )
 
-// Valid indicates whether the value is a known member of the HskGetResponseAction enum.
-func (e HskGetResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the HSKGetResponseAction enum.
+func (e HSKGetResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR", "SUCCESS")
 }
 
-// The values the document lists for IdtokenReissueResponseAction.
+// The values the document lists for IDTokenReissueResponseAction.
 const (
-	IdtokenReissueResponseActionCallerError         IdtokenReissueResponseAction = "CALLER_ERROR"
-	IdtokenReissueResponseActionInternalServerError IdtokenReissueResponseAction = "INTERNAL_SERVER_ERROR"
-	IdtokenReissueResponseActionOK                  IdtokenReissueResponseAction = "OK"
+	IDTokenReissueResponseActionCallerError         IDTokenReissueResponseAction = "CALLER_ERROR"
+	IDTokenReissueResponseActionInternalServerError IDTokenReissueResponseAction = "INTERNAL_SERVER_ERROR"
+	IDTokenReissueResponseActionOK                  IDTokenReissueResponseAction = "OK"
 )
 
-// Valid indicates whether the value is a known member of the IdtokenReissueResponseAction enum.
-func (e IdtokenReissueResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the IDTokenReissueResponseAction enum.
+func (e IDTokenReissueResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "CALLER_ERROR", "INTERNAL_SERVER_ERROR", "OK")
 }
 
@@ -729,13 +729,13 @@ func (e RevocationResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "INVALID_CLIENT", "OK")
 }
 
-// The values the document lists for ServiceSupportedSnses.
+// The values the document lists for ServiceSupportedSNSes.
 const (
-	ServiceSupportedSnsesFacebook ServiceSupportedSnses = "FACEBOOK"
+	ServiceSupportedSNSesFacebook ServiceSupportedSNSes = "FACEBOOK"
 )
 
-// Valid indicates whether the value is a known member of the ServiceSupportedSnses enum.
-func (e ServiceSupportedSnses) Valid() bool {
+// Valid indicates whether the value is a known member of the ServiceSupportedSNSes enum.
+func (e ServiceSupportedSNSes) Valid() bool {
 	return wire.OneOf(string(e), "FACEBOOK")
 }
 
@@ -943,170 +943,170 @@ func (e UserinfoResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
-// The values the document lists for VciBatchIssueResponseAction.
+// The values the document lists for VCIBatchIssueResponseAction.
 const (
-	VciBatchIssueResponseActionBadRequest          VciBatchIssueResponseAction = "BAD_REQUEST"
-	VciBatchIssueResponseActionCallerError         VciBatchIssueResponseAction = "CALLER_ERROR"
-	VciBatchIssueResponseActionForbidden           VciBatchIssueResponseAction = "FORBIDDEN"
-	VciBatchIssueResponseActionInternalServerError VciBatchIssueResponseAction = "INTERNAL_SERVER_ERROR"
-	VciBatchIssueResponseActionOK                  VciBatchIssueResponseAction = "OK"
-	VciBatchIssueResponseActionOKJWT               VciBatchIssueResponseAction = "OK_JWT"
-	VciBatchIssueResponseActionUnauthorized        VciBatchIssueResponseAction = "UNAUTHORIZED"
+	VCIBatchIssueResponseActionBadRequest          VCIBatchIssueResponseAction = "BAD_REQUEST"
+	VCIBatchIssueResponseActionCallerError         VCIBatchIssueResponseAction = "CALLER_ERROR"
+	VCIBatchIssueResponseActionForbidden           VCIBatchIssueResponseAction = "FORBIDDEN"
+	VCIBatchIssueResponseActionInternalServerError VCIBatchIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	VCIBatchIssueResponseActionOK                  VCIBatchIssueResponseAction = "OK"
+	VCIBatchIssueResponseActionOKJWT               VCIBatchIssueResponseAction = "OK_JWT"
+	VCIBatchIssueResponseActionUnauthorized        VCIBatchIssueResponseAction = "UNAUTHORIZED"
 )
 
-// Valid indicates whether the value is a known member of the VciBatchIssueResponseAction enum.
-func (e VciBatchIssueResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCIBatchIssueResponseAction enum.
+func (e VCIBatchIssueResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "BAD_REQUEST", "CALLER_ERROR", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "OK_JWT", "UNAUTHORIZED")
 }
 
-// The values the document lists for VciBatchParseResponseAction.
+// The values the document lists for VCIBatchParseResponseAction.
 const (
-	VciBatchParseResponseActionBadRequest          VciBatchParseResponseAction = "BAD_REQUEST"
-	VciBatchParseResponseActionForbidden           VciBatchParseResponseAction = "FORBIDDEN"
-	VciBatchParseResponseActionInternalServerError VciBatchParseResponseAction = "INTERNAL_SERVER_ERROR"
-	VciBatchParseResponseActionOK                  VciBatchParseResponseAction = "OK"
-	VciBatchParseResponseActionUnauthorized        VciBatchParseResponseAction = "UNAUTHORIZED"
+	VCIBatchParseResponseActionBadRequest          VCIBatchParseResponseAction = "BAD_REQUEST"
+	VCIBatchParseResponseActionForbidden           VCIBatchParseResponseAction = "FORBIDDEN"
+	VCIBatchParseResponseActionInternalServerError VCIBatchParseResponseAction = "INTERNAL_SERVER_ERROR"
+	VCIBatchParseResponseActionOK                  VCIBatchParseResponseAction = "OK"
+	VCIBatchParseResponseActionUnauthorized        VCIBatchParseResponseAction = "UNAUTHORIZED"
 )
 
-// Valid indicates whether the value is a known member of the VciBatchParseResponseAction enum.
-func (e VciBatchParseResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCIBatchParseResponseAction enum.
+func (e VCIBatchParseResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
-// The values the document lists for VciDeferredIssueResponseAction.
+// The values the document lists for VCIDeferredIssueResponseAction.
 const (
-	VciDeferredIssueResponseActionBadRequest          VciDeferredIssueResponseAction = "BAD_REQUEST"
-	VciDeferredIssueResponseActionCallerError         VciDeferredIssueResponseAction = "CALLER_ERROR"
-	VciDeferredIssueResponseActionForbidden           VciDeferredIssueResponseAction = "FORBIDDEN"
-	VciDeferredIssueResponseActionInternalServerError VciDeferredIssueResponseAction = "INTERNAL_SERVER_ERROR"
-	VciDeferredIssueResponseActionOK                  VciDeferredIssueResponseAction = "OK"
-	VciDeferredIssueResponseActionOKJWT               VciDeferredIssueResponseAction = "OK_JWT"
-	VciDeferredIssueResponseActionUnauthorized        VciDeferredIssueResponseAction = "UNAUTHORIZED"
+	VCIDeferredIssueResponseActionBadRequest          VCIDeferredIssueResponseAction = "BAD_REQUEST"
+	VCIDeferredIssueResponseActionCallerError         VCIDeferredIssueResponseAction = "CALLER_ERROR"
+	VCIDeferredIssueResponseActionForbidden           VCIDeferredIssueResponseAction = "FORBIDDEN"
+	VCIDeferredIssueResponseActionInternalServerError VCIDeferredIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	VCIDeferredIssueResponseActionOK                  VCIDeferredIssueResponseAction = "OK"
+	VCIDeferredIssueResponseActionOKJWT               VCIDeferredIssueResponseAction = "OK_JWT"
+	VCIDeferredIssueResponseActionUnauthorized        VCIDeferredIssueResponseAction = "UNAUTHORIZED"
 )
 
-// Valid indicates whether the value is a known member of the VciDeferredIssueResponseAction enum.
-func (e VciDeferredIssueResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCIDeferredIssueResponseAction enum.
+func (e VCIDeferredIssueResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "BAD_REQUEST", "CALLER_ERROR", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "OK_JWT", "UNAUTHORIZED")
 }
 
-// The values the document lists for VciDeferredParseResponseAction.
+// The values the document lists for VCIDeferredParseResponseAction.
 const (
-	VciDeferredParseResponseActionBadRequest          VciDeferredParseResponseAction = "BAD_REQUEST"
-	VciDeferredParseResponseActionForbidden           VciDeferredParseResponseAction = "FORBIDDEN"
-	VciDeferredParseResponseActionInternalServerError VciDeferredParseResponseAction = "INTERNAL_SERVER_ERROR"
-	VciDeferredParseResponseActionOK                  VciDeferredParseResponseAction = "OK"
-	VciDeferredParseResponseActionUnauthorized        VciDeferredParseResponseAction = "UNAUTHORIZED"
+	VCIDeferredParseResponseActionBadRequest          VCIDeferredParseResponseAction = "BAD_REQUEST"
+	VCIDeferredParseResponseActionForbidden           VCIDeferredParseResponseAction = "FORBIDDEN"
+	VCIDeferredParseResponseActionInternalServerError VCIDeferredParseResponseAction = "INTERNAL_SERVER_ERROR"
+	VCIDeferredParseResponseActionOK                  VCIDeferredParseResponseAction = "OK"
+	VCIDeferredParseResponseActionUnauthorized        VCIDeferredParseResponseAction = "UNAUTHORIZED"
 )
 
-// Valid indicates whether the value is a known member of the VciDeferredParseResponseAction enum.
-func (e VciDeferredParseResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCIDeferredParseResponseAction enum.
+func (e VCIDeferredParseResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
-// The values the document lists for VciJWKSResponseAction.
+// The values the document lists for VCIJWKSResponseAction.
 const (
-	VciJWKSResponseActionInternalServerError VciJWKSResponseAction = "INTERNAL_SERVER_ERROR"
-	VciJWKSResponseActionNotFound            VciJWKSResponseAction = "NOT_FOUND"
-	VciJWKSResponseActionOK                  VciJWKSResponseAction = "OK"
+	VCIJWKSResponseActionInternalServerError VCIJWKSResponseAction = "INTERNAL_SERVER_ERROR"
+	VCIJWKSResponseActionNotFound            VCIJWKSResponseAction = "NOT_FOUND"
+	VCIJWKSResponseActionOK                  VCIJWKSResponseAction = "OK"
 )
 
-// Valid indicates whether the value is a known member of the VciJWKSResponseAction enum.
-func (e VciJWKSResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCIJWKSResponseAction enum.
+func (e VCIJWKSResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
-// The values the document lists for VciJwtissuerResponseAction.
+// The values the document lists for VCIJWTIssuerResponseAction.
 const (
-	VciJwtissuerResponseActionInternalServerError VciJwtissuerResponseAction = "INTERNAL_SERVER_ERROR"
-	VciJwtissuerResponseActionNotFound            VciJwtissuerResponseAction = "NOT_FOUND"
-	VciJwtissuerResponseActionOK                  VciJwtissuerResponseAction = "OK"
+	VCIJWTIssuerResponseActionInternalServerError VCIJWTIssuerResponseAction = "INTERNAL_SERVER_ERROR"
+	VCIJWTIssuerResponseActionNotFound            VCIJWTIssuerResponseAction = "NOT_FOUND"
+	VCIJWTIssuerResponseActionOK                  VCIJWTIssuerResponseAction = "OK"
 )
 
-// Valid indicates whether the value is a known member of the VciJwtissuerResponseAction enum.
-func (e VciJwtissuerResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCIJWTIssuerResponseAction enum.
+func (e VCIJWTIssuerResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
-// The values the document lists for VciMetadataResponseAction.
+// The values the document lists for VCIMetadataResponseAction.
 const (
-	VciMetadataResponseActionInternalServerError VciMetadataResponseAction = "INTERNAL_SERVER_ERROR"
-	VciMetadataResponseActionNotFound            VciMetadataResponseAction = "NOT_FOUND"
-	VciMetadataResponseActionOK                  VciMetadataResponseAction = "OK"
+	VCIMetadataResponseActionInternalServerError VCIMetadataResponseAction = "INTERNAL_SERVER_ERROR"
+	VCIMetadataResponseActionNotFound            VCIMetadataResponseAction = "NOT_FOUND"
+	VCIMetadataResponseActionOK                  VCIMetadataResponseAction = "OK"
 )
 
-// Valid indicates whether the value is a known member of the VciMetadataResponseAction enum.
-func (e VciMetadataResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCIMetadataResponseAction enum.
+func (e VCIMetadataResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
-// The values the document lists for VciNonceResponseAction.
+// The values the document lists for VCINonceResponseAction.
 const (
-	VciNonceResponseActionInternalServerError VciNonceResponseAction = "INTERNAL_SERVER_ERROR"
-	VciNonceResponseActionNotFound            VciNonceResponseAction = "NOT_FOUND"
-	VciNonceResponseActionOK                  VciNonceResponseAction = "OK"
+	VCINonceResponseActionInternalServerError VCINonceResponseAction = "INTERNAL_SERVER_ERROR"
+	VCINonceResponseActionNotFound            VCINonceResponseAction = "NOT_FOUND"
+	VCINonceResponseActionOK                  VCINonceResponseAction = "OK"
 )
 
-// Valid indicates whether the value is a known member of the VciNonceResponseAction enum.
-func (e VciNonceResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCINonceResponseAction enum.
+func (e VCINonceResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
-// The values the document lists for VciOfferCreateResponseAction.
+// The values the document lists for VCIOfferCreateResponseAction.
 const (
-	VciOfferCreateResponseActionAuthleteError VciOfferCreateResponseAction = "AUTHLETE_ERROR"
-	VciOfferCreateResponseActionCallerError   VciOfferCreateResponseAction = "CALLER_ERROR"
-	VciOfferCreateResponseActionCreated       VciOfferCreateResponseAction = "CREATED"
-	VciOfferCreateResponseActionForbidden     VciOfferCreateResponseAction = "FORBIDDEN"
+	VCIOfferCreateResponseActionAuthleteError VCIOfferCreateResponseAction = "AUTHLETE_ERROR"
+	VCIOfferCreateResponseActionCallerError   VCIOfferCreateResponseAction = "CALLER_ERROR"
+	VCIOfferCreateResponseActionCreated       VCIOfferCreateResponseAction = "CREATED"
+	VCIOfferCreateResponseActionForbidden     VCIOfferCreateResponseAction = "FORBIDDEN"
 )
 
-// Valid indicates whether the value is a known member of the VciOfferCreateResponseAction enum.
-func (e VciOfferCreateResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCIOfferCreateResponseAction enum.
+func (e VCIOfferCreateResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "CREATED", "FORBIDDEN")
 }
 
-// The values the document lists for VciOfferInfoResponseAction.
+// The values the document lists for VCIOfferInfoResponseAction.
 const (
-	VciOfferInfoResponseActionAuthleteError VciOfferInfoResponseAction = "AUTHLETE_ERROR"
-	VciOfferInfoResponseActionCallerError   VciOfferInfoResponseAction = "CALLER_ERROR"
-	VciOfferInfoResponseActionForbidden     VciOfferInfoResponseAction = "FORBIDDEN"
-	VciOfferInfoResponseActionNotFound      VciOfferInfoResponseAction = "NOT_FOUND"
-	VciOfferInfoResponseActionOK            VciOfferInfoResponseAction = "OK"
+	VCIOfferInfoResponseActionAuthleteError VCIOfferInfoResponseAction = "AUTHLETE_ERROR"
+	VCIOfferInfoResponseActionCallerError   VCIOfferInfoResponseAction = "CALLER_ERROR"
+	VCIOfferInfoResponseActionForbidden     VCIOfferInfoResponseAction = "FORBIDDEN"
+	VCIOfferInfoResponseActionNotFound      VCIOfferInfoResponseAction = "NOT_FOUND"
+	VCIOfferInfoResponseActionOK            VCIOfferInfoResponseAction = "OK"
 )
 
-// Valid indicates whether the value is a known member of the VciOfferInfoResponseAction enum.
-func (e VciOfferInfoResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCIOfferInfoResponseAction enum.
+func (e VCIOfferInfoResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "FORBIDDEN", "NOT_FOUND", "OK")
 }
 
-// The values the document lists for VciSingleIssueResponseAction.
+// The values the document lists for VCISingleIssueResponseAction.
 const (
-	VciSingleIssueResponseActionAccepted            VciSingleIssueResponseAction = "ACCEPTED"
-	VciSingleIssueResponseActionAcceptedJWT         VciSingleIssueResponseAction = "ACCEPTED_JWT"
-	VciSingleIssueResponseActionBadRequest          VciSingleIssueResponseAction = "BAD_REQUEST"
-	VciSingleIssueResponseActionCallerError         VciSingleIssueResponseAction = "CALLER_ERROR"
-	VciSingleIssueResponseActionForbidden           VciSingleIssueResponseAction = "FORBIDDEN"
-	VciSingleIssueResponseActionInternalServerError VciSingleIssueResponseAction = "INTERNAL_SERVER_ERROR"
-	VciSingleIssueResponseActionOK                  VciSingleIssueResponseAction = "OK"
-	VciSingleIssueResponseActionOKJWT               VciSingleIssueResponseAction = "OK_JWT"
-	VciSingleIssueResponseActionUnauthorized        VciSingleIssueResponseAction = "UNAUTHORIZED"
+	VCISingleIssueResponseActionAccepted            VCISingleIssueResponseAction = "ACCEPTED"
+	VCISingleIssueResponseActionAcceptedJWT         VCISingleIssueResponseAction = "ACCEPTED_JWT"
+	VCISingleIssueResponseActionBadRequest          VCISingleIssueResponseAction = "BAD_REQUEST"
+	VCISingleIssueResponseActionCallerError         VCISingleIssueResponseAction = "CALLER_ERROR"
+	VCISingleIssueResponseActionForbidden           VCISingleIssueResponseAction = "FORBIDDEN"
+	VCISingleIssueResponseActionInternalServerError VCISingleIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	VCISingleIssueResponseActionOK                  VCISingleIssueResponseAction = "OK"
+	VCISingleIssueResponseActionOKJWT               VCISingleIssueResponseAction = "OK_JWT"
+	VCISingleIssueResponseActionUnauthorized        VCISingleIssueResponseAction = "UNAUTHORIZED"
 )
 
-// Valid indicates whether the value is a known member of the VciSingleIssueResponseAction enum.
-func (e VciSingleIssueResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCISingleIssueResponseAction enum.
+func (e VCISingleIssueResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "ACCEPTED", "ACCEPTED_JWT", "BAD_REQUEST", "CALLER_ERROR", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "OK_JWT", "UNAUTHORIZED")
 }
 
-// The values the document lists for VciSingleParseResponseAction.
+// The values the document lists for VCISingleParseResponseAction.
 const (
-	VciSingleParseResponseActionBadRequest          VciSingleParseResponseAction = "BAD_REQUEST"
-	VciSingleParseResponseActionForbidden           VciSingleParseResponseAction = "FORBIDDEN"
-	VciSingleParseResponseActionInternalServerError VciSingleParseResponseAction = "INTERNAL_SERVER_ERROR"
-	VciSingleParseResponseActionOK                  VciSingleParseResponseAction = "OK"
-	VciSingleParseResponseActionUnauthorized        VciSingleParseResponseAction = "UNAUTHORIZED"
+	VCISingleParseResponseActionBadRequest          VCISingleParseResponseAction = "BAD_REQUEST"
+	VCISingleParseResponseActionForbidden           VCISingleParseResponseAction = "FORBIDDEN"
+	VCISingleParseResponseActionInternalServerError VCISingleParseResponseAction = "INTERNAL_SERVER_ERROR"
+	VCISingleParseResponseActionOK                  VCISingleParseResponseAction = "OK"
+	VCISingleParseResponseActionUnauthorized        VCISingleParseResponseAction = "UNAUTHORIZED"
 )
 
-// Valid indicates whether the value is a known member of the VciSingleParseResponseAction enum.
-func (e VciSingleParseResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VCISingleParseResponseAction enum.
+func (e VCISingleParseResponseAction) Valid() bool {
 	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
@@ -1399,8 +1399,8 @@ type AuthorizationResponse struct {
 	// ACREssential is a boolean.
 	ACREssential *bool `json:"acrEssential,omitempty"`
 
-	// Acrs is an array of string.
-	Acrs []string `json:"acrs,omitzero"`
+	// ACRs is an array of string.
+	ACRs []string `json:"acrs,omitzero"`
 
 	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "LOCATION", "FORM", "NO_INTERACTION", "INTERACTION".
 	Action *AuthorizationResponseAction `json:"action,omitempty"`
@@ -1887,8 +1887,8 @@ type BackchannelAuthenticationRequest struct {
 
 // BackchannelAuthenticationResponse is schema "backchannel_authentication_response" of the document: an object.
 type BackchannelAuthenticationResponse struct {
-	// Acrs is an array of string.
-	Acrs []string `json:"acrs,omitzero"`
+	// ACRs is an array of string.
+	ACRs []string `json:"acrs,omitzero"`
 
 	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "USER_IDENTIFICATION".
 	Action *BackchannelAuthenticationResponseAction `json:"action,omitempty"`
@@ -2155,8 +2155,8 @@ type OAuthClient struct {
 	// CustomMetadata is a string.
 	CustomMetadata *string `json:"customMetadata,omitempty"`
 
-	// DefaultAcrs is an array of string.
-	DefaultAcrs []string `json:"defaultAcrs,omitzero"`
+	// DefaultACRs is an array of string.
+	DefaultACRs []string `json:"defaultAcrs,omitzero"`
 
 	// DefaultMaxAge is an integer (int32).
 	DefaultMaxAge *int32 `json:"defaultMaxAge,omitempty"`
@@ -2344,8 +2344,8 @@ type OAuthClient struct {
 	// TLSClientAuthSanURI is a string.
 	TLSClientAuthSanURI *string `json:"tlsClientAuthSanUri,omitempty"`
 
-	// TLSClientAuthSubjectDn is a string.
-	TLSClientAuthSubjectDn *string `json:"tlsClientAuthSubjectDn,omitempty"`
+	// TLSClientAuthSubjectDN is a string.
+	TLSClientAuthSubjectDN *string `json:"tlsClientAuthSubjectDn,omitempty"`
 
 	// TLSClientCertificateBoundAccessTokens is a boolean.
 	TLSClientCertificateBoundAccessTokens *bool `json:"tlsClientCertificateBoundAccessTokens,omitempty"`
@@ -2905,8 +2905,8 @@ type DeviceAuthorizationRequest struct {
 
 // DeviceAuthorizationResponse is schema "device_authorization_response" of the document: an object.
 type DeviceAuthorizationResponse struct {
-	// Acrs is an array of string.
-	Acrs []string `json:"acrs,omitzero"`
+	// ACRs is an array of string.
+	ACRs []string `json:"acrs,omitzero"`
 
 	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "OK".
 	Action *DeviceAuthorizationResponseAction `json:"action,omitempty"`
@@ -3104,8 +3104,8 @@ type DeviceVerificationRequest struct {
 
 // DeviceVerificationResponse is schema "device_verification_response" of the document: an object.
 type DeviceVerificationResponse struct {
-	// Acrs is an array of string.
-	Acrs []string `json:"acrs,omitzero"`
+	// ACRs is an array of string.
+	ACRs []string `json:"acrs,omitzero"`
 
 	// Action is a string; one of "INTERNAL_SERVER_ERROR", "NOT_EXIST", "EXPIRED", "VALID".
 	Action *DeviceVerificationResponseAction `json:"action,omitempty"`
@@ -3354,16 +3354,16 @@ type GrantScope struct {
 // GrantType is schema "grant_type" of the document: a string; 10 values.
 type GrantType string
 
-// Hsk is schema "hsk" of the document: an object.
-type Hsk struct {
+// HSK is schema "hsk" of the document: an object.
+type HSK struct {
 	// Alg is a string.
 	Alg *string `json:"alg,omitempty"`
 
 	// Handle is a string.
 	Handle *string `json:"handle,omitempty"`
 
-	// HsmName is a string.
-	HsmName *string `json:"hsmName,omitempty"`
+	// HSMName is a string.
+	HSMName *string `json:"hsmName,omitempty"`
 
 	// Kid is a string.
 	Kid *string `json:"kid,omitempty"`
@@ -3382,13 +3382,13 @@ type Hsk struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// HskCreateRequest is schema "hsk_create_request" of the document: an object.
-type HskCreateRequest struct {
+// HSKCreateRequest is schema "hsk_create_request" of the document: an object.
+type HSKCreateRequest struct {
 	// Alg is a string.
 	Alg *string `json:"alg,omitempty"`
 
-	// HsmName is a string.
-	HsmName *string `json:"hsmName,omitempty"`
+	// HSMName is a string.
+	HSMName *string `json:"hsmName,omitempty"`
 
 	// Kid is a string.
 	Kid *string `json:"kid,omitempty"`
@@ -3404,13 +3404,13 @@ type HskCreateRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// HskCreateResponse is schema "hsk_create_response" of the document: an object.
-type HskCreateResponse struct {
+// HSKCreateResponse is schema "hsk_create_response" of the document: an object.
+type HSKCreateResponse struct {
 	// Action is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
-	Action *HskCreateResponseAction `json:"action,omitempty"`
+	Action *HSKCreateResponseAction `json:"action,omitempty"`
 
-	// Hsk is schema "hsk".
-	Hsk *Hsk `json:"hsk,omitempty"`
+	// HSK is schema "hsk".
+	HSK *HSK `json:"hsk,omitempty"`
 
 	// ResultCode is a string.
 	ResultCode *string `json:"resultCode,omitempty"`
@@ -3423,16 +3423,16 @@ type HskCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// HskCreateResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
-type HskCreateResponseAction string
+// HSKCreateResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
+type HSKCreateResponseAction string
 
-// HskDeleteResponse is schema "hsk_delete_response" of the document: an object.
-type HskDeleteResponse struct {
+// HSKDeleteResponse is schema "hsk_delete_response" of the document: an object.
+type HSKDeleteResponse struct {
 	// Action is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
-	Action *HskDeleteResponseAction `json:"action,omitempty"`
+	Action *HSKDeleteResponseAction `json:"action,omitempty"`
 
-	// Hsk is schema "hsk".
-	Hsk *Hsk `json:"hsk,omitempty"`
+	// HSK is schema "hsk".
+	HSK *HSK `json:"hsk,omitempty"`
 
 	// ResultCode is a string.
 	ResultCode *string `json:"resultCode,omitempty"`
@@ -3445,16 +3445,16 @@ type HskDeleteResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// HskDeleteResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
-type HskDeleteResponseAction string
+// HSKDeleteResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
+type HSKDeleteResponseAction string
 
-// HskGetListResponse is schema "hsk_get_list_response" of the document: an object.
-type HskGetListResponse struct {
+// HSKGetListResponse is schema "hsk_get_list_response" of the document: an object.
+type HSKGetListResponse struct {
 	// Action is a string; one of "SUCCESS", "INVALID_REQUEST", "SERVER_ERROR".
-	Action *HskGetListResponseAction `json:"action,omitempty"`
+	Action *HSKGetListResponseAction `json:"action,omitempty"`
 
-	// Hsks is an array of schema "hsk".
-	Hsks []Hsk `json:"hsks,omitzero"`
+	// HSKs is an array of schema "hsk".
+	HSKs []HSK `json:"hsks,omitzero"`
 
 	// ResultCode is a string.
 	ResultCode *string `json:"resultCode,omitempty"`
@@ -3467,16 +3467,16 @@ type HskGetListResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// HskGetListResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "SERVER_ERROR".
-type HskGetListResponseAction string
+// HSKGetListResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "SERVER_ERROR".
+type HSKGetListResponseAction string
 
-// HskGetResponse is schema "hsk_get_response" of the document: an object.
-type HskGetResponse struct {
+// HSKGetResponse is schema "hsk_get_response" of the document: an object.
+type HSKGetResponse struct {
 	// Action is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
-	Action *HskGetResponseAction `json:"action,omitempty"`
+	Action *HSKGetResponseAction `json:"action,omitempty"`
 
-	// Hsk is schema "hsk".
-	Hsk *Hsk `json:"hsk,omitempty"`
+	// HSK is schema "hsk".
+	HSK *HSK `json:"hsk,omitempty"`
 
 	// ResultCode is a string.
 	ResultCode *string `json:"resultCode,omitempty"`
@@ -3489,11 +3489,11 @@ type HskGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// HskGetResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
-type HskGetResponseAction string
+// HSKGetResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
+type HSKGetResponseAction string
 
-// IdtokenReissueRequest is schema "idtoken_reissue_request" of the document: an object.
-type IdtokenReissueRequest struct {
+// IDTokenReissueRequest is schema "idtoken_reissue_request" of the document: an object.
+type IDTokenReissueRequest struct {
 	// AccessToken is a string; required.
 	AccessToken string `json:"accessToken"`
 
@@ -3517,10 +3517,10 @@ type IdtokenReissueRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// IdtokenReissueResponse is schema "idtoken_reissue_response" of the document: an object.
-type IdtokenReissueResponse struct {
+// IDTokenReissueResponse is schema "idtoken_reissue_response" of the document: an object.
+type IDTokenReissueResponse struct {
 	// Action is a string; one of "OK", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
-	Action *IdtokenReissueResponseAction `json:"action,omitempty"`
+	Action *IDTokenReissueResponseAction `json:"action,omitempty"`
 
 	// IDToken is a string.
 	IDToken *string `json:"idToken,omitempty"`
@@ -3539,8 +3539,8 @@ type IdtokenReissueResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// IdtokenReissueResponseAction is a string; one of "OK", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
-type IdtokenReissueResponseAction string
+// IDTokenReissueResponseAction is a string; one of "OK", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
+type IDTokenReissueResponseAction string
 
 // InfoResponse is schema "info_response" of the document: an object.
 type InfoResponse struct {
@@ -3771,16 +3771,16 @@ type IntrospectionResponse struct {
 // IntrospectionResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "OK".
 type IntrospectionResponseAction string
 
-// JoseVerifyRequest is schema "jose_verify_request" of the document: an object.
-type JoseVerifyRequest struct {
+// JOSEVerifyRequest is schema "jose_verify_request" of the document: an object.
+type JOSEVerifyRequest struct {
 	// ClientIdentifier is a string.
 	ClientIdentifier *string `json:"clientIdentifier,omitempty"`
 
 	// ClockSkew is an integer (int32).
 	ClockSkew *int32 `json:"clockSkew,omitempty"`
 
-	// Jose is a string; required.
-	Jose string `json:"jose"`
+	// JOSE is a string; required.
+	JOSE string `json:"jose"`
 
 	// MandatoryClaims is an array of string.
 	MandatoryClaims []string `json:"mandatoryClaims,omitzero"`
@@ -3793,8 +3793,8 @@ type JoseVerifyRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// JoseVerifyResponse is schema "jose_verify_response" of the document: an object.
-type JoseVerifyResponse struct {
+// JOSEVerifyResponse is schema "jose_verify_response" of the document: an object.
+type JOSEVerifyResponse struct {
 	// ErrorDescriptions is an array of string.
 	ErrorDescriptions []string `json:"errorDescriptions,omitzero"`
 
@@ -4355,11 +4355,11 @@ type Service struct {
 	// GrantManagementEndpoint is a string.
 	GrantManagementEndpoint *string `json:"grantManagementEndpoint,omitempty"`
 
-	// Hsks is an array of schema "hsk".
-	Hsks []Hsk `json:"hsks,omitzero"`
+	// HSKs is an array of schema "hsk".
+	HSKs []HSK `json:"hsks,omitzero"`
 
-	// HsmEnabled is a boolean.
-	HsmEnabled *bool `json:"hsmEnabled,omitempty"`
+	// HSMEnabled is a boolean.
+	HSMEnabled *bool `json:"hsmEnabled,omitempty"`
 
 	// HTTPAliasProhibited is a boolean.
 	HTTPAliasProhibited *bool `json:"httpAliasProhibited,omitempty"`
@@ -4430,8 +4430,8 @@ type Service struct {
 	// Number is an integer (int32); read-only.
 	Number *int32 `json:"number,omitempty"`
 
-	// Oid4VciVersion is a string.
-	Oid4VciVersion *string `json:"oid4vciVersion,omitempty"`
+	// Oid4VCIVersion is a string.
+	Oid4VCIVersion *string `json:"oid4vciVersion,omitempty"`
 
 	// OpenidDroppedOnRefreshWithoutOfflineAccess is a boolean.
 	OpenidDroppedOnRefreshWithoutOfflineAccess *bool `json:"openidDroppedOnRefreshWithoutOfflineAccess,omitempty"`
@@ -4526,8 +4526,8 @@ type Service struct {
 	// SNSCredentials is an array of schema "sns_credentials".
 	SNSCredentials []SNSCredentials `json:"snsCredentials,omitzero"`
 
-	// SupportedAcrs is an array of string; read-only.
-	SupportedAcrs []string `json:"supportedAcrs,omitzero"`
+	// SupportedACRs is an array of string; read-only.
+	SupportedACRs []string `json:"supportedAcrs,omitzero"`
 
 	// SupportedAttachments is an array of schema "attachment_type".
 	SupportedAttachments []AttachmentType `json:"supportedAttachments,omitzero"`
@@ -4553,8 +4553,8 @@ type Service struct {
 	// SupportedCustomClientMetadata is an array of string.
 	SupportedCustomClientMetadata []string `json:"supportedCustomClientMetadata,omitzero"`
 
-	// SupportedDeveloperSnses is an array of schema "sns".
-	SupportedDeveloperSnses []SNS `json:"supportedDeveloperSnses,omitzero"`
+	// SupportedDeveloperSNSes is an array of schema "sns".
+	SupportedDeveloperSNSes []SNS `json:"supportedDeveloperSnses,omitzero"`
 
 	// SupportedDigestAlgorithms is an array of string.
 	SupportedDigestAlgorithms []string `json:"supportedDigestAlgorithms,omitzero"`
@@ -4607,8 +4607,8 @@ type Service struct {
 	// SupportedServiceProfiles is an array of schema "service_profile".
 	SupportedServiceProfiles []ServiceProfile `json:"supportedServiceProfiles,omitzero"`
 
-	// SupportedSnses is an array of string (each one of "FACEBOOK").
-	SupportedSnses []ServiceSupportedSnses `json:"supportedSnses,omitzero"`
+	// SupportedSNSes is an array of string (each one of "FACEBOOK").
+	SupportedSNSes []ServiceSupportedSNSes `json:"supportedSnses,omitzero"`
 
 	// SupportedTokenAuthMethods is an array of schema "client_auth_method".
 	SupportedTokenAuthMethods []ClientAuthMethod `json:"supportedTokenAuthMethods,omitzero"`
@@ -4693,8 +4693,8 @@ type Service struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ServiceSupportedSnses is a string; one of "FACEBOOK".
-type ServiceSupportedSnses string
+// ServiceSupportedSNSes is a string; one of "FACEBOOK".
+type ServiceSupportedSNSes string
 
 // ServiceGetListResponse is schema "service_get_list_response" of the document: an object.
 type ServiceGetListResponse struct {
@@ -5841,8 +5841,8 @@ type UserinfoResponse struct {
 // UserinfoResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "OK".
 type UserinfoResponseAction string
 
-// VciBatchIssueRequest is schema "vci_batch_issue_request" of the document: an object.
-type VciBatchIssueRequest struct {
+// VCIBatchIssueRequest is schema "vci_batch_issue_request" of the document: an object.
+type VCIBatchIssueRequest struct {
 	// AccessToken is a string.
 	AccessToken *string `json:"accessToken,omitempty"`
 
@@ -5854,10 +5854,10 @@ type VciBatchIssueRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciBatchIssueResponse is schema "vci_batch_issue_response" of the document: an object.
-type VciBatchIssueResponse struct {
+// VCIBatchIssueResponse is schema "vci_batch_issue_response" of the document: an object.
+type VCIBatchIssueResponse struct {
 	// Action is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
-	Action *VciBatchIssueResponseAction `json:"action,omitempty"`
+	Action *VCIBatchIssueResponseAction `json:"action,omitempty"`
 
 	// ResponseContent is a string.
 	ResponseContent *string `json:"responseContent,omitempty"`
@@ -5873,11 +5873,11 @@ type VciBatchIssueResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciBatchIssueResponseAction is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
-type VciBatchIssueResponseAction string
+// VCIBatchIssueResponseAction is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
+type VCIBatchIssueResponseAction string
 
-// VciBatchParseRequest is schema "vci_batch_parse_request" of the document: an object.
-type VciBatchParseRequest struct {
+// VCIBatchParseRequest is schema "vci_batch_parse_request" of the document: an object.
+type VCIBatchParseRequest struct {
 	// AccessToken is a string.
 	AccessToken *string `json:"accessToken,omitempty"`
 
@@ -5889,10 +5889,10 @@ type VciBatchParseRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciBatchParseResponse is schema "vci_batch_parse_response" of the document: an object.
-type VciBatchParseResponse struct {
+// VCIBatchParseResponse is schema "vci_batch_parse_response" of the document: an object.
+type VCIBatchParseResponse struct {
 	// Action is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
-	Action *VciBatchParseResponseAction `json:"action,omitempty"`
+	Action *VCIBatchParseResponseAction `json:"action,omitempty"`
 
 	// Info is an array of schema "credential_request_info".
 	Info []CredentialRequestInfo `json:"info,omitzero"`
@@ -5911,11 +5911,11 @@ type VciBatchParseResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciBatchParseResponseAction is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
-type VciBatchParseResponseAction string
+// VCIBatchParseResponseAction is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
+type VCIBatchParseResponseAction string
 
-// VciDeferredIssueRequest is schema "vci_deferred_issue_request" of the document: an object.
-type VciDeferredIssueRequest struct {
+// VCIDeferredIssueRequest is schema "vci_deferred_issue_request" of the document: an object.
+type VCIDeferredIssueRequest struct {
 	// Order is schema "credential_issuance_order".
 	Order *CredentialIssuanceOrder `json:"order,omitempty"`
 
@@ -5924,10 +5924,10 @@ type VciDeferredIssueRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciDeferredIssueResponse is schema "vci_deferred_issue_response" of the document: an object.
-type VciDeferredIssueResponse struct {
+// VCIDeferredIssueResponse is schema "vci_deferred_issue_response" of the document: an object.
+type VCIDeferredIssueResponse struct {
 	// Action is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR", "UNAUTHORIZED".
-	Action *VciDeferredIssueResponseAction `json:"action,omitempty"`
+	Action *VCIDeferredIssueResponseAction `json:"action,omitempty"`
 
 	// ResponseContent is a string.
 	ResponseContent *string `json:"responseContent,omitempty"`
@@ -5943,11 +5943,11 @@ type VciDeferredIssueResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciDeferredIssueResponseAction is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR", "UNAUTHORIZED".
-type VciDeferredIssueResponseAction string
+// VCIDeferredIssueResponseAction is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR", "UNAUTHORIZED".
+type VCIDeferredIssueResponseAction string
 
-// VciDeferredParseRequest is schema "vci_deferred_parse_request" of the document: an object.
-type VciDeferredParseRequest struct {
+// VCIDeferredParseRequest is schema "vci_deferred_parse_request" of the document: an object.
+type VCIDeferredParseRequest struct {
 	// AccessToken is a string.
 	AccessToken *string `json:"accessToken,omitempty"`
 
@@ -5959,10 +5959,10 @@ type VciDeferredParseRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciDeferredParseResponse is schema "vci_deferred_parse_response" of the document: an object.
-type VciDeferredParseResponse struct {
+// VCIDeferredParseResponse is schema "vci_deferred_parse_response" of the document: an object.
+type VCIDeferredParseResponse struct {
 	// Action is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
-	Action *VciDeferredParseResponseAction `json:"action,omitempty"`
+	Action *VCIDeferredParseResponseAction `json:"action,omitempty"`
 
 	// Info is schema "credential_request_info".
 	Info *CredentialRequestInfo `json:"info,omitempty"`
@@ -5981,11 +5981,11 @@ type VciDeferredParseResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciDeferredParseResponseAction is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
-type VciDeferredParseResponseAction string
+// VCIDeferredParseResponseAction is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
+type VCIDeferredParseResponseAction string
 
-// VciJWKSRequest is schema "vci_jwks_request" of the document: an object.
-type VciJWKSRequest struct {
+// VCIJWKSRequest is schema "vci_jwks_request" of the document: an object.
+type VCIJWKSRequest struct {
 	// Pretty is a boolean; required.
 	Pretty bool `json:"pretty"`
 
@@ -5994,10 +5994,10 @@ type VciJWKSRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciJWKSResponse is schema "vci_jwks_response" of the document: an object.
-type VciJWKSResponse struct {
+// VCIJWKSResponse is schema "vci_jwks_response" of the document: an object.
+type VCIJWKSResponse struct {
 	// Action is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
-	Action *VciJWKSResponseAction `json:"action,omitempty"`
+	Action *VCIJWKSResponseAction `json:"action,omitempty"`
 
 	// ResponseContent is a string.
 	ResponseContent *string `json:"responseContent,omitempty"`
@@ -6013,11 +6013,11 @@ type VciJWKSResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciJWKSResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
-type VciJWKSResponseAction string
+// VCIJWKSResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type VCIJWKSResponseAction string
 
-// VciJwtissuerRequest is schema "vci_jwtissuer_request" of the document: an object.
-type VciJwtissuerRequest struct {
+// VCIJWTIssuerRequest is schema "vci_jwtissuer_request" of the document: an object.
+type VCIJWTIssuerRequest struct {
 	// Pretty is a boolean; required.
 	Pretty bool `json:"pretty"`
 
@@ -6026,10 +6026,10 @@ type VciJwtissuerRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciJwtissuerResponse is schema "vci_jwtissuer_response" of the document: an object.
-type VciJwtissuerResponse struct {
+// VCIJWTIssuerResponse is schema "vci_jwtissuer_response" of the document: an object.
+type VCIJWTIssuerResponse struct {
 	// Action is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
-	Action *VciJwtissuerResponseAction `json:"action,omitempty"`
+	Action *VCIJWTIssuerResponseAction `json:"action,omitempty"`
 
 	// ResponseContent is a string.
 	ResponseContent *string `json:"responseContent,omitempty"`
@@ -6045,11 +6045,11 @@ type VciJwtissuerResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciJwtissuerResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
-type VciJwtissuerResponseAction string
+// VCIJWTIssuerResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type VCIJWTIssuerResponseAction string
 
-// VciMetadataRequest is schema "vci_metadata_request" of the document: an object.
-type VciMetadataRequest struct {
+// VCIMetadataRequest is schema "vci_metadata_request" of the document: an object.
+type VCIMetadataRequest struct {
 	// Pretty is a boolean; required.
 	Pretty bool `json:"pretty"`
 
@@ -6058,10 +6058,10 @@ type VciMetadataRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciMetadataResponse is schema "vci_metadata_response" of the document: an object.
-type VciMetadataResponse struct {
+// VCIMetadataResponse is schema "vci_metadata_response" of the document: an object.
+type VCIMetadataResponse struct {
 	// Action is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
-	Action *VciMetadataResponseAction `json:"action,omitempty"`
+	Action *VCIMetadataResponseAction `json:"action,omitempty"`
 
 	// ResponseContent is a string.
 	ResponseContent *string `json:"responseContent,omitempty"`
@@ -6077,11 +6077,11 @@ type VciMetadataResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciMetadataResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
-type VciMetadataResponseAction string
+// VCIMetadataResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type VCIMetadataResponseAction string
 
-// VciNonceRequest is schema "vci_nonce_request" of the document: an object.
-type VciNonceRequest struct {
+// VCINonceRequest is schema "vci_nonce_request" of the document: an object.
+type VCINonceRequest struct {
 	// Pretty is a boolean.
 	Pretty *bool `json:"pretty,omitempty"`
 
@@ -6090,10 +6090,10 @@ type VciNonceRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciNonceResponse is schema "vci_nonce_response" of the document: an object.
-type VciNonceResponse struct {
+// VCINonceResponse is schema "vci_nonce_response" of the document: an object.
+type VCINonceResponse struct {
 	// Action is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
-	Action *VciNonceResponseAction `json:"action,omitempty"`
+	Action *VCINonceResponseAction `json:"action,omitempty"`
 
 	// Cnonce is a string.
 	Cnonce *string `json:"cnonce,omitempty"`
@@ -6112,11 +6112,11 @@ type VciNonceResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciNonceResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
-type VciNonceResponseAction string
+// VCINonceResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type VCINonceResponseAction string
 
-// VciOfferCreateRequest is schema "vci_offer_create_request" of the document: an object.
-type VciOfferCreateRequest struct {
+// VCIOfferCreateRequest is schema "vci_offer_create_request" of the document: an object.
+type VCIOfferCreateRequest struct {
 	// ACR is a string.
 	ACR *string `json:"acr,omitempty"`
 
@@ -6164,10 +6164,10 @@ type VciOfferCreateRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciOfferCreateResponse is schema "vci_offer_create_response" of the document: an object.
-type VciOfferCreateResponse struct {
+// VCIOfferCreateResponse is schema "vci_offer_create_response" of the document: an object.
+type VCIOfferCreateResponse struct {
 	// Action is a string; one of "CREATED", "FORBIDDEN", "CALLER_ERROR", "AUTHLETE_ERROR".
-	Action *VciOfferCreateResponseAction `json:"action,omitempty"`
+	Action *VCIOfferCreateResponseAction `json:"action,omitempty"`
 
 	// Info is schema "credential_offer_info".
 	Info *CredentialOfferInfo `json:"info,omitempty"`
@@ -6183,11 +6183,11 @@ type VciOfferCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciOfferCreateResponseAction is a string; one of "CREATED", "FORBIDDEN", "CALLER_ERROR", "AUTHLETE_ERROR".
-type VciOfferCreateResponseAction string
+// VCIOfferCreateResponseAction is a string; one of "CREATED", "FORBIDDEN", "CALLER_ERROR", "AUTHLETE_ERROR".
+type VCIOfferCreateResponseAction string
 
-// VciOfferInfoRequest is schema "vci_offer_info_request" of the document: an object.
-type VciOfferInfoRequest struct {
+// VCIOfferInfoRequest is schema "vci_offer_info_request" of the document: an object.
+type VCIOfferInfoRequest struct {
 	// Identifier is a string.
 	Identifier *string `json:"identifier,omitempty"`
 
@@ -6196,10 +6196,10 @@ type VciOfferInfoRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciOfferInfoResponse is schema "vci_offer_info_response" of the document: an object.
-type VciOfferInfoResponse struct {
+// VCIOfferInfoResponse is schema "vci_offer_info_response" of the document: an object.
+type VCIOfferInfoResponse struct {
 	// Action is a string; one of "OK", "FORBIDDEN", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
-	Action *VciOfferInfoResponseAction `json:"action,omitempty"`
+	Action *VCIOfferInfoResponseAction `json:"action,omitempty"`
 
 	// Info is schema "credential_offer_info".
 	Info *CredentialOfferInfo `json:"info,omitempty"`
@@ -6215,11 +6215,11 @@ type VciOfferInfoResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciOfferInfoResponseAction is a string; one of "OK", "FORBIDDEN", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
-type VciOfferInfoResponseAction string
+// VCIOfferInfoResponseAction is a string; one of "OK", "FORBIDDEN", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
+type VCIOfferInfoResponseAction string
 
-// VciSingleIssueRequest is schema "vci_single_issue_request" of the document: an object.
-type VciSingleIssueRequest struct {
+// VCISingleIssueRequest is schema "vci_single_issue_request" of the document: an object.
+type VCISingleIssueRequest struct {
 	// AccessToken is a string.
 	AccessToken *string `json:"accessToken,omitempty"`
 
@@ -6231,10 +6231,10 @@ type VciSingleIssueRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciSingleIssueResponse is schema "vci_single_issue_response" of the document: an object.
-type VciSingleIssueResponse struct {
+// VCISingleIssueResponse is schema "vci_single_issue_response" of the document: an object.
+type VCISingleIssueResponse struct {
 	// Action is a string; one of "OK", "OK_JWT", "ACCEPTED", "ACCEPTED_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", and 1 more.
-	Action *VciSingleIssueResponseAction `json:"action,omitempty"`
+	Action *VCISingleIssueResponseAction `json:"action,omitempty"`
 
 	// ResponseContent is a string.
 	ResponseContent *string `json:"responseContent,omitempty"`
@@ -6253,11 +6253,11 @@ type VciSingleIssueResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciSingleIssueResponseAction is a string; one of "OK", "OK_JWT", "ACCEPTED", "ACCEPTED_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", and 1 more.
-type VciSingleIssueResponseAction string
+// VCISingleIssueResponseAction is a string; one of "OK", "OK_JWT", "ACCEPTED", "ACCEPTED_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", and 1 more.
+type VCISingleIssueResponseAction string
 
-// VciSingleParseRequest is schema "vci_single_parse_request" of the document: an object.
-type VciSingleParseRequest struct {
+// VCISingleParseRequest is schema "vci_single_parse_request" of the document: an object.
+type VCISingleParseRequest struct {
 	// AccessToken is a string.
 	AccessToken *string `json:"accessToken,omitempty"`
 
@@ -6269,10 +6269,10 @@ type VciSingleParseRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciSingleParseResponse is schema "vci_single_parse_response" of the document: an object.
-type VciSingleParseResponse struct {
+// VCISingleParseResponse is schema "vci_single_parse_response" of the document: an object.
+type VCISingleParseResponse struct {
 	// Action is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
-	Action *VciSingleParseResponseAction `json:"action,omitempty"`
+	Action *VCISingleParseResponseAction `json:"action,omitempty"`
 
 	// Info is schema "credential_request_info".
 	Info *CredentialRequestInfo `json:"info,omitempty"`
@@ -6291,8 +6291,8 @@ type VciSingleParseResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciSingleParseResponseAction is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
-type VciSingleParseResponseAction string
+// VCISingleParseResponseAction is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
+type VCISingleParseResponseAction string
 
 // VerifiedClaimsValidationSchema is schema "verified_claims_validation_schema" of the document: a string; 2 values.
 type VerifiedClaimsValidationSchema string
@@ -7135,69 +7135,69 @@ func (v GrantScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads GrantScope; the members it does not declare go to Unknown.
 func (v *GrantScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes Hsk, its Unknown members included.
+// MarshalJSON writes HSK, its Unknown members included.
 //
 //go:noinline
-func (v Hsk) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v HSK) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads Hsk; the members it does not declare go to Unknown.
-func (v *Hsk) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads HSK; the members it does not declare go to Unknown.
+func (v *HSK) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes HskCreateRequest, its Unknown members included.
+// MarshalJSON writes HSKCreateRequest, its Unknown members included.
 //
 //go:noinline
-func (v HskCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v HSKCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads HskCreateRequest; the members it does not declare go to Unknown.
-func (v *HskCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads HSKCreateRequest; the members it does not declare go to Unknown.
+func (v *HSKCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes HskCreateResponse, its Unknown members included.
+// MarshalJSON writes HSKCreateResponse, its Unknown members included.
 //
 //go:noinline
-func (v HskCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v HSKCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads HskCreateResponse; the members it does not declare go to Unknown.
-func (v *HskCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads HSKCreateResponse; the members it does not declare go to Unknown.
+func (v *HSKCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes HskDeleteResponse, its Unknown members included.
+// MarshalJSON writes HSKDeleteResponse, its Unknown members included.
 //
 //go:noinline
-func (v HskDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v HSKDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads HskDeleteResponse; the members it does not declare go to Unknown.
-func (v *HskDeleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads HSKDeleteResponse; the members it does not declare go to Unknown.
+func (v *HSKDeleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes HskGetListResponse, its Unknown members included.
+// MarshalJSON writes HSKGetListResponse, its Unknown members included.
 //
 //go:noinline
-func (v HskGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v HSKGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads HskGetListResponse; the members it does not declare go to Unknown.
-func (v *HskGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads HSKGetListResponse; the members it does not declare go to Unknown.
+func (v *HSKGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes HskGetResponse, its Unknown members included.
+// MarshalJSON writes HSKGetResponse, its Unknown members included.
 //
 //go:noinline
-func (v HskGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v HSKGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads HskGetResponse; the members it does not declare go to Unknown.
-func (v *HskGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads HSKGetResponse; the members it does not declare go to Unknown.
+func (v *HSKGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes IdtokenReissueRequest, its Unknown members included.
+// MarshalJSON writes IDTokenReissueRequest, its Unknown members included.
 //
 //go:noinline
-func (v IdtokenReissueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v IDTokenReissueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads IdtokenReissueRequest; the members it does not declare go to Unknown.
-func (v *IdtokenReissueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads IDTokenReissueRequest; the members it does not declare go to Unknown.
+func (v *IDTokenReissueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes IdtokenReissueResponse, its Unknown members included.
+// MarshalJSON writes IDTokenReissueResponse, its Unknown members included.
 //
 //go:noinline
-func (v IdtokenReissueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v IDTokenReissueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads IdtokenReissueResponse; the members it does not declare go to Unknown.
-func (v *IdtokenReissueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads IDTokenReissueResponse; the members it does not declare go to Unknown.
+func (v *IDTokenReissueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes InfoResponse, its Unknown members included.
 //
@@ -7223,21 +7223,21 @@ func (v IntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads IntrospectionResponse; the members it does not declare go to Unknown.
 func (v *IntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes JoseVerifyRequest, its Unknown members included.
+// MarshalJSON writes JOSEVerifyRequest, its Unknown members included.
 //
 //go:noinline
-func (v JoseVerifyRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v JOSEVerifyRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads JoseVerifyRequest; the members it does not declare go to Unknown.
-func (v *JoseVerifyRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads JOSEVerifyRequest; the members it does not declare go to Unknown.
+func (v *JOSEVerifyRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes JoseVerifyResponse, its Unknown members included.
+// MarshalJSON writes JOSEVerifyResponse, its Unknown members included.
 //
 //go:noinline
-func (v JoseVerifyResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v JOSEVerifyResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads JoseVerifyResponse; the members it does not declare go to Unknown.
-func (v *JoseVerifyResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads JOSEVerifyResponse; the members it does not declare go to Unknown.
+func (v *JOSEVerifyResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes NamedURI, its Unknown members included.
 //
@@ -7591,197 +7591,197 @@ func (v UserinfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads UserinfoResponse; the members it does not declare go to Unknown.
 func (v *UserinfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciBatchIssueRequest, its Unknown members included.
+// MarshalJSON writes VCIBatchIssueRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciBatchIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIBatchIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciBatchIssueRequest; the members it does not declare go to Unknown.
-func (v *VciBatchIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIBatchIssueRequest; the members it does not declare go to Unknown.
+func (v *VCIBatchIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciBatchIssueResponse, its Unknown members included.
+// MarshalJSON writes VCIBatchIssueResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciBatchIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIBatchIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciBatchIssueResponse; the members it does not declare go to Unknown.
-func (v *VciBatchIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIBatchIssueResponse; the members it does not declare go to Unknown.
+func (v *VCIBatchIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciBatchParseRequest, its Unknown members included.
+// MarshalJSON writes VCIBatchParseRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciBatchParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIBatchParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciBatchParseRequest; the members it does not declare go to Unknown.
-func (v *VciBatchParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIBatchParseRequest; the members it does not declare go to Unknown.
+func (v *VCIBatchParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciBatchParseResponse, its Unknown members included.
+// MarshalJSON writes VCIBatchParseResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciBatchParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIBatchParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciBatchParseResponse; the members it does not declare go to Unknown.
-func (v *VciBatchParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIBatchParseResponse; the members it does not declare go to Unknown.
+func (v *VCIBatchParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciDeferredIssueRequest, its Unknown members included.
+// MarshalJSON writes VCIDeferredIssueRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciDeferredIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIDeferredIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciDeferredIssueRequest; the members it does not declare go to Unknown.
-func (v *VciDeferredIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIDeferredIssueRequest; the members it does not declare go to Unknown.
+func (v *VCIDeferredIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciDeferredIssueResponse, its Unknown members included.
+// MarshalJSON writes VCIDeferredIssueResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciDeferredIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIDeferredIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciDeferredIssueResponse; the members it does not declare go to Unknown.
-func (v *VciDeferredIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIDeferredIssueResponse; the members it does not declare go to Unknown.
+func (v *VCIDeferredIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciDeferredParseRequest, its Unknown members included.
+// MarshalJSON writes VCIDeferredParseRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciDeferredParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIDeferredParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciDeferredParseRequest; the members it does not declare go to Unknown.
-func (v *VciDeferredParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIDeferredParseRequest; the members it does not declare go to Unknown.
+func (v *VCIDeferredParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciDeferredParseResponse, its Unknown members included.
+// MarshalJSON writes VCIDeferredParseResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciDeferredParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIDeferredParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciDeferredParseResponse; the members it does not declare go to Unknown.
-func (v *VciDeferredParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIDeferredParseResponse; the members it does not declare go to Unknown.
+func (v *VCIDeferredParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciJWKSRequest, its Unknown members included.
+// MarshalJSON writes VCIJWKSRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciJWKSRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIJWKSRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciJWKSRequest; the members it does not declare go to Unknown.
-func (v *VciJWKSRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIJWKSRequest; the members it does not declare go to Unknown.
+func (v *VCIJWKSRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciJWKSResponse, its Unknown members included.
+// MarshalJSON writes VCIJWKSResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciJWKSResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIJWKSResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciJWKSResponse; the members it does not declare go to Unknown.
-func (v *VciJWKSResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIJWKSResponse; the members it does not declare go to Unknown.
+func (v *VCIJWKSResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciJwtissuerRequest, its Unknown members included.
+// MarshalJSON writes VCIJWTIssuerRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciJwtissuerRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIJWTIssuerRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciJwtissuerRequest; the members it does not declare go to Unknown.
-func (v *VciJwtissuerRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIJWTIssuerRequest; the members it does not declare go to Unknown.
+func (v *VCIJWTIssuerRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciJwtissuerResponse, its Unknown members included.
+// MarshalJSON writes VCIJWTIssuerResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciJwtissuerResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIJWTIssuerResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciJwtissuerResponse; the members it does not declare go to Unknown.
-func (v *VciJwtissuerResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIJWTIssuerResponse; the members it does not declare go to Unknown.
+func (v *VCIJWTIssuerResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciMetadataRequest, its Unknown members included.
+// MarshalJSON writes VCIMetadataRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciMetadataRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIMetadataRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciMetadataRequest; the members it does not declare go to Unknown.
-func (v *VciMetadataRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIMetadataRequest; the members it does not declare go to Unknown.
+func (v *VCIMetadataRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciMetadataResponse, its Unknown members included.
+// MarshalJSON writes VCIMetadataResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciMetadataResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIMetadataResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciMetadataResponse; the members it does not declare go to Unknown.
-func (v *VciMetadataResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIMetadataResponse; the members it does not declare go to Unknown.
+func (v *VCIMetadataResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciNonceRequest, its Unknown members included.
+// MarshalJSON writes VCINonceRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciNonceRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCINonceRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciNonceRequest; the members it does not declare go to Unknown.
-func (v *VciNonceRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCINonceRequest; the members it does not declare go to Unknown.
+func (v *VCINonceRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciNonceResponse, its Unknown members included.
+// MarshalJSON writes VCINonceResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciNonceResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCINonceResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciNonceResponse; the members it does not declare go to Unknown.
-func (v *VciNonceResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCINonceResponse; the members it does not declare go to Unknown.
+func (v *VCINonceResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciOfferCreateRequest, its Unknown members included.
+// MarshalJSON writes VCIOfferCreateRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciOfferCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIOfferCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciOfferCreateRequest; the members it does not declare go to Unknown.
-func (v *VciOfferCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIOfferCreateRequest; the members it does not declare go to Unknown.
+func (v *VCIOfferCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciOfferCreateResponse, its Unknown members included.
+// MarshalJSON writes VCIOfferCreateResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciOfferCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIOfferCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciOfferCreateResponse; the members it does not declare go to Unknown.
-func (v *VciOfferCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIOfferCreateResponse; the members it does not declare go to Unknown.
+func (v *VCIOfferCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciOfferInfoRequest, its Unknown members included.
+// MarshalJSON writes VCIOfferInfoRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciOfferInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIOfferInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciOfferInfoRequest; the members it does not declare go to Unknown.
-func (v *VciOfferInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIOfferInfoRequest; the members it does not declare go to Unknown.
+func (v *VCIOfferInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciOfferInfoResponse, its Unknown members included.
+// MarshalJSON writes VCIOfferInfoResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciOfferInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCIOfferInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciOfferInfoResponse; the members it does not declare go to Unknown.
-func (v *VciOfferInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCIOfferInfoResponse; the members it does not declare go to Unknown.
+func (v *VCIOfferInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciSingleIssueRequest, its Unknown members included.
+// MarshalJSON writes VCISingleIssueRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciSingleIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCISingleIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciSingleIssueRequest; the members it does not declare go to Unknown.
-func (v *VciSingleIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCISingleIssueRequest; the members it does not declare go to Unknown.
+func (v *VCISingleIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciSingleIssueResponse, its Unknown members included.
+// MarshalJSON writes VCISingleIssueResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciSingleIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCISingleIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciSingleIssueResponse; the members it does not declare go to Unknown.
-func (v *VciSingleIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCISingleIssueResponse; the members it does not declare go to Unknown.
+func (v *VCISingleIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciSingleParseRequest, its Unknown members included.
+// MarshalJSON writes VCISingleParseRequest, its Unknown members included.
 //
 //go:noinline
-func (v VciSingleParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCISingleParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciSingleParseRequest; the members it does not declare go to Unknown.
-func (v *VciSingleParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCISingleParseRequest; the members it does not declare go to Unknown.
+func (v *VCISingleParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes VciSingleParseResponse, its Unknown members included.
+// MarshalJSON writes VCISingleParseResponse, its Unknown members included.
 //
 //go:noinline
-func (v VciSingleParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+func (v VCISingleParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciSingleParseResponse; the members it does not declare go to Unknown.
-func (v *VciSingleParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VCISingleParseResponse; the members it does not declare go to Unknown.
+func (v *VCISingleParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // The getters of the models an answer can hold: reading an optional
 // field never panics.
@@ -9962,216 +9962,216 @@ func (v *GrantScope) GetScope() (x string) {
 	return
 }
 
-// GetAlg returns *Alg, the zero value when absent (also on a nil Hsk).
-func (v *Hsk) GetAlg() (x string) {
+// GetAlg returns *Alg, the zero value when absent (also on a nil HSK).
+func (v *HSK) GetAlg() (x string) {
 	if v != nil && v.Alg != nil {
 		x = *v.Alg
 	}
 	return
 }
 
-// GetHandle returns *Handle, the zero value when absent (also on a nil Hsk).
-func (v *Hsk) GetHandle() (x string) {
+// GetHandle returns *Handle, the zero value when absent (also on a nil HSK).
+func (v *HSK) GetHandle() (x string) {
 	if v != nil && v.Handle != nil {
 		x = *v.Handle
 	}
 	return
 }
 
-// GetHsmName returns *HsmName, the zero value when absent (also on a nil Hsk).
-func (v *Hsk) GetHsmName() (x string) {
-	if v != nil && v.HsmName != nil {
-		x = *v.HsmName
+// GetHSMName returns *HSMName, the zero value when absent (also on a nil HSK).
+func (v *HSK) GetHSMName() (x string) {
+	if v != nil && v.HSMName != nil {
+		x = *v.HSMName
 	}
 	return
 }
 
-// GetKid returns *Kid, the zero value when absent (also on a nil Hsk).
-func (v *Hsk) GetKid() (x string) {
+// GetKid returns *Kid, the zero value when absent (also on a nil HSK).
+func (v *HSK) GetKid() (x string) {
 	if v != nil && v.Kid != nil {
 		x = *v.Kid
 	}
 	return
 }
 
-// GetKty returns *Kty, the zero value when absent (also on a nil Hsk).
-func (v *Hsk) GetKty() (x string) {
+// GetKty returns *Kty, the zero value when absent (also on a nil HSK).
+func (v *HSK) GetKty() (x string) {
 	if v != nil && v.Kty != nil {
 		x = *v.Kty
 	}
 	return
 }
 
-// GetPublicKey returns *PublicKey, the zero value when absent (also on a nil Hsk).
-func (v *Hsk) GetPublicKey() (x string) {
+// GetPublicKey returns *PublicKey, the zero value when absent (also on a nil HSK).
+func (v *HSK) GetPublicKey() (x string) {
 	if v != nil && v.PublicKey != nil {
 		x = *v.PublicKey
 	}
 	return
 }
 
-// GetUse returns *Use, the zero value when absent (also on a nil Hsk).
-func (v *Hsk) GetUse() (x string) {
+// GetUse returns *Use, the zero value when absent (also on a nil HSK).
+func (v *HSK) GetUse() (x string) {
 	if v != nil && v.Use != nil {
 		x = *v.Use
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil HskCreateResponse).
-func (v *HskCreateResponse) GetAction() (x HskCreateResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil HSKCreateResponse).
+func (v *HSKCreateResponse) GetAction() (x HSKCreateResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetHsk returns Hsk, nil when absent (also on a nil HskCreateResponse); its getters are nil-safe too.
-func (v *HskCreateResponse) GetHsk() *Hsk {
+// GetHSK returns HSK, nil when absent (also on a nil HSKCreateResponse); its getters are nil-safe too.
+func (v *HSKCreateResponse) GetHSK() *HSK {
 	if v == nil {
 		return nil
 	}
-	return v.Hsk
+	return v.HSK
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HskCreateResponse).
-func (v *HskCreateResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HSKCreateResponse).
+func (v *HSKCreateResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HskCreateResponse).
-func (v *HskCreateResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HSKCreateResponse).
+func (v *HSKCreateResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil HskDeleteResponse).
-func (v *HskDeleteResponse) GetAction() (x HskDeleteResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil HSKDeleteResponse).
+func (v *HSKDeleteResponse) GetAction() (x HSKDeleteResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetHsk returns Hsk, nil when absent (also on a nil HskDeleteResponse); its getters are nil-safe too.
-func (v *HskDeleteResponse) GetHsk() *Hsk {
+// GetHSK returns HSK, nil when absent (also on a nil HSKDeleteResponse); its getters are nil-safe too.
+func (v *HSKDeleteResponse) GetHSK() *HSK {
 	if v == nil {
 		return nil
 	}
-	return v.Hsk
+	return v.HSK
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HskDeleteResponse).
-func (v *HskDeleteResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HSKDeleteResponse).
+func (v *HSKDeleteResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HskDeleteResponse).
-func (v *HskDeleteResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HSKDeleteResponse).
+func (v *HSKDeleteResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil HskGetListResponse).
-func (v *HskGetListResponse) GetAction() (x HskGetListResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil HSKGetListResponse).
+func (v *HSKGetListResponse) GetAction() (x HSKGetListResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HskGetListResponse).
-func (v *HskGetListResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HSKGetListResponse).
+func (v *HSKGetListResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HskGetListResponse).
-func (v *HskGetListResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HSKGetListResponse).
+func (v *HSKGetListResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil HskGetResponse).
-func (v *HskGetResponse) GetAction() (x HskGetResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil HSKGetResponse).
+func (v *HSKGetResponse) GetAction() (x HSKGetResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetHsk returns Hsk, nil when absent (also on a nil HskGetResponse); its getters are nil-safe too.
-func (v *HskGetResponse) GetHsk() *Hsk {
+// GetHSK returns HSK, nil when absent (also on a nil HSKGetResponse); its getters are nil-safe too.
+func (v *HSKGetResponse) GetHSK() *HSK {
 	if v == nil {
 		return nil
 	}
-	return v.Hsk
+	return v.HSK
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HskGetResponse).
-func (v *HskGetResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HSKGetResponse).
+func (v *HSKGetResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HskGetResponse).
-func (v *HskGetResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HSKGetResponse).
+func (v *HSKGetResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil IdtokenReissueResponse).
-func (v *IdtokenReissueResponse) GetAction() (x IdtokenReissueResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil IDTokenReissueResponse).
+func (v *IDTokenReissueResponse) GetAction() (x IDTokenReissueResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetIDToken returns *IDToken, the zero value when absent (also on a nil IdtokenReissueResponse).
-func (v *IdtokenReissueResponse) GetIDToken() (x string) {
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil IDTokenReissueResponse).
+func (v *IDTokenReissueResponse) GetIDToken() (x string) {
 	if v != nil && v.IDToken != nil {
 		x = *v.IDToken
 	}
 	return
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil IdtokenReissueResponse).
-func (v *IdtokenReissueResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil IDTokenReissueResponse).
+func (v *IDTokenReissueResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil IdtokenReissueResponse).
-func (v *IdtokenReissueResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil IDTokenReissueResponse).
+func (v *IDTokenReissueResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil IdtokenReissueResponse).
-func (v *IdtokenReissueResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil IDTokenReissueResponse).
+func (v *IDTokenReissueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
@@ -10426,32 +10426,32 @@ func (v *IntrospectionResponse) GetUsable() (x bool) {
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil JoseVerifyResponse).
-func (v *JoseVerifyResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil JOSEVerifyResponse).
+func (v *JOSEVerifyResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil JoseVerifyResponse).
-func (v *JoseVerifyResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil JOSEVerifyResponse).
+func (v *JOSEVerifyResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetSignatureValid returns *SignatureValid, the zero value when absent (also on a nil JoseVerifyResponse).
-func (v *JoseVerifyResponse) GetSignatureValid() (x bool) {
+// GetSignatureValid returns *SignatureValid, the zero value when absent (also on a nil JOSEVerifyResponse).
+func (v *JOSEVerifyResponse) GetSignatureValid() (x bool) {
 	if v != nil && v.SignatureValid != nil {
 		x = *v.SignatureValid
 	}
 	return
 }
 
-// GetValid returns *Valid, the zero value when absent (also on a nil JoseVerifyResponse).
-func (v *JoseVerifyResponse) GetValid() (x bool) {
+// GetValid returns *Valid, the zero value when absent (also on a nil JOSEVerifyResponse).
+func (v *JOSEVerifyResponse) GetValid() (x bool) {
 	if v != nil && v.Valid != nil {
 		x = *v.Valid
 	}
@@ -11146,10 +11146,10 @@ func (v *OAuthClient) GetTLSClientAuthSanURI() (x string) {
 	return
 }
 
-// GetTLSClientAuthSubjectDn returns *TLSClientAuthSubjectDn, the zero value when absent (also on a nil OAuthClient).
-func (v *OAuthClient) GetTLSClientAuthSubjectDn() (x string) {
-	if v != nil && v.TLSClientAuthSubjectDn != nil {
-		x = *v.TLSClientAuthSubjectDn
+// GetTLSClientAuthSubjectDN returns *TLSClientAuthSubjectDN, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTLSClientAuthSubjectDN() (x string) {
+	if v != nil && v.TLSClientAuthSubjectDN != nil {
+		x = *v.TLSClientAuthSubjectDN
 	}
 	return
 }
@@ -11994,10 +11994,10 @@ func (v *Service) GetGrantManagementEndpoint() (x string) {
 	return
 }
 
-// GetHsmEnabled returns *HsmEnabled, the zero value when absent (also on a nil Service).
-func (v *Service) GetHsmEnabled() (x bool) {
-	if v != nil && v.HsmEnabled != nil {
-		x = *v.HsmEnabled
+// GetHSMEnabled returns *HSMEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetHSMEnabled() (x bool) {
+	if v != nil && v.HSMEnabled != nil {
+		x = *v.HSMEnabled
 	}
 	return
 }
@@ -12170,10 +12170,10 @@ func (v *Service) GetNumber() (x int32) {
 	return
 }
 
-// GetOid4VciVersion returns *Oid4VciVersion, the zero value when absent (also on a nil Service).
-func (v *Service) GetOid4VciVersion() (x string) {
-	if v != nil && v.Oid4VciVersion != nil {
-		x = *v.Oid4VciVersion
+// GetOid4VCIVersion returns *Oid4VCIVersion, the zero value when absent (also on a nil Service).
+func (v *Service) GetOid4VCIVersion() (x string) {
+	if v != nil && v.Oid4VCIVersion != nil {
+		x = *v.Oid4VCIVersion
 	}
 	return
 }
@@ -13866,416 +13866,416 @@ func (v *UserinfoResponse) GetUserInfoClaims() (x string) {
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciBatchIssueResponse).
-func (v *VciBatchIssueResponse) GetAction() (x VciBatchIssueResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCIBatchIssueResponse).
+func (v *VCIBatchIssueResponse) GetAction() (x VCIBatchIssueResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciBatchIssueResponse).
-func (v *VciBatchIssueResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCIBatchIssueResponse).
+func (v *VCIBatchIssueResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciBatchIssueResponse).
-func (v *VciBatchIssueResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCIBatchIssueResponse).
+func (v *VCIBatchIssueResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciBatchIssueResponse).
-func (v *VciBatchIssueResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCIBatchIssueResponse).
+func (v *VCIBatchIssueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciBatchParseResponse).
-func (v *VciBatchParseResponse) GetAction() (x VciBatchParseResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCIBatchParseResponse).
+func (v *VCIBatchParseResponse) GetAction() (x VCIBatchParseResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciBatchParseResponse).
-func (v *VciBatchParseResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCIBatchParseResponse).
+func (v *VCIBatchParseResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciBatchParseResponse).
-func (v *VciBatchParseResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCIBatchParseResponse).
+func (v *VCIBatchParseResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciBatchParseResponse).
-func (v *VciBatchParseResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCIBatchParseResponse).
+func (v *VCIBatchParseResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciDeferredIssueResponse).
-func (v *VciDeferredIssueResponse) GetAction() (x VciDeferredIssueResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCIDeferredIssueResponse).
+func (v *VCIDeferredIssueResponse) GetAction() (x VCIDeferredIssueResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciDeferredIssueResponse).
-func (v *VciDeferredIssueResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCIDeferredIssueResponse).
+func (v *VCIDeferredIssueResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciDeferredIssueResponse).
-func (v *VciDeferredIssueResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCIDeferredIssueResponse).
+func (v *VCIDeferredIssueResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciDeferredIssueResponse).
-func (v *VciDeferredIssueResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCIDeferredIssueResponse).
+func (v *VCIDeferredIssueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciDeferredParseResponse).
-func (v *VciDeferredParseResponse) GetAction() (x VciDeferredParseResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCIDeferredParseResponse).
+func (v *VCIDeferredParseResponse) GetAction() (x VCIDeferredParseResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetInfo returns Info, nil when absent (also on a nil VciDeferredParseResponse); its getters are nil-safe too.
-func (v *VciDeferredParseResponse) GetInfo() *CredentialRequestInfo {
+// GetInfo returns Info, nil when absent (also on a nil VCIDeferredParseResponse); its getters are nil-safe too.
+func (v *VCIDeferredParseResponse) GetInfo() *CredentialRequestInfo {
 	if v == nil {
 		return nil
 	}
 	return v.Info
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciDeferredParseResponse).
-func (v *VciDeferredParseResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCIDeferredParseResponse).
+func (v *VCIDeferredParseResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciDeferredParseResponse).
-func (v *VciDeferredParseResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCIDeferredParseResponse).
+func (v *VCIDeferredParseResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciDeferredParseResponse).
-func (v *VciDeferredParseResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCIDeferredParseResponse).
+func (v *VCIDeferredParseResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciJWKSResponse).
-func (v *VciJWKSResponse) GetAction() (x VciJWKSResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCIJWKSResponse).
+func (v *VCIJWKSResponse) GetAction() (x VCIJWKSResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciJWKSResponse).
-func (v *VciJWKSResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCIJWKSResponse).
+func (v *VCIJWKSResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciJWKSResponse).
-func (v *VciJWKSResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCIJWKSResponse).
+func (v *VCIJWKSResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciJWKSResponse).
-func (v *VciJWKSResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCIJWKSResponse).
+func (v *VCIJWKSResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciJwtissuerResponse).
-func (v *VciJwtissuerResponse) GetAction() (x VciJwtissuerResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCIJWTIssuerResponse).
+func (v *VCIJWTIssuerResponse) GetAction() (x VCIJWTIssuerResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciJwtissuerResponse).
-func (v *VciJwtissuerResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCIJWTIssuerResponse).
+func (v *VCIJWTIssuerResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciJwtissuerResponse).
-func (v *VciJwtissuerResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCIJWTIssuerResponse).
+func (v *VCIJWTIssuerResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciJwtissuerResponse).
-func (v *VciJwtissuerResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCIJWTIssuerResponse).
+func (v *VCIJWTIssuerResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciMetadataResponse).
-func (v *VciMetadataResponse) GetAction() (x VciMetadataResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCIMetadataResponse).
+func (v *VCIMetadataResponse) GetAction() (x VCIMetadataResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciMetadataResponse).
-func (v *VciMetadataResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCIMetadataResponse).
+func (v *VCIMetadataResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciMetadataResponse).
-func (v *VciMetadataResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCIMetadataResponse).
+func (v *VCIMetadataResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciMetadataResponse).
-func (v *VciMetadataResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCIMetadataResponse).
+func (v *VCIMetadataResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciNonceResponse).
-func (v *VciNonceResponse) GetAction() (x VciNonceResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCINonceResponse).
+func (v *VCINonceResponse) GetAction() (x VCINonceResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetCnonce returns *Cnonce, the zero value when absent (also on a nil VciNonceResponse).
-func (v *VciNonceResponse) GetCnonce() (x string) {
+// GetCnonce returns *Cnonce, the zero value when absent (also on a nil VCINonceResponse).
+func (v *VCINonceResponse) GetCnonce() (x string) {
 	if v != nil && v.Cnonce != nil {
 		x = *v.Cnonce
 	}
 	return
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciNonceResponse).
-func (v *VciNonceResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCINonceResponse).
+func (v *VCINonceResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciNonceResponse).
-func (v *VciNonceResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCINonceResponse).
+func (v *VCINonceResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciNonceResponse).
-func (v *VciNonceResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCINonceResponse).
+func (v *VCINonceResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciOfferCreateResponse).
-func (v *VciOfferCreateResponse) GetAction() (x VciOfferCreateResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCIOfferCreateResponse).
+func (v *VCIOfferCreateResponse) GetAction() (x VCIOfferCreateResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetInfo returns Info, nil when absent (also on a nil VciOfferCreateResponse); its getters are nil-safe too.
-func (v *VciOfferCreateResponse) GetInfo() *CredentialOfferInfo {
+// GetInfo returns Info, nil when absent (also on a nil VCIOfferCreateResponse); its getters are nil-safe too.
+func (v *VCIOfferCreateResponse) GetInfo() *CredentialOfferInfo {
 	if v == nil {
 		return nil
 	}
 	return v.Info
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciOfferCreateResponse).
-func (v *VciOfferCreateResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCIOfferCreateResponse).
+func (v *VCIOfferCreateResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciOfferCreateResponse).
-func (v *VciOfferCreateResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCIOfferCreateResponse).
+func (v *VCIOfferCreateResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciOfferInfoResponse).
-func (v *VciOfferInfoResponse) GetAction() (x VciOfferInfoResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCIOfferInfoResponse).
+func (v *VCIOfferInfoResponse) GetAction() (x VCIOfferInfoResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetInfo returns Info, nil when absent (also on a nil VciOfferInfoResponse); its getters are nil-safe too.
-func (v *VciOfferInfoResponse) GetInfo() *CredentialOfferInfo {
+// GetInfo returns Info, nil when absent (also on a nil VCIOfferInfoResponse); its getters are nil-safe too.
+func (v *VCIOfferInfoResponse) GetInfo() *CredentialOfferInfo {
 	if v == nil {
 		return nil
 	}
 	return v.Info
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciOfferInfoResponse).
-func (v *VciOfferInfoResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCIOfferInfoResponse).
+func (v *VCIOfferInfoResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciOfferInfoResponse).
-func (v *VciOfferInfoResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCIOfferInfoResponse).
+func (v *VCIOfferInfoResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciSingleIssueResponse).
-func (v *VciSingleIssueResponse) GetAction() (x VciSingleIssueResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCISingleIssueResponse).
+func (v *VCISingleIssueResponse) GetAction() (x VCISingleIssueResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciSingleIssueResponse).
-func (v *VciSingleIssueResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCISingleIssueResponse).
+func (v *VCISingleIssueResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciSingleIssueResponse).
-func (v *VciSingleIssueResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCISingleIssueResponse).
+func (v *VCISingleIssueResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciSingleIssueResponse).
-func (v *VciSingleIssueResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCISingleIssueResponse).
+func (v *VCISingleIssueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}
 	return
 }
 
-// GetTransactionID returns *TransactionID, the zero value when absent (also on a nil VciSingleIssueResponse).
-func (v *VciSingleIssueResponse) GetTransactionID() (x string) {
+// GetTransactionID returns *TransactionID, the zero value when absent (also on a nil VCISingleIssueResponse).
+func (v *VCISingleIssueResponse) GetTransactionID() (x string) {
 	if v != nil && v.TransactionID != nil {
 		x = *v.TransactionID
 	}
 	return
 }
 
-// GetAction returns *Action, the zero value when absent (also on a nil VciSingleParseResponse).
-func (v *VciSingleParseResponse) GetAction() (x VciSingleParseResponseAction) {
+// GetAction returns *Action, the zero value when absent (also on a nil VCISingleParseResponse).
+func (v *VCISingleParseResponse) GetAction() (x VCISingleParseResponseAction) {
 	if v != nil && v.Action != nil {
 		x = *v.Action
 	}
 	return
 }
 
-// GetInfo returns Info, nil when absent (also on a nil VciSingleParseResponse); its getters are nil-safe too.
-func (v *VciSingleParseResponse) GetInfo() *CredentialRequestInfo {
+// GetInfo returns Info, nil when absent (also on a nil VCISingleParseResponse); its getters are nil-safe too.
+func (v *VCISingleParseResponse) GetInfo() *CredentialRequestInfo {
 	if v == nil {
 		return nil
 	}
 	return v.Info
 }
 
-// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciSingleParseResponse).
-func (v *VciSingleParseResponse) GetResponseContent() (x string) {
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VCISingleParseResponse).
+func (v *VCISingleParseResponse) GetResponseContent() (x string) {
 	if v != nil && v.ResponseContent != nil {
 		x = *v.ResponseContent
 	}
 	return
 }
 
-// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciSingleParseResponse).
-func (v *VciSingleParseResponse) GetResultCode() (x string) {
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VCISingleParseResponse).
+func (v *VCISingleParseResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
 		x = *v.ResultCode
 	}
 	return
 }
 
-// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciSingleParseResponse).
-func (v *VciSingleParseResponse) GetResultMessage() (x string) {
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VCISingleParseResponse).
+func (v *VCISingleParseResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
 	}

@@ -622,7 +622,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body HskCreateRequest
+		var body HSKCreateRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.HSK.Create(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -656,7 +656,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body IdtokenReissueRequest
+		var body IDTokenReissueRequest
 		peers.ContractJSON(t, "{\"accessToken\":\"x\",\"refreshToken\":\"x\"}", &body)
 		res, err := c.TokenManagement.ReissueIDToken(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -670,7 +670,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body JoseVerifyRequest
+		var body JOSEVerifyRequest
 		peers.ContractJSON(t, "{\"jose\":\"x\"}", &body)
 		res, err := c.JOSE.Verify(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -788,7 +788,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciBatchIssueRequest
+		var body VCIBatchIssueRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.BatchIssue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -797,7 +797,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciBatchParseRequest
+		var body VCIBatchParseRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.BatchParse(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -806,7 +806,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciDeferredIssueRequest
+		var body VCIDeferredIssueRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.DeferredIssue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -815,7 +815,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciDeferredParseRequest
+		var body VCIDeferredParseRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.DeferredParse(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -824,7 +824,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciJWKSRequest
+		var body VCIJWKSRequest
 		peers.ContractJSON(t, "{\"pretty\":true}", &body)
 		res, err := c.VerifiableCredentials.GetJWKS(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -833,7 +833,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciJwtissuerRequest
+		var body VCIJWTIssuerRequest
 		peers.ContractJSON(t, "{\"pretty\":true}", &body)
 		res, err := c.VerifiableCredentials.GetJWTIssuer(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -842,7 +842,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciMetadataRequest
+		var body VCIMetadataRequest
 		peers.ContractJSON(t, "{\"pretty\":true}", &body)
 		res, err := c.VerifiableCredentials.GetMetadata(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -851,7 +851,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciNonceRequest
+		var body VCINonceRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.CreateNonce(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -860,7 +860,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciOfferCreateRequest
+		var body VCIOfferCreateRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.CreateOffer(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -869,7 +869,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciOfferInfoRequest
+		var body VCIOfferInfoRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.GetOfferInfo(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -878,7 +878,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciSingleIssueRequest
+		var body VCISingleIssueRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -887,7 +887,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciSingleParseRequest
+		var body VCISingleParseRequest
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.Parse(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)

@@ -895,13 +895,13 @@ type HSKService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: HskCreateRequest, sent as application/json (required).
+//   - body: HSKCreateRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/hsk/create
-func (s *HSKService) Create(ctx context.Context, serviceID string, body HskCreateRequest, opts ...Option) (*HskCreateResponse, error) {
-	return facade.Fetch(ctx, s.rt, opHSKCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(HskCreateResponse))
+func (s *HSKService) Create(ctx context.Context, serviceID string, body HSKCreateRequest, opts ...Option) (*HSKCreateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opHSKCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(HSKCreateResponse))
 }
 
 // Delete sends DELETE /api/{serviceId}/hsk/delete/{handle} (operation hsk_delete_api).
@@ -915,8 +915,8 @@ func (s *HSKService) Create(ctx context.Context, serviceID string, body HskCreat
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/hsk/delete/-handle-
-func (s *HSKService) Delete(ctx context.Context, serviceID, handle string, opts ...Option) (*HskDeleteResponse, error) {
-	return facade.Fetch(ctx, s.rt, opHSKDelete, facade.Args{Path: []any{serviceID, handle}}, opts, new(HskDeleteResponse))
+func (s *HSKService) Delete(ctx context.Context, serviceID, handle string, opts ...Option) (*HSKDeleteResponse, error) {
+	return facade.Fetch(ctx, s.rt, opHSKDelete, facade.Args{Path: []any{serviceID, handle}}, opts, new(HSKDeleteResponse))
 }
 
 // Get sends GET /api/{serviceId}/hsk/get/{handle} (operation hsk_get_api).
@@ -930,8 +930,8 @@ func (s *HSKService) Delete(ctx context.Context, serviceID, handle string, opts 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/hsk/get/-handle-
-func (s *HSKService) Get(ctx context.Context, serviceID, handle string, opts ...Option) (*HskGetResponse, error) {
-	return facade.Fetch(ctx, s.rt, opHSKGet, facade.Args{Path: []any{serviceID, handle}}, opts, new(HskGetResponse))
+func (s *HSKService) Get(ctx context.Context, serviceID, handle string, opts ...Option) (*HSKGetResponse, error) {
+	return facade.Fetch(ctx, s.rt, opHSKGet, facade.Args{Path: []any{serviceID, handle}}, opts, new(HSKGetResponse))
 }
 
 // List sends GET /api/{serviceId}/hsk/get/list (operation hsk_get_list_api).
@@ -944,8 +944,8 @@ func (s *HSKService) Get(ctx context.Context, serviceID, handle string, opts ...
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/hsk/get/list
-func (s *HSKService) List(ctx context.Context, serviceID string, opts ...Option) (*HskGetListResponse, error) {
-	return facade.Fetch(ctx, s.rt, opHSKList, facade.Args{Path: []any{serviceID}}, opts, new(HskGetListResponse))
+func (s *HSKService) List(ctx context.Context, serviceID string, opts ...Option) (*HSKGetListResponse, error) {
+	return facade.Fetch(ctx, s.rt, opHSKList, facade.Args{Path: []any{serviceID}}, opts, new(HSKGetListResponse))
 }
 
 // IntrospectionService holds the Introspection operations of Authlete. It is a field of
@@ -996,13 +996,13 @@ type JOSEService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: JoseVerifyRequest, sent as application/json (optional).
+//   - body: JOSEVerifyRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/jose/verify
-func (s *JOSEService) Verify(ctx context.Context, serviceID string, body JoseVerifyRequest, opts ...Option) (*JoseVerifyResponse, error) {
-	return facade.Fetch(ctx, s.rt, opJOSEVerify, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(JoseVerifyResponse))
+func (s *JOSEService) Verify(ctx context.Context, serviceID string, body JOSEVerifyRequest, opts ...Option) (*JOSEVerifyResponse, error) {
+	return facade.Fetch(ctx, s.rt, opJOSEVerify, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(JOSEVerifyResponse))
 }
 
 // JWKSetService holds the JWKSet operations of Authlete. It is a field of
@@ -1359,13 +1359,13 @@ func (s *TokenManagementService) All(ctx context.Context, serviceID string, para
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: IdtokenReissueRequest, sent as application/json (optional).
+//   - body: IDTokenReissueRequest, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/idtoken/reissue
-func (s *TokenManagementService) ReissueIDToken(ctx context.Context, serviceID string, body IdtokenReissueRequest, opts ...Option) (*IdtokenReissueResponse, error) {
-	return facade.Fetch(ctx, s.rt, opTokenManagementReissueIDToken, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(IdtokenReissueResponse))
+func (s *TokenManagementService) ReissueIDToken(ctx context.Context, serviceID string, body IDTokenReissueRequest, opts ...Option) (*IDTokenReissueResponse, error) {
+	return facade.Fetch(ctx, s.rt, opTokenManagementReissueIDToken, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(IDTokenReissueResponse))
 }
 
 // Revoke sends POST /api/{serviceId}/auth/token/revoke (operation auth_token_revoke_api).
@@ -1486,13 +1486,13 @@ type VerifiableCredentialsService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciBatchIssueRequest, sent as application/json (required).
+//   - body: VCIBatchIssueRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/batch/issue
-func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceID string, body VciBatchIssueRequest, opts ...Option) (*VciBatchIssueResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsBatchIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciBatchIssueResponse))
+func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceID string, body VCIBatchIssueRequest, opts ...Option) (*VCIBatchIssueResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsBatchIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCIBatchIssueResponse))
 }
 
 // BatchParse sends POST /api/{serviceId}/vci/batch/parse (operation vci_batch_parse_api).
@@ -1501,13 +1501,13 @@ func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceID
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciBatchParseRequest, sent as application/json (required).
+//   - body: VCIBatchParseRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/batch/parse
-func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceID string, body VciBatchParseRequest, opts ...Option) (*VciBatchParseResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsBatchParse, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciBatchParseResponse))
+func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceID string, body VCIBatchParseRequest, opts ...Option) (*VCIBatchParseResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsBatchParse, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCIBatchParseResponse))
 }
 
 // CreateNonce sends POST /api/{serviceId}/vci/nonce (operation vci_nonce_api).
@@ -1516,11 +1516,11 @@ func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceID
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciNonceRequest, sent as application/json (required).
+//   - body: VCINonceRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
-func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceID string, body VciNonceRequest, opts ...Option) (*VciNonceResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsCreateNonce, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciNonceResponse))
+func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceID string, body VCINonceRequest, opts ...Option) (*VCINonceResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsCreateNonce, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCINonceResponse))
 }
 
 // CreateOffer sends POST /api/{serviceId}/vci/offer/create (operation vci_offer_create_api).
@@ -1529,13 +1529,13 @@ func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceI
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciOfferCreateRequest, sent as application/json (required).
+//   - body: VCIOfferCreateRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/offer/create
-func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceID string, body VciOfferCreateRequest, opts ...Option) (*VciOfferCreateResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsCreateOffer, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciOfferCreateResponse))
+func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceID string, body VCIOfferCreateRequest, opts ...Option) (*VCIOfferCreateResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsCreateOffer, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCIOfferCreateResponse))
 }
 
 // DeferredIssue sends POST /api/{serviceId}/vci/deferred/issue (operation vci_deferred_issue_api).
@@ -1544,13 +1544,13 @@ func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceI
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciDeferredIssueRequest, sent as application/json (required).
+//   - body: VCIDeferredIssueRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/deferred/issue
-func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, serviceID string, body VciDeferredIssueRequest, opts ...Option) (*VciDeferredIssueResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsDeferredIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciDeferredIssueResponse))
+func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, serviceID string, body VCIDeferredIssueRequest, opts ...Option) (*VCIDeferredIssueResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsDeferredIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCIDeferredIssueResponse))
 }
 
 // DeferredParse sends POST /api/{serviceId}/vci/deferred/parse (operation vci_deferred_parse_api).
@@ -1559,13 +1559,13 @@ func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, servic
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciDeferredParseRequest, sent as application/json (required).
+//   - body: VCIDeferredParseRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/deferred/parse
-func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, serviceID string, body VciDeferredParseRequest, opts ...Option) (*VciDeferredParseResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsDeferredParse, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciDeferredParseResponse))
+func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, serviceID string, body VCIDeferredParseRequest, opts ...Option) (*VCIDeferredParseResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsDeferredParse, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCIDeferredParseResponse))
 }
 
 // GetJWKS sends POST /api/{serviceId}/vci/jwks (operation vci_jwks_api).
@@ -1574,13 +1574,13 @@ func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, servic
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciJWKSRequest, sent as application/json (required).
+//   - body: VCIJWKSRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/jwks
-func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceID string, body VciJWKSRequest, opts ...Option) (*VciJWKSResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetJWKS, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciJWKSResponse))
+func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceID string, body VCIJWKSRequest, opts ...Option) (*VCIJWKSResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetJWKS, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCIJWKSResponse))
 }
 
 // GetJWTIssuer sends POST /api/{serviceId}/vci/jwtissuer (operation vci_jwtissuer_api).
@@ -1589,13 +1589,13 @@ func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceID st
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciJwtissuerRequest, sent as application/json (required).
+//   - body: VCIJWTIssuerRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/jwtissuer
-func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, serviceID string, body VciJwtissuerRequest, opts ...Option) (*VciJwtissuerResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetJWTIssuer, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciJwtissuerResponse))
+func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, serviceID string, body VCIJWTIssuerRequest, opts ...Option) (*VCIJWTIssuerResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetJWTIssuer, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCIJWTIssuerResponse))
 }
 
 // GetMetadata sends POST /api/{serviceId}/vci/metadata (operation vci_metadata_api).
@@ -1604,13 +1604,13 @@ func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, service
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciMetadataRequest, sent as application/json (required).
+//   - body: VCIMetadataRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/metadata
-func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceID string, body VciMetadataRequest, opts ...Option) (*VciMetadataResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetMetadata, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciMetadataResponse))
+func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceID string, body VCIMetadataRequest, opts ...Option) (*VCIMetadataResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetMetadata, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCIMetadataResponse))
 }
 
 // GetOfferInfo sends POST /api/{serviceId}/vci/offer/info (operation vci_offer_info_api).
@@ -1619,13 +1619,13 @@ func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceI
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciOfferInfoRequest, sent as application/json (required).
+//   - body: VCIOfferInfoRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/offer/info
-func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, serviceID string, body VciOfferInfoRequest, opts ...Option) (*VciOfferInfoResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetOfferInfo, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciOfferInfoResponse))
+func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, serviceID string, body VCIOfferInfoRequest, opts ...Option) (*VCIOfferInfoResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetOfferInfo, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCIOfferInfoResponse))
 }
 
 // Issue sends POST /api/{serviceId}/vci/single/issue (operation vci_single_issue_api).
@@ -1634,13 +1634,13 @@ func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, service
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciSingleIssueRequest, sent as application/json (required).
+//   - body: VCISingleIssueRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/single/issue
-func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceID string, body VciSingleIssueRequest, opts ...Option) (*VciSingleIssueResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciSingleIssueResponse))
+func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceID string, body VCISingleIssueRequest, opts ...Option) (*VCISingleIssueResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCISingleIssueResponse))
 }
 
 // Parse sends POST /api/{serviceId}/vci/single/parse (operation vci_single_parse_api).
@@ -1649,11 +1649,11 @@ func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceID stri
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciSingleParseRequest, sent as application/json (required).
+//   - body: VCISingleParseRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/single/parse
-func (s *VerifiableCredentialsService) Parse(ctx context.Context, serviceID string, body VciSingleParseRequest, opts ...Option) (*VciSingleParseResponse, error) {
-	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsParse, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciSingleParseResponse))
+func (s *VerifiableCredentialsService) Parse(ctx context.Context, serviceID string, body VCISingleParseRequest, opts ...Option) (*VCISingleParseResponse, error) {
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsParse, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VCISingleParseResponse))
 }
