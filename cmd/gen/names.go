@@ -207,9 +207,10 @@ func goName(s string) string {
 }
 
 func init() {
-	// The documented way to give oapi-codegen, used as a library, a name
-	// normalizer of its own; its additional-initialisms are read only
-	// under this name.
+	// oapi-codegen, used as a library, takes a program's own normalizers
+	// in NameNormalizers; goName takes the place of
+	// ToCamelCaseWithInitialisms, the only name under which oapi-codegen
+	// reads additional-initialisms.
 	codegen.NameNormalizers[codegen.NameNormalizerFunctionToCamelCaseWithInitialisms] = goName
 }
 
