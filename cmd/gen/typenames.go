@@ -38,6 +38,8 @@ var smithyWords = []struct{ suffix, word string }{
 // "<X>Request" and "<X>Response", "<X>Enum" is "<X>" (its constants
 // follow: "PromptLanguageEnumEn" is "PromptLanguageEn").
 //
+// A name with underscores loses them.
+//
 // A body or a Smithy name is renamed only when its new name is declared by
 // nothing else and wanted by no other rename, so every name stays unique;
 // a name derived from a renamed one ("GetUsersParamsSort") follows it
@@ -92,6 +94,17 @@ func typeRenames(code string, defs []codegen.OperationDefinition, m *facadeModel
 		}
 	}
 	add(smithy)
+	// A name oapi-codegen joined with underscores (a union inside a
+	// model: "Organization_Subscription") is written as Go writes names,
+	// after the renames above ("...ResponseContent_Item" ->
+	// "...ResponseItem").
+	var joined [][2]string
+	for name := range declared {
+		if strings.Contains(name, "_") {
+			joined = append(joined, [2]string{name, renameType(strings.ReplaceAll(name, "_", ""), out)})
+		}
+	}
+	add(joined)
 	return out, nil
 }
 

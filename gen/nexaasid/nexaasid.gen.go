@@ -150,7 +150,7 @@ type SignUpRequest struct {
 // ValidationErrors is schema "ValidationErrors" of the document: an object.
 type ValidationErrors struct {
 	// Errors is one of 2 schemas.
-	Errors *ValidationErrors_Errors `json:"errors,omitempty"`
+	Errors *ValidationErrorsErrors `json:"errors,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -163,8 +163,8 @@ type ValidationErrorsErrors0 = []string
 // ValidationErrorsErrors1 is an object.
 type ValidationErrorsErrors1 map[string][]string
 
-// ValidationErrors_Errors is one of 2 schemas.
-type ValidationErrors_Errors struct {
+// ValidationErrorsErrors is one of 2 schemas.
+type ValidationErrorsErrors struct {
 	union json.RawMessage
 }
 
@@ -192,24 +192,24 @@ type WidgetsUserJSURLParams struct {
 	Callback *string `form:"callback,omitempty" json:"callback,omitempty"`
 }
 
-// AsValidationErrorsErrors0 returns the union data inside the ValidationErrors_Errors as a ValidationErrorsErrors0
+// AsValidationErrorsErrors0 returns the union data inside the ValidationErrorsErrors as a ValidationErrorsErrors0
 //
 //go:noinline
-func (t ValidationErrors_Errors) AsValidationErrorsErrors0() (ValidationErrorsErrors0, error) {
+func (t ValidationErrorsErrors) AsValidationErrorsErrors0() (ValidationErrorsErrors0, error) {
 	var body ValidationErrorsErrors0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromValidationErrorsErrors0 overwrites any union data inside the ValidationErrors_Errors as the provided ValidationErrorsErrors0
-func (t *ValidationErrors_Errors) FromValidationErrorsErrors0(v ValidationErrorsErrors0) error {
+// FromValidationErrorsErrors0 overwrites any union data inside the ValidationErrorsErrors as the provided ValidationErrorsErrors0
+func (t *ValidationErrorsErrors) FromValidationErrorsErrors0(v ValidationErrorsErrors0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeValidationErrorsErrors0 performs a merge with any union data inside the ValidationErrors_Errors, using the provided ValidationErrorsErrors0
-func (t *ValidationErrors_Errors) MergeValidationErrorsErrors0(v ValidationErrorsErrors0) error {
+// MergeValidationErrorsErrors0 performs a merge with any union data inside the ValidationErrorsErrors, using the provided ValidationErrorsErrors0
+func (t *ValidationErrorsErrors) MergeValidationErrorsErrors0(v ValidationErrorsErrors0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -220,24 +220,24 @@ func (t *ValidationErrors_Errors) MergeValidationErrorsErrors0(v ValidationError
 	return err
 }
 
-// AsValidationErrorsErrors1 returns the union data inside the ValidationErrors_Errors as a ValidationErrorsErrors1
+// AsValidationErrorsErrors1 returns the union data inside the ValidationErrorsErrors as a ValidationErrorsErrors1
 //
 //go:noinline
-func (t ValidationErrors_Errors) AsValidationErrorsErrors1() (ValidationErrorsErrors1, error) {
+func (t ValidationErrorsErrors) AsValidationErrorsErrors1() (ValidationErrorsErrors1, error) {
 	var body ValidationErrorsErrors1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromValidationErrorsErrors1 overwrites any union data inside the ValidationErrors_Errors as the provided ValidationErrorsErrors1
-func (t *ValidationErrors_Errors) FromValidationErrorsErrors1(v ValidationErrorsErrors1) error {
+// FromValidationErrorsErrors1 overwrites any union data inside the ValidationErrorsErrors as the provided ValidationErrorsErrors1
+func (t *ValidationErrorsErrors) FromValidationErrorsErrors1(v ValidationErrorsErrors1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeValidationErrorsErrors1 performs a merge with any union data inside the ValidationErrors_Errors, using the provided ValidationErrorsErrors1
-func (t *ValidationErrors_Errors) MergeValidationErrorsErrors1(v ValidationErrorsErrors1) error {
+// MergeValidationErrorsErrors1 performs a merge with any union data inside the ValidationErrorsErrors, using the provided ValidationErrorsErrors1
+func (t *ValidationErrorsErrors) MergeValidationErrorsErrors1(v ValidationErrorsErrors1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -249,12 +249,12 @@ func (t *ValidationErrors_Errors) MergeValidationErrorsErrors1(v ValidationError
 }
 
 //go:noinline
-func (t ValidationErrors_Errors) MarshalJSON() ([]byte, error) {
+func (t ValidationErrorsErrors) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *ValidationErrors_Errors) UnmarshalJSON(b []byte) error {
+func (t *ValidationErrorsErrors) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

@@ -4960,7 +4960,7 @@ type GetPersonOrganizationMembershipsItem struct {
 		Slug string `json:"slug"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription GetPersonOrganizationMembershipsItem_Organization_Subscription `json:"subscription"`
+		Subscription GetPersonOrganizationMembershipsItemOrganizationSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		//
@@ -5033,8 +5033,8 @@ type GetPersonOrganizationMembershipsItemOrganizationSubscription0Status string
 // GetPersonOrganizationMembershipsItemOrganizationSubscription1 is any JSON value; may be null.
 type GetPersonOrganizationMembershipsItemOrganizationSubscription1 = interface{}
 
-// GetPersonOrganizationMembershipsItem_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type GetPersonOrganizationMembershipsItem_Organization_Subscription struct {
+// GetPersonOrganizationMembershipsItemOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type GetPersonOrganizationMembershipsItemOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -5700,7 +5700,7 @@ type Organization struct {
 	Slug string `json:"slug"`
 
 	// Subscription is any of 2 schemas; required.
-	Subscription Organization_Subscription `json:"subscription"`
+	Subscription OrganizationSubscription `json:"subscription"`
 
 	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
@@ -5756,8 +5756,8 @@ type OrganizationSubscription0Status string
 // OrganizationSubscription1 is any JSON value; may be null.
 type OrganizationSubscription1 = interface{}
 
-// Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type Organization_Subscription struct {
+// OrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type OrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -5923,7 +5923,7 @@ type OrganizationMembership struct {
 		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription OrganizationMembership_Person_Subscription `json:"subscription"`
+		Subscription OrganizationMembershipPersonSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
@@ -5981,8 +5981,8 @@ type OrganizationMembershipPersonSubscription0Status string
 // OrganizationMembershipPersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipPersonSubscription1 = interface{}
 
-// OrganizationMembership_Person_Subscription is the type of member "subscription": any of 2 schemas.
-type OrganizationMembership_Person_Subscription struct {
+// OrganizationMembershipPersonSubscription is the type of member "subscription": any of 2 schemas.
+type OrganizationMembershipPersonSubscription struct {
 	union json.RawMessage
 }
 
@@ -6072,7 +6072,7 @@ type OrganizationMembershipsGetResponse struct {
 		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription OrganizationMembershipsGetResponse_Person_Subscription `json:"subscription"`
+		Subscription OrganizationMembershipsGetResponsePersonSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		//
@@ -6140,8 +6140,8 @@ type OrganizationMembershipsGetResponsePersonSubscription0Status string
 // OrganizationMembershipsGetResponsePersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipsGetResponsePersonSubscription1 = interface{}
 
-// OrganizationMembershipsGetResponse_Person_Subscription is the type of member "subscription": any of 2 schemas.
-type OrganizationMembershipsGetResponse_Person_Subscription struct {
+// OrganizationMembershipsGetResponsePersonSubscription is the type of member "subscription": any of 2 schemas.
+type OrganizationMembershipsGetResponsePersonSubscription struct {
 	union json.RawMessage
 }
 
@@ -6233,7 +6233,7 @@ type OrganizationMembershipsUpdateResponse struct {
 		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription OrganizationMembershipsUpdateResponse_Person_Subscription `json:"subscription"`
+		Subscription OrganizationMembershipsUpdateResponsePersonSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		//
@@ -6301,8 +6301,8 @@ type OrganizationMembershipsUpdateResponsePersonSubscription0Status string
 // OrganizationMembershipsUpdateResponsePersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipsUpdateResponsePersonSubscription1 = interface{}
 
-// OrganizationMembershipsUpdateResponse_Person_Subscription is the type of member "subscription": any of 2 schemas.
-type OrganizationMembershipsUpdateResponse_Person_Subscription struct {
+// OrganizationMembershipsUpdateResponsePersonSubscription is the type of member "subscription": any of 2 schemas.
+type OrganizationMembershipsUpdateResponsePersonSubscription struct {
 	union json.RawMessage
 }
 
@@ -6451,7 +6451,7 @@ type Person struct {
 			Slug string `json:"slug"`
 
 			// Subscription is any of 2 schemas; required.
-			Subscription Person_OrganizationMemberships_Organization_Subscription `json:"subscription"`
+			Subscription PersonOrganizationMembershipsOrganizationSubscription `json:"subscription"`
 
 			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 			TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
@@ -6481,7 +6481,7 @@ type Person struct {
 	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
 	// Subscription is any of 2 schemas; required.
-	Subscription Person_Subscription `json:"subscription"`
+	Subscription PersonSubscription `json:"subscription"`
 
 	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
@@ -6549,8 +6549,8 @@ type PersonOrganizationMembershipsOrganizationSubscription0Status string
 // PersonOrganizationMembershipsOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationMembershipsOrganizationSubscription1 = interface{}
 
-// Person_OrganizationMemberships_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type Person_OrganizationMemberships_Organization_Subscription struct {
+// PersonOrganizationMembershipsOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type PersonOrganizationMembershipsOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -6576,8 +6576,8 @@ type PersonSubscription0Status string
 // PersonSubscription1 is any JSON value; may be null.
 type PersonSubscription1 = interface{}
 
-// Person_Subscription is the type of member "subscription": any of 2 schemas.
-type Person_Subscription struct {
+// PersonSubscription is the type of member "subscription": any of 2 schemas.
+type PersonSubscription struct {
 	union json.RawMessage
 }
 
@@ -6668,7 +6668,7 @@ type PersonOrganizationsCreateResponse struct {
 	Slug string `json:"slug"`
 
 	// Subscription is any of 2 schemas; required.
-	Subscription PersonOrganizationsCreateResponse_Subscription `json:"subscription"`
+	Subscription PersonOrganizationsCreateResponseSubscription `json:"subscription"`
 
 	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 	//
@@ -6730,8 +6730,8 @@ type PersonOrganizationsCreateResponseSubscription0Status string
 // PersonOrganizationsCreateResponseSubscription1 is any JSON value; may be null.
 type PersonOrganizationsCreateResponseSubscription1 = interface{}
 
-// PersonOrganizationsCreateResponse_Subscription is the type of member "subscription": any of 2 schemas.
-type PersonOrganizationsCreateResponse_Subscription struct {
+// PersonOrganizationsCreateResponseSubscription is the type of member "subscription": any of 2 schemas.
+type PersonOrganizationsCreateResponseSubscription struct {
 	union json.RawMessage
 }
 
@@ -7279,7 +7279,7 @@ type PersonOrganizationsSitesCreateResponse struct {
 		Slug string `json:"slug"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription PersonOrganizationsSitesCreateResponse_Organization_Subscription `json:"subscription"`
+		Subscription PersonOrganizationsSitesCreateResponseOrganizationSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		//
@@ -7349,8 +7349,8 @@ type PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status strin
 // PersonOrganizationsSitesCreateResponseOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationsSitesCreateResponseOrganizationSubscription1 = interface{}
 
-// PersonOrganizationsSitesCreateResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type PersonOrganizationsSitesCreateResponse_Organization_Subscription struct {
+// PersonOrganizationsSitesCreateResponseOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type PersonOrganizationsSitesCreateResponseOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -7512,7 +7512,7 @@ type PersonOrganizationsSitesGetResponse struct {
 		Slug string `json:"slug"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription PersonOrganizationsSitesGetResponse_Organization_Subscription `json:"subscription"`
+		Subscription PersonOrganizationsSitesGetResponseOrganizationSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		//
@@ -7582,8 +7582,8 @@ type PersonOrganizationsSitesGetResponseOrganizationSubscription0Status string
 // PersonOrganizationsSitesGetResponseOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationsSitesGetResponseOrganizationSubscription1 = interface{}
 
-// PersonOrganizationsSitesGetResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type PersonOrganizationsSitesGetResponse_Organization_Subscription struct {
+// PersonOrganizationsSitesGetResponseOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type PersonOrganizationsSitesGetResponseOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -7745,7 +7745,7 @@ type PersonOrganizationsSitesUpdateResponse struct {
 		Slug string `json:"slug"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription PersonOrganizationsSitesUpdateResponse_Organization_Subscription `json:"subscription"`
+		Subscription PersonOrganizationsSitesUpdateResponseOrganizationSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		//
@@ -7815,8 +7815,8 @@ type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status strin
 // PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 = interface{}
 
-// PersonOrganizationsSitesUpdateResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type PersonOrganizationsSitesUpdateResponse_Organization_Subscription struct {
+// PersonOrganizationsSitesUpdateResponseOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type PersonOrganizationsSitesUpdateResponseOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -8452,7 +8452,7 @@ type PersonUpdateResponse struct {
 			Slug string `json:"slug"`
 
 			// Subscription is any of 2 schemas; required.
-			Subscription PersonUpdateResponse_OrganizationMemberships_Organization_Subscription `json:"subscription"`
+			Subscription PersonUpdateResponseOrganizationMembershipsOrganizationSubscription `json:"subscription"`
 
 			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 			//
@@ -8486,7 +8486,7 @@ type PersonUpdateResponse struct {
 	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
 	// Subscription is any of 2 schemas; required.
-	Subscription PersonUpdateResponse_Subscription `json:"subscription"`
+	Subscription PersonUpdateResponseSubscription `json:"subscription"`
 
 	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 	//
@@ -8566,8 +8566,8 @@ type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status 
 // PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 is any JSON value; may be null.
 type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 = interface{}
 
-// PersonUpdateResponse_OrganizationMemberships_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type PersonUpdateResponse_OrganizationMemberships_Organization_Subscription struct {
+// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -8595,8 +8595,8 @@ type PersonUpdateResponseSubscription0Status string
 // PersonUpdateResponseSubscription1 is any JSON value; may be null.
 type PersonUpdateResponseSubscription1 = interface{}
 
-// PersonUpdateResponse_Subscription is the type of member "subscription": any of 2 schemas.
-type PersonUpdateResponse_Subscription struct {
+// PersonUpdateResponseSubscription is the type of member "subscription": any of 2 schemas.
+type PersonUpdateResponseSubscription struct {
 	union json.RawMessage
 }
 
@@ -8768,7 +8768,7 @@ type Site struct {
 		Slug string `json:"slug"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription Site_Organization_Subscription `json:"subscription"`
+		Subscription SiteOrganizationSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
@@ -8832,8 +8832,8 @@ type SiteOrganizationSubscription0Status string
 // SiteOrganizationSubscription1 is any JSON value; may be null.
 type SiteOrganizationSubscription1 = interface{}
 
-// Site_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type Site_Organization_Subscription struct {
+// SiteOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type SiteOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -8995,7 +8995,7 @@ type SitesCreateResponse struct {
 		Slug string `json:"slug"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription SitesCreateResponse_Organization_Subscription `json:"subscription"`
+		Subscription SitesCreateResponseOrganizationSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		//
@@ -9065,8 +9065,8 @@ type SitesCreateResponseOrganizationSubscription0Status string
 // SitesCreateResponseOrganizationSubscription1 is any JSON value; may be null.
 type SitesCreateResponseOrganizationSubscription1 = interface{}
 
-// SitesCreateResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type SitesCreateResponse_Organization_Subscription struct {
+// SitesCreateResponseOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type SitesCreateResponseOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -9228,7 +9228,7 @@ type SitesGetResponse struct {
 		Slug string `json:"slug"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription SitesGetResponse_Organization_Subscription `json:"subscription"`
+		Subscription SitesGetResponseOrganizationSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		//
@@ -9298,8 +9298,8 @@ type SitesGetResponseOrganizationSubscription0Status string
 // SitesGetResponseOrganizationSubscription1 is any JSON value; may be null.
 type SitesGetResponseOrganizationSubscription1 = interface{}
 
-// SitesGetResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type SitesGetResponse_Organization_Subscription struct {
+// SitesGetResponseOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type SitesGetResponseOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -9461,7 +9461,7 @@ type SitesUpdateResponse struct {
 		Slug string `json:"slug"`
 
 		// Subscription is any of 2 schemas; required.
-		Subscription SitesUpdateResponse_Organization_Subscription `json:"subscription"`
+		Subscription SitesUpdateResponseOrganizationSubscription `json:"subscription"`
 
 		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 		//
@@ -9531,8 +9531,8 @@ type SitesUpdateResponseOrganizationSubscription0Status string
 // SitesUpdateResponseOrganizationSubscription1 is any JSON value; may be null.
 type SitesUpdateResponseOrganizationSubscription1 = interface{}
 
-// SitesUpdateResponse_Organization_Subscription is the type of member "subscription": any of 2 schemas.
-type SitesUpdateResponse_Organization_Subscription struct {
+// SitesUpdateResponseOrganizationSubscription is the type of member "subscription": any of 2 schemas.
+type SitesUpdateResponseOrganizationSubscription struct {
 	union json.RawMessage
 }
 
@@ -10327,7 +10327,7 @@ type TestAccount struct {
 			RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
 			// Subscription is any of 2 schemas; required.
-			Subscription TestAccount_Memberships_Person_Subscription `json:"subscription"`
+			Subscription TestAccountMembershipsPersonSubscription `json:"subscription"`
 
 			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 			TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
@@ -10461,7 +10461,7 @@ type TestAccount struct {
 	Slug string `json:"slug"`
 
 	// Subscription is any of 2 schemas; required.
-	Subscription TestAccount_Subscription `json:"subscription"`
+	Subscription TestAccountSubscription `json:"subscription"`
 
 	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
@@ -10505,8 +10505,8 @@ type TestAccountMembershipsPersonSubscription0Status string
 // TestAccountMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountMembershipsPersonSubscription1 = interface{}
 
-// TestAccount_Memberships_Person_Subscription is the type of member "subscription": any of 2 schemas.
-type TestAccount_Memberships_Person_Subscription struct {
+// TestAccountMembershipsPersonSubscription is the type of member "subscription": any of 2 schemas.
+type TestAccountMembershipsPersonSubscription struct {
 	union json.RawMessage
 }
 
@@ -10550,8 +10550,8 @@ type TestAccountSubscription0Status string
 // TestAccountSubscription1 is any JSON value; may be null.
 type TestAccountSubscription1 = interface{}
 
-// TestAccount_Subscription is the type of member "subscription": any of 2 schemas.
-type TestAccount_Subscription struct {
+// TestAccountSubscription is the type of member "subscription": any of 2 schemas.
+type TestAccountSubscription struct {
 	union json.RawMessage
 }
 
@@ -10680,7 +10680,7 @@ type TestAccountsCreateResponse struct {
 			RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
 			// Subscription is any of 2 schemas; required.
-			Subscription TestAccountsCreateResponse_Memberships_Person_Subscription `json:"subscription"`
+			Subscription TestAccountsCreateResponseMembershipsPersonSubscription `json:"subscription"`
 
 			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 			//
@@ -10842,7 +10842,7 @@ type TestAccountsCreateResponse struct {
 	Slug string `json:"slug"`
 
 	// Subscription is any of 2 schemas; required.
-	Subscription TestAccountsCreateResponse_Subscription `json:"subscription"`
+	Subscription TestAccountsCreateResponseSubscription `json:"subscription"`
 
 	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 	//
@@ -10896,8 +10896,8 @@ type TestAccountsCreateResponseMembershipsPersonSubscription0Status string
 // TestAccountsCreateResponseMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountsCreateResponseMembershipsPersonSubscription1 = interface{}
 
-// TestAccountsCreateResponse_Memberships_Person_Subscription is the type of member "subscription": any of 2 schemas.
-type TestAccountsCreateResponse_Memberships_Person_Subscription struct {
+// TestAccountsCreateResponseMembershipsPersonSubscription is the type of member "subscription": any of 2 schemas.
+type TestAccountsCreateResponseMembershipsPersonSubscription struct {
 	union json.RawMessage
 }
 
@@ -10943,8 +10943,8 @@ type TestAccountsCreateResponseSubscription0Status string
 // TestAccountsCreateResponseSubscription1 is any JSON value; may be null.
 type TestAccountsCreateResponseSubscription1 = interface{}
 
-// TestAccountsCreateResponse_Subscription is the type of member "subscription": any of 2 schemas.
-type TestAccountsCreateResponse_Subscription struct {
+// TestAccountsCreateResponseSubscription is the type of member "subscription": any of 2 schemas.
+type TestAccountsCreateResponseSubscription struct {
 	union json.RawMessage
 }
 
@@ -11073,7 +11073,7 @@ type TestAccountsGetResponse struct {
 			RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
 			// Subscription is any of 2 schemas; required.
-			Subscription TestAccountsGetResponse_Memberships_Person_Subscription `json:"subscription"`
+			Subscription TestAccountsGetResponseMembershipsPersonSubscription `json:"subscription"`
 
 			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 			//
@@ -11235,7 +11235,7 @@ type TestAccountsGetResponse struct {
 	Slug string `json:"slug"`
 
 	// Subscription is any of 2 schemas; required.
-	Subscription TestAccountsGetResponse_Subscription `json:"subscription"`
+	Subscription TestAccountsGetResponseSubscription `json:"subscription"`
 
 	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
 	//
@@ -11289,8 +11289,8 @@ type TestAccountsGetResponseMembershipsPersonSubscription0Status string
 // TestAccountsGetResponseMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountsGetResponseMembershipsPersonSubscription1 = interface{}
 
-// TestAccountsGetResponse_Memberships_Person_Subscription is the type of member "subscription": any of 2 schemas.
-type TestAccountsGetResponse_Memberships_Person_Subscription struct {
+// TestAccountsGetResponseMembershipsPersonSubscription is the type of member "subscription": any of 2 schemas.
+type TestAccountsGetResponseMembershipsPersonSubscription struct {
 	union json.RawMessage
 }
 
@@ -11336,8 +11336,8 @@ type TestAccountsGetResponseSubscription0Status string
 // TestAccountsGetResponseSubscription1 is any JSON value; may be null.
 type TestAccountsGetResponseSubscription1 = interface{}
 
-// TestAccountsGetResponse_Subscription is the type of member "subscription": any of 2 schemas.
-type TestAccountsGetResponse_Subscription struct {
+// TestAccountsGetResponseSubscription is the type of member "subscription": any of 2 schemas.
+type TestAccountsGetResponseSubscription struct {
 	union json.RawMessage
 }
 
@@ -12689,24 +12689,24 @@ type TestAccountsCreateBodyTestAccountSectionsSoftwareDeveloper string
 // TestAccountsCreateBodyTestAccountSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type TestAccountsCreateBodyTestAccountSectionsSupplier string
 
-// AsGetPersonOrganizationMembershipsItemOrganizationSubscription0 returns the union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription0
+// AsGetPersonOrganizationMembershipsItemOrganizationSubscription0 returns the union data inside the GetPersonOrganizationMembershipsItemOrganizationSubscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription0
 //
 //go:noinline
-func (t GetPersonOrganizationMembershipsItem_Organization_Subscription) AsGetPersonOrganizationMembershipsItemOrganizationSubscription0() (GetPersonOrganizationMembershipsItemOrganizationSubscription0, error) {
+func (t GetPersonOrganizationMembershipsItemOrganizationSubscription) AsGetPersonOrganizationMembershipsItemOrganizationSubscription0() (GetPersonOrganizationMembershipsItemOrganizationSubscription0, error) {
 	var body GetPersonOrganizationMembershipsItemOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromGetPersonOrganizationMembershipsItemOrganizationSubscription0 overwrites any union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as the provided GetPersonOrganizationMembershipsItemOrganizationSubscription0
-func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) FromGetPersonOrganizationMembershipsItemOrganizationSubscription0(v GetPersonOrganizationMembershipsItemOrganizationSubscription0) error {
+// FromGetPersonOrganizationMembershipsItemOrganizationSubscription0 overwrites any union data inside the GetPersonOrganizationMembershipsItemOrganizationSubscription as the provided GetPersonOrganizationMembershipsItemOrganizationSubscription0
+func (t *GetPersonOrganizationMembershipsItemOrganizationSubscription) FromGetPersonOrganizationMembershipsItemOrganizationSubscription0(v GetPersonOrganizationMembershipsItemOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeGetPersonOrganizationMembershipsItemOrganizationSubscription0 performs a merge with any union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription, using the provided GetPersonOrganizationMembershipsItemOrganizationSubscription0
-func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) MergeGetPersonOrganizationMembershipsItemOrganizationSubscription0(v GetPersonOrganizationMembershipsItemOrganizationSubscription0) error {
+// MergeGetPersonOrganizationMembershipsItemOrganizationSubscription0 performs a merge with any union data inside the GetPersonOrganizationMembershipsItemOrganizationSubscription, using the provided GetPersonOrganizationMembershipsItemOrganizationSubscription0
+func (t *GetPersonOrganizationMembershipsItemOrganizationSubscription) MergeGetPersonOrganizationMembershipsItemOrganizationSubscription0(v GetPersonOrganizationMembershipsItemOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12717,24 +12717,24 @@ func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) MergeGe
 	return err
 }
 
-// AsGetPersonOrganizationMembershipsItemOrganizationSubscription1 returns the union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription1
+// AsGetPersonOrganizationMembershipsItemOrganizationSubscription1 returns the union data inside the GetPersonOrganizationMembershipsItemOrganizationSubscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription1
 //
 //go:noinline
-func (t GetPersonOrganizationMembershipsItem_Organization_Subscription) AsGetPersonOrganizationMembershipsItemOrganizationSubscription1() (GetPersonOrganizationMembershipsItemOrganizationSubscription1, error) {
+func (t GetPersonOrganizationMembershipsItemOrganizationSubscription) AsGetPersonOrganizationMembershipsItemOrganizationSubscription1() (GetPersonOrganizationMembershipsItemOrganizationSubscription1, error) {
 	var body GetPersonOrganizationMembershipsItemOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromGetPersonOrganizationMembershipsItemOrganizationSubscription1 overwrites any union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as the provided GetPersonOrganizationMembershipsItemOrganizationSubscription1
-func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) FromGetPersonOrganizationMembershipsItemOrganizationSubscription1(v GetPersonOrganizationMembershipsItemOrganizationSubscription1) error {
+// FromGetPersonOrganizationMembershipsItemOrganizationSubscription1 overwrites any union data inside the GetPersonOrganizationMembershipsItemOrganizationSubscription as the provided GetPersonOrganizationMembershipsItemOrganizationSubscription1
+func (t *GetPersonOrganizationMembershipsItemOrganizationSubscription) FromGetPersonOrganizationMembershipsItemOrganizationSubscription1(v GetPersonOrganizationMembershipsItemOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeGetPersonOrganizationMembershipsItemOrganizationSubscription1 performs a merge with any union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription, using the provided GetPersonOrganizationMembershipsItemOrganizationSubscription1
-func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) MergeGetPersonOrganizationMembershipsItemOrganizationSubscription1(v GetPersonOrganizationMembershipsItemOrganizationSubscription1) error {
+// MergeGetPersonOrganizationMembershipsItemOrganizationSubscription1 performs a merge with any union data inside the GetPersonOrganizationMembershipsItemOrganizationSubscription, using the provided GetPersonOrganizationMembershipsItemOrganizationSubscription1
+func (t *GetPersonOrganizationMembershipsItemOrganizationSubscription) MergeGetPersonOrganizationMembershipsItemOrganizationSubscription1(v GetPersonOrganizationMembershipsItemOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12746,34 +12746,34 @@ func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) MergeGe
 }
 
 //go:noinline
-func (t GetPersonOrganizationMembershipsItem_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t GetPersonOrganizationMembershipsItemOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *GetPersonOrganizationMembershipsItemOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsOrganizationSubscription0 returns the union data inside the Organization_Subscription as a OrganizationSubscription0
+// AsOrganizationSubscription0 returns the union data inside the OrganizationSubscription as a OrganizationSubscription0
 //
 //go:noinline
-func (t Organization_Subscription) AsOrganizationSubscription0() (OrganizationSubscription0, error) {
+func (t OrganizationSubscription) AsOrganizationSubscription0() (OrganizationSubscription0, error) {
 	var body OrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrganizationSubscription0 overwrites any union data inside the Organization_Subscription as the provided OrganizationSubscription0
-func (t *Organization_Subscription) FromOrganizationSubscription0(v OrganizationSubscription0) error {
+// FromOrganizationSubscription0 overwrites any union data inside the OrganizationSubscription as the provided OrganizationSubscription0
+func (t *OrganizationSubscription) FromOrganizationSubscription0(v OrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrganizationSubscription0 performs a merge with any union data inside the Organization_Subscription, using the provided OrganizationSubscription0
-func (t *Organization_Subscription) MergeOrganizationSubscription0(v OrganizationSubscription0) error {
+// MergeOrganizationSubscription0 performs a merge with any union data inside the OrganizationSubscription, using the provided OrganizationSubscription0
+func (t *OrganizationSubscription) MergeOrganizationSubscription0(v OrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12784,24 +12784,24 @@ func (t *Organization_Subscription) MergeOrganizationSubscription0(v Organizatio
 	return err
 }
 
-// AsOrganizationSubscription1 returns the union data inside the Organization_Subscription as a OrganizationSubscription1
+// AsOrganizationSubscription1 returns the union data inside the OrganizationSubscription as a OrganizationSubscription1
 //
 //go:noinline
-func (t Organization_Subscription) AsOrganizationSubscription1() (OrganizationSubscription1, error) {
+func (t OrganizationSubscription) AsOrganizationSubscription1() (OrganizationSubscription1, error) {
 	var body OrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrganizationSubscription1 overwrites any union data inside the Organization_Subscription as the provided OrganizationSubscription1
-func (t *Organization_Subscription) FromOrganizationSubscription1(v OrganizationSubscription1) error {
+// FromOrganizationSubscription1 overwrites any union data inside the OrganizationSubscription as the provided OrganizationSubscription1
+func (t *OrganizationSubscription) FromOrganizationSubscription1(v OrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrganizationSubscription1 performs a merge with any union data inside the Organization_Subscription, using the provided OrganizationSubscription1
-func (t *Organization_Subscription) MergeOrganizationSubscription1(v OrganizationSubscription1) error {
+// MergeOrganizationSubscription1 performs a merge with any union data inside the OrganizationSubscription, using the provided OrganizationSubscription1
+func (t *OrganizationSubscription) MergeOrganizationSubscription1(v OrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12813,34 +12813,34 @@ func (t *Organization_Subscription) MergeOrganizationSubscription1(v Organizatio
 }
 
 //go:noinline
-func (t Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t OrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *OrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsOrganizationMembershipPersonSubscription0 returns the union data inside the OrganizationMembership_Person_Subscription as a OrganizationMembershipPersonSubscription0
+// AsOrganizationMembershipPersonSubscription0 returns the union data inside the OrganizationMembershipPersonSubscription as a OrganizationMembershipPersonSubscription0
 //
 //go:noinline
-func (t OrganizationMembership_Person_Subscription) AsOrganizationMembershipPersonSubscription0() (OrganizationMembershipPersonSubscription0, error) {
+func (t OrganizationMembershipPersonSubscription) AsOrganizationMembershipPersonSubscription0() (OrganizationMembershipPersonSubscription0, error) {
 	var body OrganizationMembershipPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrganizationMembershipPersonSubscription0 overwrites any union data inside the OrganizationMembership_Person_Subscription as the provided OrganizationMembershipPersonSubscription0
-func (t *OrganizationMembership_Person_Subscription) FromOrganizationMembershipPersonSubscription0(v OrganizationMembershipPersonSubscription0) error {
+// FromOrganizationMembershipPersonSubscription0 overwrites any union data inside the OrganizationMembershipPersonSubscription as the provided OrganizationMembershipPersonSubscription0
+func (t *OrganizationMembershipPersonSubscription) FromOrganizationMembershipPersonSubscription0(v OrganizationMembershipPersonSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrganizationMembershipPersonSubscription0 performs a merge with any union data inside the OrganizationMembership_Person_Subscription, using the provided OrganizationMembershipPersonSubscription0
-func (t *OrganizationMembership_Person_Subscription) MergeOrganizationMembershipPersonSubscription0(v OrganizationMembershipPersonSubscription0) error {
+// MergeOrganizationMembershipPersonSubscription0 performs a merge with any union data inside the OrganizationMembershipPersonSubscription, using the provided OrganizationMembershipPersonSubscription0
+func (t *OrganizationMembershipPersonSubscription) MergeOrganizationMembershipPersonSubscription0(v OrganizationMembershipPersonSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12851,24 +12851,24 @@ func (t *OrganizationMembership_Person_Subscription) MergeOrganizationMembership
 	return err
 }
 
-// AsOrganizationMembershipPersonSubscription1 returns the union data inside the OrganizationMembership_Person_Subscription as a OrganizationMembershipPersonSubscription1
+// AsOrganizationMembershipPersonSubscription1 returns the union data inside the OrganizationMembershipPersonSubscription as a OrganizationMembershipPersonSubscription1
 //
 //go:noinline
-func (t OrganizationMembership_Person_Subscription) AsOrganizationMembershipPersonSubscription1() (OrganizationMembershipPersonSubscription1, error) {
+func (t OrganizationMembershipPersonSubscription) AsOrganizationMembershipPersonSubscription1() (OrganizationMembershipPersonSubscription1, error) {
 	var body OrganizationMembershipPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrganizationMembershipPersonSubscription1 overwrites any union data inside the OrganizationMembership_Person_Subscription as the provided OrganizationMembershipPersonSubscription1
-func (t *OrganizationMembership_Person_Subscription) FromOrganizationMembershipPersonSubscription1(v OrganizationMembershipPersonSubscription1) error {
+// FromOrganizationMembershipPersonSubscription1 overwrites any union data inside the OrganizationMembershipPersonSubscription as the provided OrganizationMembershipPersonSubscription1
+func (t *OrganizationMembershipPersonSubscription) FromOrganizationMembershipPersonSubscription1(v OrganizationMembershipPersonSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrganizationMembershipPersonSubscription1 performs a merge with any union data inside the OrganizationMembership_Person_Subscription, using the provided OrganizationMembershipPersonSubscription1
-func (t *OrganizationMembership_Person_Subscription) MergeOrganizationMembershipPersonSubscription1(v OrganizationMembershipPersonSubscription1) error {
+// MergeOrganizationMembershipPersonSubscription1 performs a merge with any union data inside the OrganizationMembershipPersonSubscription, using the provided OrganizationMembershipPersonSubscription1
+func (t *OrganizationMembershipPersonSubscription) MergeOrganizationMembershipPersonSubscription1(v OrganizationMembershipPersonSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12880,34 +12880,34 @@ func (t *OrganizationMembership_Person_Subscription) MergeOrganizationMembership
 }
 
 //go:noinline
-func (t OrganizationMembership_Person_Subscription) MarshalJSON() ([]byte, error) {
+func (t OrganizationMembershipPersonSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *OrganizationMembership_Person_Subscription) UnmarshalJSON(b []byte) error {
+func (t *OrganizationMembershipPersonSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsOrganizationMembershipsGetResponsePersonSubscription0 returns the union data inside the OrganizationMembershipsGetResponse_Person_Subscription as a OrganizationMembershipsGetResponsePersonSubscription0
+// AsOrganizationMembershipsGetResponsePersonSubscription0 returns the union data inside the OrganizationMembershipsGetResponsePersonSubscription as a OrganizationMembershipsGetResponsePersonSubscription0
 //
 //go:noinline
-func (t OrganizationMembershipsGetResponse_Person_Subscription) AsOrganizationMembershipsGetResponsePersonSubscription0() (OrganizationMembershipsGetResponsePersonSubscription0, error) {
+func (t OrganizationMembershipsGetResponsePersonSubscription) AsOrganizationMembershipsGetResponsePersonSubscription0() (OrganizationMembershipsGetResponsePersonSubscription0, error) {
 	var body OrganizationMembershipsGetResponsePersonSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrganizationMembershipsGetResponsePersonSubscription0 overwrites any union data inside the OrganizationMembershipsGetResponse_Person_Subscription as the provided OrganizationMembershipsGetResponsePersonSubscription0
-func (t *OrganizationMembershipsGetResponse_Person_Subscription) FromOrganizationMembershipsGetResponsePersonSubscription0(v OrganizationMembershipsGetResponsePersonSubscription0) error {
+// FromOrganizationMembershipsGetResponsePersonSubscription0 overwrites any union data inside the OrganizationMembershipsGetResponsePersonSubscription as the provided OrganizationMembershipsGetResponsePersonSubscription0
+func (t *OrganizationMembershipsGetResponsePersonSubscription) FromOrganizationMembershipsGetResponsePersonSubscription0(v OrganizationMembershipsGetResponsePersonSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrganizationMembershipsGetResponsePersonSubscription0 performs a merge with any union data inside the OrganizationMembershipsGetResponse_Person_Subscription, using the provided OrganizationMembershipsGetResponsePersonSubscription0
-func (t *OrganizationMembershipsGetResponse_Person_Subscription) MergeOrganizationMembershipsGetResponsePersonSubscription0(v OrganizationMembershipsGetResponsePersonSubscription0) error {
+// MergeOrganizationMembershipsGetResponsePersonSubscription0 performs a merge with any union data inside the OrganizationMembershipsGetResponsePersonSubscription, using the provided OrganizationMembershipsGetResponsePersonSubscription0
+func (t *OrganizationMembershipsGetResponsePersonSubscription) MergeOrganizationMembershipsGetResponsePersonSubscription0(v OrganizationMembershipsGetResponsePersonSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12918,24 +12918,24 @@ func (t *OrganizationMembershipsGetResponse_Person_Subscription) MergeOrganizati
 	return err
 }
 
-// AsOrganizationMembershipsGetResponsePersonSubscription1 returns the union data inside the OrganizationMembershipsGetResponse_Person_Subscription as a OrganizationMembershipsGetResponsePersonSubscription1
+// AsOrganizationMembershipsGetResponsePersonSubscription1 returns the union data inside the OrganizationMembershipsGetResponsePersonSubscription as a OrganizationMembershipsGetResponsePersonSubscription1
 //
 //go:noinline
-func (t OrganizationMembershipsGetResponse_Person_Subscription) AsOrganizationMembershipsGetResponsePersonSubscription1() (OrganizationMembershipsGetResponsePersonSubscription1, error) {
+func (t OrganizationMembershipsGetResponsePersonSubscription) AsOrganizationMembershipsGetResponsePersonSubscription1() (OrganizationMembershipsGetResponsePersonSubscription1, error) {
 	var body OrganizationMembershipsGetResponsePersonSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrganizationMembershipsGetResponsePersonSubscription1 overwrites any union data inside the OrganizationMembershipsGetResponse_Person_Subscription as the provided OrganizationMembershipsGetResponsePersonSubscription1
-func (t *OrganizationMembershipsGetResponse_Person_Subscription) FromOrganizationMembershipsGetResponsePersonSubscription1(v OrganizationMembershipsGetResponsePersonSubscription1) error {
+// FromOrganizationMembershipsGetResponsePersonSubscription1 overwrites any union data inside the OrganizationMembershipsGetResponsePersonSubscription as the provided OrganizationMembershipsGetResponsePersonSubscription1
+func (t *OrganizationMembershipsGetResponsePersonSubscription) FromOrganizationMembershipsGetResponsePersonSubscription1(v OrganizationMembershipsGetResponsePersonSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrganizationMembershipsGetResponsePersonSubscription1 performs a merge with any union data inside the OrganizationMembershipsGetResponse_Person_Subscription, using the provided OrganizationMembershipsGetResponsePersonSubscription1
-func (t *OrganizationMembershipsGetResponse_Person_Subscription) MergeOrganizationMembershipsGetResponsePersonSubscription1(v OrganizationMembershipsGetResponsePersonSubscription1) error {
+// MergeOrganizationMembershipsGetResponsePersonSubscription1 performs a merge with any union data inside the OrganizationMembershipsGetResponsePersonSubscription, using the provided OrganizationMembershipsGetResponsePersonSubscription1
+func (t *OrganizationMembershipsGetResponsePersonSubscription) MergeOrganizationMembershipsGetResponsePersonSubscription1(v OrganizationMembershipsGetResponsePersonSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12947,34 +12947,34 @@ func (t *OrganizationMembershipsGetResponse_Person_Subscription) MergeOrganizati
 }
 
 //go:noinline
-func (t OrganizationMembershipsGetResponse_Person_Subscription) MarshalJSON() ([]byte, error) {
+func (t OrganizationMembershipsGetResponsePersonSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *OrganizationMembershipsGetResponse_Person_Subscription) UnmarshalJSON(b []byte) error {
+func (t *OrganizationMembershipsGetResponsePersonSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsOrganizationMembershipsUpdateResponsePersonSubscription0 returns the union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription as a OrganizationMembershipsUpdateResponsePersonSubscription0
+// AsOrganizationMembershipsUpdateResponsePersonSubscription0 returns the union data inside the OrganizationMembershipsUpdateResponsePersonSubscription as a OrganizationMembershipsUpdateResponsePersonSubscription0
 //
 //go:noinline
-func (t OrganizationMembershipsUpdateResponse_Person_Subscription) AsOrganizationMembershipsUpdateResponsePersonSubscription0() (OrganizationMembershipsUpdateResponsePersonSubscription0, error) {
+func (t OrganizationMembershipsUpdateResponsePersonSubscription) AsOrganizationMembershipsUpdateResponsePersonSubscription0() (OrganizationMembershipsUpdateResponsePersonSubscription0, error) {
 	var body OrganizationMembershipsUpdateResponsePersonSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrganizationMembershipsUpdateResponsePersonSubscription0 overwrites any union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription as the provided OrganizationMembershipsUpdateResponsePersonSubscription0
-func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) FromOrganizationMembershipsUpdateResponsePersonSubscription0(v OrganizationMembershipsUpdateResponsePersonSubscription0) error {
+// FromOrganizationMembershipsUpdateResponsePersonSubscription0 overwrites any union data inside the OrganizationMembershipsUpdateResponsePersonSubscription as the provided OrganizationMembershipsUpdateResponsePersonSubscription0
+func (t *OrganizationMembershipsUpdateResponsePersonSubscription) FromOrganizationMembershipsUpdateResponsePersonSubscription0(v OrganizationMembershipsUpdateResponsePersonSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrganizationMembershipsUpdateResponsePersonSubscription0 performs a merge with any union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription, using the provided OrganizationMembershipsUpdateResponsePersonSubscription0
-func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) MergeOrganizationMembershipsUpdateResponsePersonSubscription0(v OrganizationMembershipsUpdateResponsePersonSubscription0) error {
+// MergeOrganizationMembershipsUpdateResponsePersonSubscription0 performs a merge with any union data inside the OrganizationMembershipsUpdateResponsePersonSubscription, using the provided OrganizationMembershipsUpdateResponsePersonSubscription0
+func (t *OrganizationMembershipsUpdateResponsePersonSubscription) MergeOrganizationMembershipsUpdateResponsePersonSubscription0(v OrganizationMembershipsUpdateResponsePersonSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12985,24 +12985,24 @@ func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) MergeOrganiz
 	return err
 }
 
-// AsOrganizationMembershipsUpdateResponsePersonSubscription1 returns the union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription as a OrganizationMembershipsUpdateResponsePersonSubscription1
+// AsOrganizationMembershipsUpdateResponsePersonSubscription1 returns the union data inside the OrganizationMembershipsUpdateResponsePersonSubscription as a OrganizationMembershipsUpdateResponsePersonSubscription1
 //
 //go:noinline
-func (t OrganizationMembershipsUpdateResponse_Person_Subscription) AsOrganizationMembershipsUpdateResponsePersonSubscription1() (OrganizationMembershipsUpdateResponsePersonSubscription1, error) {
+func (t OrganizationMembershipsUpdateResponsePersonSubscription) AsOrganizationMembershipsUpdateResponsePersonSubscription1() (OrganizationMembershipsUpdateResponsePersonSubscription1, error) {
 	var body OrganizationMembershipsUpdateResponsePersonSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrganizationMembershipsUpdateResponsePersonSubscription1 overwrites any union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription as the provided OrganizationMembershipsUpdateResponsePersonSubscription1
-func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) FromOrganizationMembershipsUpdateResponsePersonSubscription1(v OrganizationMembershipsUpdateResponsePersonSubscription1) error {
+// FromOrganizationMembershipsUpdateResponsePersonSubscription1 overwrites any union data inside the OrganizationMembershipsUpdateResponsePersonSubscription as the provided OrganizationMembershipsUpdateResponsePersonSubscription1
+func (t *OrganizationMembershipsUpdateResponsePersonSubscription) FromOrganizationMembershipsUpdateResponsePersonSubscription1(v OrganizationMembershipsUpdateResponsePersonSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrganizationMembershipsUpdateResponsePersonSubscription1 performs a merge with any union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription, using the provided OrganizationMembershipsUpdateResponsePersonSubscription1
-func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) MergeOrganizationMembershipsUpdateResponsePersonSubscription1(v OrganizationMembershipsUpdateResponsePersonSubscription1) error {
+// MergeOrganizationMembershipsUpdateResponsePersonSubscription1 performs a merge with any union data inside the OrganizationMembershipsUpdateResponsePersonSubscription, using the provided OrganizationMembershipsUpdateResponsePersonSubscription1
+func (t *OrganizationMembershipsUpdateResponsePersonSubscription) MergeOrganizationMembershipsUpdateResponsePersonSubscription1(v OrganizationMembershipsUpdateResponsePersonSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13014,34 +13014,34 @@ func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) MergeOrganiz
 }
 
 //go:noinline
-func (t OrganizationMembershipsUpdateResponse_Person_Subscription) MarshalJSON() ([]byte, error) {
+func (t OrganizationMembershipsUpdateResponsePersonSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) UnmarshalJSON(b []byte) error {
+func (t *OrganizationMembershipsUpdateResponsePersonSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsPersonOrganizationMembershipsOrganizationSubscription0 returns the union data inside the Person_OrganizationMemberships_Organization_Subscription as a PersonOrganizationMembershipsOrganizationSubscription0
+// AsPersonOrganizationMembershipsOrganizationSubscription0 returns the union data inside the PersonOrganizationMembershipsOrganizationSubscription as a PersonOrganizationMembershipsOrganizationSubscription0
 //
 //go:noinline
-func (t Person_OrganizationMemberships_Organization_Subscription) AsPersonOrganizationMembershipsOrganizationSubscription0() (PersonOrganizationMembershipsOrganizationSubscription0, error) {
+func (t PersonOrganizationMembershipsOrganizationSubscription) AsPersonOrganizationMembershipsOrganizationSubscription0() (PersonOrganizationMembershipsOrganizationSubscription0, error) {
 	var body PersonOrganizationMembershipsOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationMembershipsOrganizationSubscription0 overwrites any union data inside the Person_OrganizationMemberships_Organization_Subscription as the provided PersonOrganizationMembershipsOrganizationSubscription0
-func (t *Person_OrganizationMemberships_Organization_Subscription) FromPersonOrganizationMembershipsOrganizationSubscription0(v PersonOrganizationMembershipsOrganizationSubscription0) error {
+// FromPersonOrganizationMembershipsOrganizationSubscription0 overwrites any union data inside the PersonOrganizationMembershipsOrganizationSubscription as the provided PersonOrganizationMembershipsOrganizationSubscription0
+func (t *PersonOrganizationMembershipsOrganizationSubscription) FromPersonOrganizationMembershipsOrganizationSubscription0(v PersonOrganizationMembershipsOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationMembershipsOrganizationSubscription0 performs a merge with any union data inside the Person_OrganizationMemberships_Organization_Subscription, using the provided PersonOrganizationMembershipsOrganizationSubscription0
-func (t *Person_OrganizationMemberships_Organization_Subscription) MergePersonOrganizationMembershipsOrganizationSubscription0(v PersonOrganizationMembershipsOrganizationSubscription0) error {
+// MergePersonOrganizationMembershipsOrganizationSubscription0 performs a merge with any union data inside the PersonOrganizationMembershipsOrganizationSubscription, using the provided PersonOrganizationMembershipsOrganizationSubscription0
+func (t *PersonOrganizationMembershipsOrganizationSubscription) MergePersonOrganizationMembershipsOrganizationSubscription0(v PersonOrganizationMembershipsOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13052,24 +13052,24 @@ func (t *Person_OrganizationMemberships_Organization_Subscription) MergePersonOr
 	return err
 }
 
-// AsPersonOrganizationMembershipsOrganizationSubscription1 returns the union data inside the Person_OrganizationMemberships_Organization_Subscription as a PersonOrganizationMembershipsOrganizationSubscription1
+// AsPersonOrganizationMembershipsOrganizationSubscription1 returns the union data inside the PersonOrganizationMembershipsOrganizationSubscription as a PersonOrganizationMembershipsOrganizationSubscription1
 //
 //go:noinline
-func (t Person_OrganizationMemberships_Organization_Subscription) AsPersonOrganizationMembershipsOrganizationSubscription1() (PersonOrganizationMembershipsOrganizationSubscription1, error) {
+func (t PersonOrganizationMembershipsOrganizationSubscription) AsPersonOrganizationMembershipsOrganizationSubscription1() (PersonOrganizationMembershipsOrganizationSubscription1, error) {
 	var body PersonOrganizationMembershipsOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationMembershipsOrganizationSubscription1 overwrites any union data inside the Person_OrganizationMemberships_Organization_Subscription as the provided PersonOrganizationMembershipsOrganizationSubscription1
-func (t *Person_OrganizationMemberships_Organization_Subscription) FromPersonOrganizationMembershipsOrganizationSubscription1(v PersonOrganizationMembershipsOrganizationSubscription1) error {
+// FromPersonOrganizationMembershipsOrganizationSubscription1 overwrites any union data inside the PersonOrganizationMembershipsOrganizationSubscription as the provided PersonOrganizationMembershipsOrganizationSubscription1
+func (t *PersonOrganizationMembershipsOrganizationSubscription) FromPersonOrganizationMembershipsOrganizationSubscription1(v PersonOrganizationMembershipsOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationMembershipsOrganizationSubscription1 performs a merge with any union data inside the Person_OrganizationMemberships_Organization_Subscription, using the provided PersonOrganizationMembershipsOrganizationSubscription1
-func (t *Person_OrganizationMemberships_Organization_Subscription) MergePersonOrganizationMembershipsOrganizationSubscription1(v PersonOrganizationMembershipsOrganizationSubscription1) error {
+// MergePersonOrganizationMembershipsOrganizationSubscription1 performs a merge with any union data inside the PersonOrganizationMembershipsOrganizationSubscription, using the provided PersonOrganizationMembershipsOrganizationSubscription1
+func (t *PersonOrganizationMembershipsOrganizationSubscription) MergePersonOrganizationMembershipsOrganizationSubscription1(v PersonOrganizationMembershipsOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13081,34 +13081,34 @@ func (t *Person_OrganizationMemberships_Organization_Subscription) MergePersonOr
 }
 
 //go:noinline
-func (t Person_OrganizationMemberships_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t PersonOrganizationMembershipsOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Person_OrganizationMemberships_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *PersonOrganizationMembershipsOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsPersonSubscription0 returns the union data inside the Person_Subscription as a PersonSubscription0
+// AsPersonSubscription0 returns the union data inside the PersonSubscription as a PersonSubscription0
 //
 //go:noinline
-func (t Person_Subscription) AsPersonSubscription0() (PersonSubscription0, error) {
+func (t PersonSubscription) AsPersonSubscription0() (PersonSubscription0, error) {
 	var body PersonSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonSubscription0 overwrites any union data inside the Person_Subscription as the provided PersonSubscription0
-func (t *Person_Subscription) FromPersonSubscription0(v PersonSubscription0) error {
+// FromPersonSubscription0 overwrites any union data inside the PersonSubscription as the provided PersonSubscription0
+func (t *PersonSubscription) FromPersonSubscription0(v PersonSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonSubscription0 performs a merge with any union data inside the Person_Subscription, using the provided PersonSubscription0
-func (t *Person_Subscription) MergePersonSubscription0(v PersonSubscription0) error {
+// MergePersonSubscription0 performs a merge with any union data inside the PersonSubscription, using the provided PersonSubscription0
+func (t *PersonSubscription) MergePersonSubscription0(v PersonSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13119,24 +13119,24 @@ func (t *Person_Subscription) MergePersonSubscription0(v PersonSubscription0) er
 	return err
 }
 
-// AsPersonSubscription1 returns the union data inside the Person_Subscription as a PersonSubscription1
+// AsPersonSubscription1 returns the union data inside the PersonSubscription as a PersonSubscription1
 //
 //go:noinline
-func (t Person_Subscription) AsPersonSubscription1() (PersonSubscription1, error) {
+func (t PersonSubscription) AsPersonSubscription1() (PersonSubscription1, error) {
 	var body PersonSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonSubscription1 overwrites any union data inside the Person_Subscription as the provided PersonSubscription1
-func (t *Person_Subscription) FromPersonSubscription1(v PersonSubscription1) error {
+// FromPersonSubscription1 overwrites any union data inside the PersonSubscription as the provided PersonSubscription1
+func (t *PersonSubscription) FromPersonSubscription1(v PersonSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonSubscription1 performs a merge with any union data inside the Person_Subscription, using the provided PersonSubscription1
-func (t *Person_Subscription) MergePersonSubscription1(v PersonSubscription1) error {
+// MergePersonSubscription1 performs a merge with any union data inside the PersonSubscription, using the provided PersonSubscription1
+func (t *PersonSubscription) MergePersonSubscription1(v PersonSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13148,34 +13148,34 @@ func (t *Person_Subscription) MergePersonSubscription1(v PersonSubscription1) er
 }
 
 //go:noinline
-func (t Person_Subscription) MarshalJSON() ([]byte, error) {
+func (t PersonSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Person_Subscription) UnmarshalJSON(b []byte) error {
+func (t *PersonSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsPersonOrganizationsCreateResponseSubscription0 returns the union data inside the PersonOrganizationsCreateResponse_Subscription as a PersonOrganizationsCreateResponseSubscription0
+// AsPersonOrganizationsCreateResponseSubscription0 returns the union data inside the PersonOrganizationsCreateResponseSubscription as a PersonOrganizationsCreateResponseSubscription0
 //
 //go:noinline
-func (t PersonOrganizationsCreateResponse_Subscription) AsPersonOrganizationsCreateResponseSubscription0() (PersonOrganizationsCreateResponseSubscription0, error) {
+func (t PersonOrganizationsCreateResponseSubscription) AsPersonOrganizationsCreateResponseSubscription0() (PersonOrganizationsCreateResponseSubscription0, error) {
 	var body PersonOrganizationsCreateResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationsCreateResponseSubscription0 overwrites any union data inside the PersonOrganizationsCreateResponse_Subscription as the provided PersonOrganizationsCreateResponseSubscription0
-func (t *PersonOrganizationsCreateResponse_Subscription) FromPersonOrganizationsCreateResponseSubscription0(v PersonOrganizationsCreateResponseSubscription0) error {
+// FromPersonOrganizationsCreateResponseSubscription0 overwrites any union data inside the PersonOrganizationsCreateResponseSubscription as the provided PersonOrganizationsCreateResponseSubscription0
+func (t *PersonOrganizationsCreateResponseSubscription) FromPersonOrganizationsCreateResponseSubscription0(v PersonOrganizationsCreateResponseSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationsCreateResponseSubscription0 performs a merge with any union data inside the PersonOrganizationsCreateResponse_Subscription, using the provided PersonOrganizationsCreateResponseSubscription0
-func (t *PersonOrganizationsCreateResponse_Subscription) MergePersonOrganizationsCreateResponseSubscription0(v PersonOrganizationsCreateResponseSubscription0) error {
+// MergePersonOrganizationsCreateResponseSubscription0 performs a merge with any union data inside the PersonOrganizationsCreateResponseSubscription, using the provided PersonOrganizationsCreateResponseSubscription0
+func (t *PersonOrganizationsCreateResponseSubscription) MergePersonOrganizationsCreateResponseSubscription0(v PersonOrganizationsCreateResponseSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13186,24 +13186,24 @@ func (t *PersonOrganizationsCreateResponse_Subscription) MergePersonOrganization
 	return err
 }
 
-// AsPersonOrganizationsCreateResponseSubscription1 returns the union data inside the PersonOrganizationsCreateResponse_Subscription as a PersonOrganizationsCreateResponseSubscription1
+// AsPersonOrganizationsCreateResponseSubscription1 returns the union data inside the PersonOrganizationsCreateResponseSubscription as a PersonOrganizationsCreateResponseSubscription1
 //
 //go:noinline
-func (t PersonOrganizationsCreateResponse_Subscription) AsPersonOrganizationsCreateResponseSubscription1() (PersonOrganizationsCreateResponseSubscription1, error) {
+func (t PersonOrganizationsCreateResponseSubscription) AsPersonOrganizationsCreateResponseSubscription1() (PersonOrganizationsCreateResponseSubscription1, error) {
 	var body PersonOrganizationsCreateResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationsCreateResponseSubscription1 overwrites any union data inside the PersonOrganizationsCreateResponse_Subscription as the provided PersonOrganizationsCreateResponseSubscription1
-func (t *PersonOrganizationsCreateResponse_Subscription) FromPersonOrganizationsCreateResponseSubscription1(v PersonOrganizationsCreateResponseSubscription1) error {
+// FromPersonOrganizationsCreateResponseSubscription1 overwrites any union data inside the PersonOrganizationsCreateResponseSubscription as the provided PersonOrganizationsCreateResponseSubscription1
+func (t *PersonOrganizationsCreateResponseSubscription) FromPersonOrganizationsCreateResponseSubscription1(v PersonOrganizationsCreateResponseSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationsCreateResponseSubscription1 performs a merge with any union data inside the PersonOrganizationsCreateResponse_Subscription, using the provided PersonOrganizationsCreateResponseSubscription1
-func (t *PersonOrganizationsCreateResponse_Subscription) MergePersonOrganizationsCreateResponseSubscription1(v PersonOrganizationsCreateResponseSubscription1) error {
+// MergePersonOrganizationsCreateResponseSubscription1 performs a merge with any union data inside the PersonOrganizationsCreateResponseSubscription, using the provided PersonOrganizationsCreateResponseSubscription1
+func (t *PersonOrganizationsCreateResponseSubscription) MergePersonOrganizationsCreateResponseSubscription1(v PersonOrganizationsCreateResponseSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13215,34 +13215,34 @@ func (t *PersonOrganizationsCreateResponse_Subscription) MergePersonOrganization
 }
 
 //go:noinline
-func (t PersonOrganizationsCreateResponse_Subscription) MarshalJSON() ([]byte, error) {
+func (t PersonOrganizationsCreateResponseSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *PersonOrganizationsCreateResponse_Subscription) UnmarshalJSON(b []byte) error {
+func (t *PersonOrganizationsCreateResponseSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsPersonOrganizationsSitesCreateResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription as a PersonOrganizationsSitesCreateResponseOrganizationSubscription0
+// AsPersonOrganizationsSitesCreateResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesCreateResponseOrganizationSubscription as a PersonOrganizationsSitesCreateResponseOrganizationSubscription0
 //
 //go:noinline
-func (t PersonOrganizationsSitesCreateResponse_Organization_Subscription) AsPersonOrganizationsSitesCreateResponseOrganizationSubscription0() (PersonOrganizationsSitesCreateResponseOrganizationSubscription0, error) {
+func (t PersonOrganizationsSitesCreateResponseOrganizationSubscription) AsPersonOrganizationsSitesCreateResponseOrganizationSubscription0() (PersonOrganizationsSitesCreateResponseOrganizationSubscription0, error) {
 	var body PersonOrganizationsSitesCreateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationsSitesCreateResponseOrganizationSubscription0 overwrites any union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription as the provided PersonOrganizationsSitesCreateResponseOrganizationSubscription0
-func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) FromPersonOrganizationsSitesCreateResponseOrganizationSubscription0(v PersonOrganizationsSitesCreateResponseOrganizationSubscription0) error {
+// FromPersonOrganizationsSitesCreateResponseOrganizationSubscription0 overwrites any union data inside the PersonOrganizationsSitesCreateResponseOrganizationSubscription as the provided PersonOrganizationsSitesCreateResponseOrganizationSubscription0
+func (t *PersonOrganizationsSitesCreateResponseOrganizationSubscription) FromPersonOrganizationsSitesCreateResponseOrganizationSubscription0(v PersonOrganizationsSitesCreateResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationsSitesCreateResponseOrganizationSubscription0 performs a merge with any union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription, using the provided PersonOrganizationsSitesCreateResponseOrganizationSubscription0
-func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) MergePersonOrganizationsSitesCreateResponseOrganizationSubscription0(v PersonOrganizationsSitesCreateResponseOrganizationSubscription0) error {
+// MergePersonOrganizationsSitesCreateResponseOrganizationSubscription0 performs a merge with any union data inside the PersonOrganizationsSitesCreateResponseOrganizationSubscription, using the provided PersonOrganizationsSitesCreateResponseOrganizationSubscription0
+func (t *PersonOrganizationsSitesCreateResponseOrganizationSubscription) MergePersonOrganizationsSitesCreateResponseOrganizationSubscription0(v PersonOrganizationsSitesCreateResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13253,24 +13253,24 @@ func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) Merge
 	return err
 }
 
-// AsPersonOrganizationsSitesCreateResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription as a PersonOrganizationsSitesCreateResponseOrganizationSubscription1
+// AsPersonOrganizationsSitesCreateResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesCreateResponseOrganizationSubscription as a PersonOrganizationsSitesCreateResponseOrganizationSubscription1
 //
 //go:noinline
-func (t PersonOrganizationsSitesCreateResponse_Organization_Subscription) AsPersonOrganizationsSitesCreateResponseOrganizationSubscription1() (PersonOrganizationsSitesCreateResponseOrganizationSubscription1, error) {
+func (t PersonOrganizationsSitesCreateResponseOrganizationSubscription) AsPersonOrganizationsSitesCreateResponseOrganizationSubscription1() (PersonOrganizationsSitesCreateResponseOrganizationSubscription1, error) {
 	var body PersonOrganizationsSitesCreateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationsSitesCreateResponseOrganizationSubscription1 overwrites any union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription as the provided PersonOrganizationsSitesCreateResponseOrganizationSubscription1
-func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) FromPersonOrganizationsSitesCreateResponseOrganizationSubscription1(v PersonOrganizationsSitesCreateResponseOrganizationSubscription1) error {
+// FromPersonOrganizationsSitesCreateResponseOrganizationSubscription1 overwrites any union data inside the PersonOrganizationsSitesCreateResponseOrganizationSubscription as the provided PersonOrganizationsSitesCreateResponseOrganizationSubscription1
+func (t *PersonOrganizationsSitesCreateResponseOrganizationSubscription) FromPersonOrganizationsSitesCreateResponseOrganizationSubscription1(v PersonOrganizationsSitesCreateResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationsSitesCreateResponseOrganizationSubscription1 performs a merge with any union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription, using the provided PersonOrganizationsSitesCreateResponseOrganizationSubscription1
-func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) MergePersonOrganizationsSitesCreateResponseOrganizationSubscription1(v PersonOrganizationsSitesCreateResponseOrganizationSubscription1) error {
+// MergePersonOrganizationsSitesCreateResponseOrganizationSubscription1 performs a merge with any union data inside the PersonOrganizationsSitesCreateResponseOrganizationSubscription, using the provided PersonOrganizationsSitesCreateResponseOrganizationSubscription1
+func (t *PersonOrganizationsSitesCreateResponseOrganizationSubscription) MergePersonOrganizationsSitesCreateResponseOrganizationSubscription1(v PersonOrganizationsSitesCreateResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13282,34 +13282,34 @@ func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) Merge
 }
 
 //go:noinline
-func (t PersonOrganizationsSitesCreateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t PersonOrganizationsSitesCreateResponseOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *PersonOrganizationsSitesCreateResponseOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsPersonOrganizationsSitesGetResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription as a PersonOrganizationsSitesGetResponseOrganizationSubscription0
+// AsPersonOrganizationsSitesGetResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesGetResponseOrganizationSubscription as a PersonOrganizationsSitesGetResponseOrganizationSubscription0
 //
 //go:noinline
-func (t PersonOrganizationsSitesGetResponse_Organization_Subscription) AsPersonOrganizationsSitesGetResponseOrganizationSubscription0() (PersonOrganizationsSitesGetResponseOrganizationSubscription0, error) {
+func (t PersonOrganizationsSitesGetResponseOrganizationSubscription) AsPersonOrganizationsSitesGetResponseOrganizationSubscription0() (PersonOrganizationsSitesGetResponseOrganizationSubscription0, error) {
 	var body PersonOrganizationsSitesGetResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationsSitesGetResponseOrganizationSubscription0 overwrites any union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription as the provided PersonOrganizationsSitesGetResponseOrganizationSubscription0
-func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) FromPersonOrganizationsSitesGetResponseOrganizationSubscription0(v PersonOrganizationsSitesGetResponseOrganizationSubscription0) error {
+// FromPersonOrganizationsSitesGetResponseOrganizationSubscription0 overwrites any union data inside the PersonOrganizationsSitesGetResponseOrganizationSubscription as the provided PersonOrganizationsSitesGetResponseOrganizationSubscription0
+func (t *PersonOrganizationsSitesGetResponseOrganizationSubscription) FromPersonOrganizationsSitesGetResponseOrganizationSubscription0(v PersonOrganizationsSitesGetResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationsSitesGetResponseOrganizationSubscription0 performs a merge with any union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription, using the provided PersonOrganizationsSitesGetResponseOrganizationSubscription0
-func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) MergePersonOrganizationsSitesGetResponseOrganizationSubscription0(v PersonOrganizationsSitesGetResponseOrganizationSubscription0) error {
+// MergePersonOrganizationsSitesGetResponseOrganizationSubscription0 performs a merge with any union data inside the PersonOrganizationsSitesGetResponseOrganizationSubscription, using the provided PersonOrganizationsSitesGetResponseOrganizationSubscription0
+func (t *PersonOrganizationsSitesGetResponseOrganizationSubscription) MergePersonOrganizationsSitesGetResponseOrganizationSubscription0(v PersonOrganizationsSitesGetResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13320,24 +13320,24 @@ func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) MergePer
 	return err
 }
 
-// AsPersonOrganizationsSitesGetResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription as a PersonOrganizationsSitesGetResponseOrganizationSubscription1
+// AsPersonOrganizationsSitesGetResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesGetResponseOrganizationSubscription as a PersonOrganizationsSitesGetResponseOrganizationSubscription1
 //
 //go:noinline
-func (t PersonOrganizationsSitesGetResponse_Organization_Subscription) AsPersonOrganizationsSitesGetResponseOrganizationSubscription1() (PersonOrganizationsSitesGetResponseOrganizationSubscription1, error) {
+func (t PersonOrganizationsSitesGetResponseOrganizationSubscription) AsPersonOrganizationsSitesGetResponseOrganizationSubscription1() (PersonOrganizationsSitesGetResponseOrganizationSubscription1, error) {
 	var body PersonOrganizationsSitesGetResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationsSitesGetResponseOrganizationSubscription1 overwrites any union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription as the provided PersonOrganizationsSitesGetResponseOrganizationSubscription1
-func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) FromPersonOrganizationsSitesGetResponseOrganizationSubscription1(v PersonOrganizationsSitesGetResponseOrganizationSubscription1) error {
+// FromPersonOrganizationsSitesGetResponseOrganizationSubscription1 overwrites any union data inside the PersonOrganizationsSitesGetResponseOrganizationSubscription as the provided PersonOrganizationsSitesGetResponseOrganizationSubscription1
+func (t *PersonOrganizationsSitesGetResponseOrganizationSubscription) FromPersonOrganizationsSitesGetResponseOrganizationSubscription1(v PersonOrganizationsSitesGetResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationsSitesGetResponseOrganizationSubscription1 performs a merge with any union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription, using the provided PersonOrganizationsSitesGetResponseOrganizationSubscription1
-func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) MergePersonOrganizationsSitesGetResponseOrganizationSubscription1(v PersonOrganizationsSitesGetResponseOrganizationSubscription1) error {
+// MergePersonOrganizationsSitesGetResponseOrganizationSubscription1 performs a merge with any union data inside the PersonOrganizationsSitesGetResponseOrganizationSubscription, using the provided PersonOrganizationsSitesGetResponseOrganizationSubscription1
+func (t *PersonOrganizationsSitesGetResponseOrganizationSubscription) MergePersonOrganizationsSitesGetResponseOrganizationSubscription1(v PersonOrganizationsSitesGetResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13349,34 +13349,34 @@ func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) MergePer
 }
 
 //go:noinline
-func (t PersonOrganizationsSitesGetResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t PersonOrganizationsSitesGetResponseOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *PersonOrganizationsSitesGetResponseOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription as a PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
+// AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesUpdateResponseOrganizationSubscription as a PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
 //
 //go:noinline
-func (t PersonOrganizationsSitesUpdateResponse_Organization_Subscription) AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription0() (PersonOrganizationsSitesUpdateResponseOrganizationSubscription0, error) {
+func (t PersonOrganizationsSitesUpdateResponseOrganizationSubscription) AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription0() (PersonOrganizationsSitesUpdateResponseOrganizationSubscription0, error) {
 	var body PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationsSitesUpdateResponseOrganizationSubscription0 overwrites any union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription as the provided PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
-func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) FromPersonOrganizationsSitesUpdateResponseOrganizationSubscription0(v PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) error {
+// FromPersonOrganizationsSitesUpdateResponseOrganizationSubscription0 overwrites any union data inside the PersonOrganizationsSitesUpdateResponseOrganizationSubscription as the provided PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
+func (t *PersonOrganizationsSitesUpdateResponseOrganizationSubscription) FromPersonOrganizationsSitesUpdateResponseOrganizationSubscription0(v PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationsSitesUpdateResponseOrganizationSubscription0 performs a merge with any union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription, using the provided PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
-func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) MergePersonOrganizationsSitesUpdateResponseOrganizationSubscription0(v PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) error {
+// MergePersonOrganizationsSitesUpdateResponseOrganizationSubscription0 performs a merge with any union data inside the PersonOrganizationsSitesUpdateResponseOrganizationSubscription, using the provided PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
+func (t *PersonOrganizationsSitesUpdateResponseOrganizationSubscription) MergePersonOrganizationsSitesUpdateResponseOrganizationSubscription0(v PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13387,24 +13387,24 @@ func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) Merge
 	return err
 }
 
-// AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription as a PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
+// AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesUpdateResponseOrganizationSubscription as a PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
 //
 //go:noinline
-func (t PersonOrganizationsSitesUpdateResponse_Organization_Subscription) AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription1() (PersonOrganizationsSitesUpdateResponseOrganizationSubscription1, error) {
+func (t PersonOrganizationsSitesUpdateResponseOrganizationSubscription) AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription1() (PersonOrganizationsSitesUpdateResponseOrganizationSubscription1, error) {
 	var body PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonOrganizationsSitesUpdateResponseOrganizationSubscription1 overwrites any union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription as the provided PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
-func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) FromPersonOrganizationsSitesUpdateResponseOrganizationSubscription1(v PersonOrganizationsSitesUpdateResponseOrganizationSubscription1) error {
+// FromPersonOrganizationsSitesUpdateResponseOrganizationSubscription1 overwrites any union data inside the PersonOrganizationsSitesUpdateResponseOrganizationSubscription as the provided PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
+func (t *PersonOrganizationsSitesUpdateResponseOrganizationSubscription) FromPersonOrganizationsSitesUpdateResponseOrganizationSubscription1(v PersonOrganizationsSitesUpdateResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonOrganizationsSitesUpdateResponseOrganizationSubscription1 performs a merge with any union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription, using the provided PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
-func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) MergePersonOrganizationsSitesUpdateResponseOrganizationSubscription1(v PersonOrganizationsSitesUpdateResponseOrganizationSubscription1) error {
+// MergePersonOrganizationsSitesUpdateResponseOrganizationSubscription1 performs a merge with any union data inside the PersonOrganizationsSitesUpdateResponseOrganizationSubscription, using the provided PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
+func (t *PersonOrganizationsSitesUpdateResponseOrganizationSubscription) MergePersonOrganizationsSitesUpdateResponseOrganizationSubscription1(v PersonOrganizationsSitesUpdateResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13416,34 +13416,34 @@ func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) Merge
 }
 
 //go:noinline
-func (t PersonOrganizationsSitesUpdateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t PersonOrganizationsSitesUpdateResponseOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *PersonOrganizationsSitesUpdateResponseOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 returns the union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription as a PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
+// AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 returns the union data inside the PersonUpdateResponseOrganizationMembershipsOrganizationSubscription as a PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
 //
 //go:noinline
-func (t PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0() (PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0, error) {
+func (t PersonUpdateResponseOrganizationMembershipsOrganizationSubscription) AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0() (PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0, error) {
 	var body PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 overwrites any union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription as the provided PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
-func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) FromPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0(v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) error {
+// FromPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 overwrites any union data inside the PersonUpdateResponseOrganizationMembershipsOrganizationSubscription as the provided PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
+func (t *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription) FromPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0(v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 performs a merge with any union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription, using the provided PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
-func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) MergePersonUpdateResponseOrganizationMembershipsOrganizationSubscription0(v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) error {
+// MergePersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 performs a merge with any union data inside the PersonUpdateResponseOrganizationMembershipsOrganizationSubscription, using the provided PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
+func (t *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription) MergePersonUpdateResponseOrganizationMembershipsOrganizationSubscription0(v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13454,24 +13454,24 @@ func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription)
 	return err
 }
 
-// AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 returns the union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription as a PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
+// AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 returns the union data inside the PersonUpdateResponseOrganizationMembershipsOrganizationSubscription as a PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
 //
 //go:noinline
-func (t PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1() (PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1, error) {
+func (t PersonUpdateResponseOrganizationMembershipsOrganizationSubscription) AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1() (PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1, error) {
 	var body PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 overwrites any union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription as the provided PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
-func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) FromPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1(v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1) error {
+// FromPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 overwrites any union data inside the PersonUpdateResponseOrganizationMembershipsOrganizationSubscription as the provided PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
+func (t *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription) FromPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1(v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 performs a merge with any union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription, using the provided PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
-func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) MergePersonUpdateResponseOrganizationMembershipsOrganizationSubscription1(v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1) error {
+// MergePersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 performs a merge with any union data inside the PersonUpdateResponseOrganizationMembershipsOrganizationSubscription, using the provided PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
+func (t *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription) MergePersonUpdateResponseOrganizationMembershipsOrganizationSubscription1(v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13483,34 +13483,34 @@ func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription)
 }
 
 //go:noinline
-func (t PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t PersonUpdateResponseOrganizationMembershipsOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsPersonUpdateResponseSubscription0 returns the union data inside the PersonUpdateResponse_Subscription as a PersonUpdateResponseSubscription0
+// AsPersonUpdateResponseSubscription0 returns the union data inside the PersonUpdateResponseSubscription as a PersonUpdateResponseSubscription0
 //
 //go:noinline
-func (t PersonUpdateResponse_Subscription) AsPersonUpdateResponseSubscription0() (PersonUpdateResponseSubscription0, error) {
+func (t PersonUpdateResponseSubscription) AsPersonUpdateResponseSubscription0() (PersonUpdateResponseSubscription0, error) {
 	var body PersonUpdateResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonUpdateResponseSubscription0 overwrites any union data inside the PersonUpdateResponse_Subscription as the provided PersonUpdateResponseSubscription0
-func (t *PersonUpdateResponse_Subscription) FromPersonUpdateResponseSubscription0(v PersonUpdateResponseSubscription0) error {
+// FromPersonUpdateResponseSubscription0 overwrites any union data inside the PersonUpdateResponseSubscription as the provided PersonUpdateResponseSubscription0
+func (t *PersonUpdateResponseSubscription) FromPersonUpdateResponseSubscription0(v PersonUpdateResponseSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonUpdateResponseSubscription0 performs a merge with any union data inside the PersonUpdateResponse_Subscription, using the provided PersonUpdateResponseSubscription0
-func (t *PersonUpdateResponse_Subscription) MergePersonUpdateResponseSubscription0(v PersonUpdateResponseSubscription0) error {
+// MergePersonUpdateResponseSubscription0 performs a merge with any union data inside the PersonUpdateResponseSubscription, using the provided PersonUpdateResponseSubscription0
+func (t *PersonUpdateResponseSubscription) MergePersonUpdateResponseSubscription0(v PersonUpdateResponseSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13521,24 +13521,24 @@ func (t *PersonUpdateResponse_Subscription) MergePersonUpdateResponseSubscriptio
 	return err
 }
 
-// AsPersonUpdateResponseSubscription1 returns the union data inside the PersonUpdateResponse_Subscription as a PersonUpdateResponseSubscription1
+// AsPersonUpdateResponseSubscription1 returns the union data inside the PersonUpdateResponseSubscription as a PersonUpdateResponseSubscription1
 //
 //go:noinline
-func (t PersonUpdateResponse_Subscription) AsPersonUpdateResponseSubscription1() (PersonUpdateResponseSubscription1, error) {
+func (t PersonUpdateResponseSubscription) AsPersonUpdateResponseSubscription1() (PersonUpdateResponseSubscription1, error) {
 	var body PersonUpdateResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPersonUpdateResponseSubscription1 overwrites any union data inside the PersonUpdateResponse_Subscription as the provided PersonUpdateResponseSubscription1
-func (t *PersonUpdateResponse_Subscription) FromPersonUpdateResponseSubscription1(v PersonUpdateResponseSubscription1) error {
+// FromPersonUpdateResponseSubscription1 overwrites any union data inside the PersonUpdateResponseSubscription as the provided PersonUpdateResponseSubscription1
+func (t *PersonUpdateResponseSubscription) FromPersonUpdateResponseSubscription1(v PersonUpdateResponseSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePersonUpdateResponseSubscription1 performs a merge with any union data inside the PersonUpdateResponse_Subscription, using the provided PersonUpdateResponseSubscription1
-func (t *PersonUpdateResponse_Subscription) MergePersonUpdateResponseSubscription1(v PersonUpdateResponseSubscription1) error {
+// MergePersonUpdateResponseSubscription1 performs a merge with any union data inside the PersonUpdateResponseSubscription, using the provided PersonUpdateResponseSubscription1
+func (t *PersonUpdateResponseSubscription) MergePersonUpdateResponseSubscription1(v PersonUpdateResponseSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13550,34 +13550,34 @@ func (t *PersonUpdateResponse_Subscription) MergePersonUpdateResponseSubscriptio
 }
 
 //go:noinline
-func (t PersonUpdateResponse_Subscription) MarshalJSON() ([]byte, error) {
+func (t PersonUpdateResponseSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *PersonUpdateResponse_Subscription) UnmarshalJSON(b []byte) error {
+func (t *PersonUpdateResponseSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsSiteOrganizationSubscription0 returns the union data inside the Site_Organization_Subscription as a SiteOrganizationSubscription0
+// AsSiteOrganizationSubscription0 returns the union data inside the SiteOrganizationSubscription as a SiteOrganizationSubscription0
 //
 //go:noinline
-func (t Site_Organization_Subscription) AsSiteOrganizationSubscription0() (SiteOrganizationSubscription0, error) {
+func (t SiteOrganizationSubscription) AsSiteOrganizationSubscription0() (SiteOrganizationSubscription0, error) {
 	var body SiteOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSiteOrganizationSubscription0 overwrites any union data inside the Site_Organization_Subscription as the provided SiteOrganizationSubscription0
-func (t *Site_Organization_Subscription) FromSiteOrganizationSubscription0(v SiteOrganizationSubscription0) error {
+// FromSiteOrganizationSubscription0 overwrites any union data inside the SiteOrganizationSubscription as the provided SiteOrganizationSubscription0
+func (t *SiteOrganizationSubscription) FromSiteOrganizationSubscription0(v SiteOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeSiteOrganizationSubscription0 performs a merge with any union data inside the Site_Organization_Subscription, using the provided SiteOrganizationSubscription0
-func (t *Site_Organization_Subscription) MergeSiteOrganizationSubscription0(v SiteOrganizationSubscription0) error {
+// MergeSiteOrganizationSubscription0 performs a merge with any union data inside the SiteOrganizationSubscription, using the provided SiteOrganizationSubscription0
+func (t *SiteOrganizationSubscription) MergeSiteOrganizationSubscription0(v SiteOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13588,24 +13588,24 @@ func (t *Site_Organization_Subscription) MergeSiteOrganizationSubscription0(v Si
 	return err
 }
 
-// AsSiteOrganizationSubscription1 returns the union data inside the Site_Organization_Subscription as a SiteOrganizationSubscription1
+// AsSiteOrganizationSubscription1 returns the union data inside the SiteOrganizationSubscription as a SiteOrganizationSubscription1
 //
 //go:noinline
-func (t Site_Organization_Subscription) AsSiteOrganizationSubscription1() (SiteOrganizationSubscription1, error) {
+func (t SiteOrganizationSubscription) AsSiteOrganizationSubscription1() (SiteOrganizationSubscription1, error) {
 	var body SiteOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSiteOrganizationSubscription1 overwrites any union data inside the Site_Organization_Subscription as the provided SiteOrganizationSubscription1
-func (t *Site_Organization_Subscription) FromSiteOrganizationSubscription1(v SiteOrganizationSubscription1) error {
+// FromSiteOrganizationSubscription1 overwrites any union data inside the SiteOrganizationSubscription as the provided SiteOrganizationSubscription1
+func (t *SiteOrganizationSubscription) FromSiteOrganizationSubscription1(v SiteOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeSiteOrganizationSubscription1 performs a merge with any union data inside the Site_Organization_Subscription, using the provided SiteOrganizationSubscription1
-func (t *Site_Organization_Subscription) MergeSiteOrganizationSubscription1(v SiteOrganizationSubscription1) error {
+// MergeSiteOrganizationSubscription1 performs a merge with any union data inside the SiteOrganizationSubscription, using the provided SiteOrganizationSubscription1
+func (t *SiteOrganizationSubscription) MergeSiteOrganizationSubscription1(v SiteOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13617,34 +13617,34 @@ func (t *Site_Organization_Subscription) MergeSiteOrganizationSubscription1(v Si
 }
 
 //go:noinline
-func (t Site_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t SiteOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Site_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *SiteOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsSitesCreateResponseOrganizationSubscription0 returns the union data inside the SitesCreateResponse_Organization_Subscription as a SitesCreateResponseOrganizationSubscription0
+// AsSitesCreateResponseOrganizationSubscription0 returns the union data inside the SitesCreateResponseOrganizationSubscription as a SitesCreateResponseOrganizationSubscription0
 //
 //go:noinline
-func (t SitesCreateResponse_Organization_Subscription) AsSitesCreateResponseOrganizationSubscription0() (SitesCreateResponseOrganizationSubscription0, error) {
+func (t SitesCreateResponseOrganizationSubscription) AsSitesCreateResponseOrganizationSubscription0() (SitesCreateResponseOrganizationSubscription0, error) {
 	var body SitesCreateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSitesCreateResponseOrganizationSubscription0 overwrites any union data inside the SitesCreateResponse_Organization_Subscription as the provided SitesCreateResponseOrganizationSubscription0
-func (t *SitesCreateResponse_Organization_Subscription) FromSitesCreateResponseOrganizationSubscription0(v SitesCreateResponseOrganizationSubscription0) error {
+// FromSitesCreateResponseOrganizationSubscription0 overwrites any union data inside the SitesCreateResponseOrganizationSubscription as the provided SitesCreateResponseOrganizationSubscription0
+func (t *SitesCreateResponseOrganizationSubscription) FromSitesCreateResponseOrganizationSubscription0(v SitesCreateResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeSitesCreateResponseOrganizationSubscription0 performs a merge with any union data inside the SitesCreateResponse_Organization_Subscription, using the provided SitesCreateResponseOrganizationSubscription0
-func (t *SitesCreateResponse_Organization_Subscription) MergeSitesCreateResponseOrganizationSubscription0(v SitesCreateResponseOrganizationSubscription0) error {
+// MergeSitesCreateResponseOrganizationSubscription0 performs a merge with any union data inside the SitesCreateResponseOrganizationSubscription, using the provided SitesCreateResponseOrganizationSubscription0
+func (t *SitesCreateResponseOrganizationSubscription) MergeSitesCreateResponseOrganizationSubscription0(v SitesCreateResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13655,24 +13655,24 @@ func (t *SitesCreateResponse_Organization_Subscription) MergeSitesCreateResponse
 	return err
 }
 
-// AsSitesCreateResponseOrganizationSubscription1 returns the union data inside the SitesCreateResponse_Organization_Subscription as a SitesCreateResponseOrganizationSubscription1
+// AsSitesCreateResponseOrganizationSubscription1 returns the union data inside the SitesCreateResponseOrganizationSubscription as a SitesCreateResponseOrganizationSubscription1
 //
 //go:noinline
-func (t SitesCreateResponse_Organization_Subscription) AsSitesCreateResponseOrganizationSubscription1() (SitesCreateResponseOrganizationSubscription1, error) {
+func (t SitesCreateResponseOrganizationSubscription) AsSitesCreateResponseOrganizationSubscription1() (SitesCreateResponseOrganizationSubscription1, error) {
 	var body SitesCreateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSitesCreateResponseOrganizationSubscription1 overwrites any union data inside the SitesCreateResponse_Organization_Subscription as the provided SitesCreateResponseOrganizationSubscription1
-func (t *SitesCreateResponse_Organization_Subscription) FromSitesCreateResponseOrganizationSubscription1(v SitesCreateResponseOrganizationSubscription1) error {
+// FromSitesCreateResponseOrganizationSubscription1 overwrites any union data inside the SitesCreateResponseOrganizationSubscription as the provided SitesCreateResponseOrganizationSubscription1
+func (t *SitesCreateResponseOrganizationSubscription) FromSitesCreateResponseOrganizationSubscription1(v SitesCreateResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeSitesCreateResponseOrganizationSubscription1 performs a merge with any union data inside the SitesCreateResponse_Organization_Subscription, using the provided SitesCreateResponseOrganizationSubscription1
-func (t *SitesCreateResponse_Organization_Subscription) MergeSitesCreateResponseOrganizationSubscription1(v SitesCreateResponseOrganizationSubscription1) error {
+// MergeSitesCreateResponseOrganizationSubscription1 performs a merge with any union data inside the SitesCreateResponseOrganizationSubscription, using the provided SitesCreateResponseOrganizationSubscription1
+func (t *SitesCreateResponseOrganizationSubscription) MergeSitesCreateResponseOrganizationSubscription1(v SitesCreateResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13684,34 +13684,34 @@ func (t *SitesCreateResponse_Organization_Subscription) MergeSitesCreateResponse
 }
 
 //go:noinline
-func (t SitesCreateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t SitesCreateResponseOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *SitesCreateResponse_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *SitesCreateResponseOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsSitesGetResponseOrganizationSubscription0 returns the union data inside the SitesGetResponse_Organization_Subscription as a SitesGetResponseOrganizationSubscription0
+// AsSitesGetResponseOrganizationSubscription0 returns the union data inside the SitesGetResponseOrganizationSubscription as a SitesGetResponseOrganizationSubscription0
 //
 //go:noinline
-func (t SitesGetResponse_Organization_Subscription) AsSitesGetResponseOrganizationSubscription0() (SitesGetResponseOrganizationSubscription0, error) {
+func (t SitesGetResponseOrganizationSubscription) AsSitesGetResponseOrganizationSubscription0() (SitesGetResponseOrganizationSubscription0, error) {
 	var body SitesGetResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSitesGetResponseOrganizationSubscription0 overwrites any union data inside the SitesGetResponse_Organization_Subscription as the provided SitesGetResponseOrganizationSubscription0
-func (t *SitesGetResponse_Organization_Subscription) FromSitesGetResponseOrganizationSubscription0(v SitesGetResponseOrganizationSubscription0) error {
+// FromSitesGetResponseOrganizationSubscription0 overwrites any union data inside the SitesGetResponseOrganizationSubscription as the provided SitesGetResponseOrganizationSubscription0
+func (t *SitesGetResponseOrganizationSubscription) FromSitesGetResponseOrganizationSubscription0(v SitesGetResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeSitesGetResponseOrganizationSubscription0 performs a merge with any union data inside the SitesGetResponse_Organization_Subscription, using the provided SitesGetResponseOrganizationSubscription0
-func (t *SitesGetResponse_Organization_Subscription) MergeSitesGetResponseOrganizationSubscription0(v SitesGetResponseOrganizationSubscription0) error {
+// MergeSitesGetResponseOrganizationSubscription0 performs a merge with any union data inside the SitesGetResponseOrganizationSubscription, using the provided SitesGetResponseOrganizationSubscription0
+func (t *SitesGetResponseOrganizationSubscription) MergeSitesGetResponseOrganizationSubscription0(v SitesGetResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13722,24 +13722,24 @@ func (t *SitesGetResponse_Organization_Subscription) MergeSitesGetResponseOrgani
 	return err
 }
 
-// AsSitesGetResponseOrganizationSubscription1 returns the union data inside the SitesGetResponse_Organization_Subscription as a SitesGetResponseOrganizationSubscription1
+// AsSitesGetResponseOrganizationSubscription1 returns the union data inside the SitesGetResponseOrganizationSubscription as a SitesGetResponseOrganizationSubscription1
 //
 //go:noinline
-func (t SitesGetResponse_Organization_Subscription) AsSitesGetResponseOrganizationSubscription1() (SitesGetResponseOrganizationSubscription1, error) {
+func (t SitesGetResponseOrganizationSubscription) AsSitesGetResponseOrganizationSubscription1() (SitesGetResponseOrganizationSubscription1, error) {
 	var body SitesGetResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSitesGetResponseOrganizationSubscription1 overwrites any union data inside the SitesGetResponse_Organization_Subscription as the provided SitesGetResponseOrganizationSubscription1
-func (t *SitesGetResponse_Organization_Subscription) FromSitesGetResponseOrganizationSubscription1(v SitesGetResponseOrganizationSubscription1) error {
+// FromSitesGetResponseOrganizationSubscription1 overwrites any union data inside the SitesGetResponseOrganizationSubscription as the provided SitesGetResponseOrganizationSubscription1
+func (t *SitesGetResponseOrganizationSubscription) FromSitesGetResponseOrganizationSubscription1(v SitesGetResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeSitesGetResponseOrganizationSubscription1 performs a merge with any union data inside the SitesGetResponse_Organization_Subscription, using the provided SitesGetResponseOrganizationSubscription1
-func (t *SitesGetResponse_Organization_Subscription) MergeSitesGetResponseOrganizationSubscription1(v SitesGetResponseOrganizationSubscription1) error {
+// MergeSitesGetResponseOrganizationSubscription1 performs a merge with any union data inside the SitesGetResponseOrganizationSubscription, using the provided SitesGetResponseOrganizationSubscription1
+func (t *SitesGetResponseOrganizationSubscription) MergeSitesGetResponseOrganizationSubscription1(v SitesGetResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13751,34 +13751,34 @@ func (t *SitesGetResponse_Organization_Subscription) MergeSitesGetResponseOrgani
 }
 
 //go:noinline
-func (t SitesGetResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t SitesGetResponseOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *SitesGetResponse_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *SitesGetResponseOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsSitesUpdateResponseOrganizationSubscription0 returns the union data inside the SitesUpdateResponse_Organization_Subscription as a SitesUpdateResponseOrganizationSubscription0
+// AsSitesUpdateResponseOrganizationSubscription0 returns the union data inside the SitesUpdateResponseOrganizationSubscription as a SitesUpdateResponseOrganizationSubscription0
 //
 //go:noinline
-func (t SitesUpdateResponse_Organization_Subscription) AsSitesUpdateResponseOrganizationSubscription0() (SitesUpdateResponseOrganizationSubscription0, error) {
+func (t SitesUpdateResponseOrganizationSubscription) AsSitesUpdateResponseOrganizationSubscription0() (SitesUpdateResponseOrganizationSubscription0, error) {
 	var body SitesUpdateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSitesUpdateResponseOrganizationSubscription0 overwrites any union data inside the SitesUpdateResponse_Organization_Subscription as the provided SitesUpdateResponseOrganizationSubscription0
-func (t *SitesUpdateResponse_Organization_Subscription) FromSitesUpdateResponseOrganizationSubscription0(v SitesUpdateResponseOrganizationSubscription0) error {
+// FromSitesUpdateResponseOrganizationSubscription0 overwrites any union data inside the SitesUpdateResponseOrganizationSubscription as the provided SitesUpdateResponseOrganizationSubscription0
+func (t *SitesUpdateResponseOrganizationSubscription) FromSitesUpdateResponseOrganizationSubscription0(v SitesUpdateResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeSitesUpdateResponseOrganizationSubscription0 performs a merge with any union data inside the SitesUpdateResponse_Organization_Subscription, using the provided SitesUpdateResponseOrganizationSubscription0
-func (t *SitesUpdateResponse_Organization_Subscription) MergeSitesUpdateResponseOrganizationSubscription0(v SitesUpdateResponseOrganizationSubscription0) error {
+// MergeSitesUpdateResponseOrganizationSubscription0 performs a merge with any union data inside the SitesUpdateResponseOrganizationSubscription, using the provided SitesUpdateResponseOrganizationSubscription0
+func (t *SitesUpdateResponseOrganizationSubscription) MergeSitesUpdateResponseOrganizationSubscription0(v SitesUpdateResponseOrganizationSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13789,24 +13789,24 @@ func (t *SitesUpdateResponse_Organization_Subscription) MergeSitesUpdateResponse
 	return err
 }
 
-// AsSitesUpdateResponseOrganizationSubscription1 returns the union data inside the SitesUpdateResponse_Organization_Subscription as a SitesUpdateResponseOrganizationSubscription1
+// AsSitesUpdateResponseOrganizationSubscription1 returns the union data inside the SitesUpdateResponseOrganizationSubscription as a SitesUpdateResponseOrganizationSubscription1
 //
 //go:noinline
-func (t SitesUpdateResponse_Organization_Subscription) AsSitesUpdateResponseOrganizationSubscription1() (SitesUpdateResponseOrganizationSubscription1, error) {
+func (t SitesUpdateResponseOrganizationSubscription) AsSitesUpdateResponseOrganizationSubscription1() (SitesUpdateResponseOrganizationSubscription1, error) {
 	var body SitesUpdateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSitesUpdateResponseOrganizationSubscription1 overwrites any union data inside the SitesUpdateResponse_Organization_Subscription as the provided SitesUpdateResponseOrganizationSubscription1
-func (t *SitesUpdateResponse_Organization_Subscription) FromSitesUpdateResponseOrganizationSubscription1(v SitesUpdateResponseOrganizationSubscription1) error {
+// FromSitesUpdateResponseOrganizationSubscription1 overwrites any union data inside the SitesUpdateResponseOrganizationSubscription as the provided SitesUpdateResponseOrganizationSubscription1
+func (t *SitesUpdateResponseOrganizationSubscription) FromSitesUpdateResponseOrganizationSubscription1(v SitesUpdateResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeSitesUpdateResponseOrganizationSubscription1 performs a merge with any union data inside the SitesUpdateResponse_Organization_Subscription, using the provided SitesUpdateResponseOrganizationSubscription1
-func (t *SitesUpdateResponse_Organization_Subscription) MergeSitesUpdateResponseOrganizationSubscription1(v SitesUpdateResponseOrganizationSubscription1) error {
+// MergeSitesUpdateResponseOrganizationSubscription1 performs a merge with any union data inside the SitesUpdateResponseOrganizationSubscription, using the provided SitesUpdateResponseOrganizationSubscription1
+func (t *SitesUpdateResponseOrganizationSubscription) MergeSitesUpdateResponseOrganizationSubscription1(v SitesUpdateResponseOrganizationSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13818,34 +13818,34 @@ func (t *SitesUpdateResponse_Organization_Subscription) MergeSitesUpdateResponse
 }
 
 //go:noinline
-func (t SitesUpdateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
+func (t SitesUpdateResponseOrganizationSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *SitesUpdateResponse_Organization_Subscription) UnmarshalJSON(b []byte) error {
+func (t *SitesUpdateResponseOrganizationSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsTestAccountMembershipsPersonSubscription0 returns the union data inside the TestAccount_Memberships_Person_Subscription as a TestAccountMembershipsPersonSubscription0
+// AsTestAccountMembershipsPersonSubscription0 returns the union data inside the TestAccountMembershipsPersonSubscription as a TestAccountMembershipsPersonSubscription0
 //
 //go:noinline
-func (t TestAccount_Memberships_Person_Subscription) AsTestAccountMembershipsPersonSubscription0() (TestAccountMembershipsPersonSubscription0, error) {
+func (t TestAccountMembershipsPersonSubscription) AsTestAccountMembershipsPersonSubscription0() (TestAccountMembershipsPersonSubscription0, error) {
 	var body TestAccountMembershipsPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountMembershipsPersonSubscription0 overwrites any union data inside the TestAccount_Memberships_Person_Subscription as the provided TestAccountMembershipsPersonSubscription0
-func (t *TestAccount_Memberships_Person_Subscription) FromTestAccountMembershipsPersonSubscription0(v TestAccountMembershipsPersonSubscription0) error {
+// FromTestAccountMembershipsPersonSubscription0 overwrites any union data inside the TestAccountMembershipsPersonSubscription as the provided TestAccountMembershipsPersonSubscription0
+func (t *TestAccountMembershipsPersonSubscription) FromTestAccountMembershipsPersonSubscription0(v TestAccountMembershipsPersonSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountMembershipsPersonSubscription0 performs a merge with any union data inside the TestAccount_Memberships_Person_Subscription, using the provided TestAccountMembershipsPersonSubscription0
-func (t *TestAccount_Memberships_Person_Subscription) MergeTestAccountMembershipsPersonSubscription0(v TestAccountMembershipsPersonSubscription0) error {
+// MergeTestAccountMembershipsPersonSubscription0 performs a merge with any union data inside the TestAccountMembershipsPersonSubscription, using the provided TestAccountMembershipsPersonSubscription0
+func (t *TestAccountMembershipsPersonSubscription) MergeTestAccountMembershipsPersonSubscription0(v TestAccountMembershipsPersonSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13856,24 +13856,24 @@ func (t *TestAccount_Memberships_Person_Subscription) MergeTestAccountMembership
 	return err
 }
 
-// AsTestAccountMembershipsPersonSubscription1 returns the union data inside the TestAccount_Memberships_Person_Subscription as a TestAccountMembershipsPersonSubscription1
+// AsTestAccountMembershipsPersonSubscription1 returns the union data inside the TestAccountMembershipsPersonSubscription as a TestAccountMembershipsPersonSubscription1
 //
 //go:noinline
-func (t TestAccount_Memberships_Person_Subscription) AsTestAccountMembershipsPersonSubscription1() (TestAccountMembershipsPersonSubscription1, error) {
+func (t TestAccountMembershipsPersonSubscription) AsTestAccountMembershipsPersonSubscription1() (TestAccountMembershipsPersonSubscription1, error) {
 	var body TestAccountMembershipsPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountMembershipsPersonSubscription1 overwrites any union data inside the TestAccount_Memberships_Person_Subscription as the provided TestAccountMembershipsPersonSubscription1
-func (t *TestAccount_Memberships_Person_Subscription) FromTestAccountMembershipsPersonSubscription1(v TestAccountMembershipsPersonSubscription1) error {
+// FromTestAccountMembershipsPersonSubscription1 overwrites any union data inside the TestAccountMembershipsPersonSubscription as the provided TestAccountMembershipsPersonSubscription1
+func (t *TestAccountMembershipsPersonSubscription) FromTestAccountMembershipsPersonSubscription1(v TestAccountMembershipsPersonSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountMembershipsPersonSubscription1 performs a merge with any union data inside the TestAccount_Memberships_Person_Subscription, using the provided TestAccountMembershipsPersonSubscription1
-func (t *TestAccount_Memberships_Person_Subscription) MergeTestAccountMembershipsPersonSubscription1(v TestAccountMembershipsPersonSubscription1) error {
+// MergeTestAccountMembershipsPersonSubscription1 performs a merge with any union data inside the TestAccountMembershipsPersonSubscription, using the provided TestAccountMembershipsPersonSubscription1
+func (t *TestAccountMembershipsPersonSubscription) MergeTestAccountMembershipsPersonSubscription1(v TestAccountMembershipsPersonSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13885,34 +13885,34 @@ func (t *TestAccount_Memberships_Person_Subscription) MergeTestAccountMembership
 }
 
 //go:noinline
-func (t TestAccount_Memberships_Person_Subscription) MarshalJSON() ([]byte, error) {
+func (t TestAccountMembershipsPersonSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *TestAccount_Memberships_Person_Subscription) UnmarshalJSON(b []byte) error {
+func (t *TestAccountMembershipsPersonSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsTestAccountSubscription0 returns the union data inside the TestAccount_Subscription as a TestAccountSubscription0
+// AsTestAccountSubscription0 returns the union data inside the TestAccountSubscription as a TestAccountSubscription0
 //
 //go:noinline
-func (t TestAccount_Subscription) AsTestAccountSubscription0() (TestAccountSubscription0, error) {
+func (t TestAccountSubscription) AsTestAccountSubscription0() (TestAccountSubscription0, error) {
 	var body TestAccountSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountSubscription0 overwrites any union data inside the TestAccount_Subscription as the provided TestAccountSubscription0
-func (t *TestAccount_Subscription) FromTestAccountSubscription0(v TestAccountSubscription0) error {
+// FromTestAccountSubscription0 overwrites any union data inside the TestAccountSubscription as the provided TestAccountSubscription0
+func (t *TestAccountSubscription) FromTestAccountSubscription0(v TestAccountSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountSubscription0 performs a merge with any union data inside the TestAccount_Subscription, using the provided TestAccountSubscription0
-func (t *TestAccount_Subscription) MergeTestAccountSubscription0(v TestAccountSubscription0) error {
+// MergeTestAccountSubscription0 performs a merge with any union data inside the TestAccountSubscription, using the provided TestAccountSubscription0
+func (t *TestAccountSubscription) MergeTestAccountSubscription0(v TestAccountSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13923,24 +13923,24 @@ func (t *TestAccount_Subscription) MergeTestAccountSubscription0(v TestAccountSu
 	return err
 }
 
-// AsTestAccountSubscription1 returns the union data inside the TestAccount_Subscription as a TestAccountSubscription1
+// AsTestAccountSubscription1 returns the union data inside the TestAccountSubscription as a TestAccountSubscription1
 //
 //go:noinline
-func (t TestAccount_Subscription) AsTestAccountSubscription1() (TestAccountSubscription1, error) {
+func (t TestAccountSubscription) AsTestAccountSubscription1() (TestAccountSubscription1, error) {
 	var body TestAccountSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountSubscription1 overwrites any union data inside the TestAccount_Subscription as the provided TestAccountSubscription1
-func (t *TestAccount_Subscription) FromTestAccountSubscription1(v TestAccountSubscription1) error {
+// FromTestAccountSubscription1 overwrites any union data inside the TestAccountSubscription as the provided TestAccountSubscription1
+func (t *TestAccountSubscription) FromTestAccountSubscription1(v TestAccountSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountSubscription1 performs a merge with any union data inside the TestAccount_Subscription, using the provided TestAccountSubscription1
-func (t *TestAccount_Subscription) MergeTestAccountSubscription1(v TestAccountSubscription1) error {
+// MergeTestAccountSubscription1 performs a merge with any union data inside the TestAccountSubscription, using the provided TestAccountSubscription1
+func (t *TestAccountSubscription) MergeTestAccountSubscription1(v TestAccountSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13952,34 +13952,34 @@ func (t *TestAccount_Subscription) MergeTestAccountSubscription1(v TestAccountSu
 }
 
 //go:noinline
-func (t TestAccount_Subscription) MarshalJSON() ([]byte, error) {
+func (t TestAccountSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *TestAccount_Subscription) UnmarshalJSON(b []byte) error {
+func (t *TestAccountSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsTestAccountsCreateResponseMembershipsPersonSubscription0 returns the union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription as a TestAccountsCreateResponseMembershipsPersonSubscription0
+// AsTestAccountsCreateResponseMembershipsPersonSubscription0 returns the union data inside the TestAccountsCreateResponseMembershipsPersonSubscription as a TestAccountsCreateResponseMembershipsPersonSubscription0
 //
 //go:noinline
-func (t TestAccountsCreateResponse_Memberships_Person_Subscription) AsTestAccountsCreateResponseMembershipsPersonSubscription0() (TestAccountsCreateResponseMembershipsPersonSubscription0, error) {
+func (t TestAccountsCreateResponseMembershipsPersonSubscription) AsTestAccountsCreateResponseMembershipsPersonSubscription0() (TestAccountsCreateResponseMembershipsPersonSubscription0, error) {
 	var body TestAccountsCreateResponseMembershipsPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountsCreateResponseMembershipsPersonSubscription0 overwrites any union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription as the provided TestAccountsCreateResponseMembershipsPersonSubscription0
-func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) FromTestAccountsCreateResponseMembershipsPersonSubscription0(v TestAccountsCreateResponseMembershipsPersonSubscription0) error {
+// FromTestAccountsCreateResponseMembershipsPersonSubscription0 overwrites any union data inside the TestAccountsCreateResponseMembershipsPersonSubscription as the provided TestAccountsCreateResponseMembershipsPersonSubscription0
+func (t *TestAccountsCreateResponseMembershipsPersonSubscription) FromTestAccountsCreateResponseMembershipsPersonSubscription0(v TestAccountsCreateResponseMembershipsPersonSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountsCreateResponseMembershipsPersonSubscription0 performs a merge with any union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription, using the provided TestAccountsCreateResponseMembershipsPersonSubscription0
-func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) MergeTestAccountsCreateResponseMembershipsPersonSubscription0(v TestAccountsCreateResponseMembershipsPersonSubscription0) error {
+// MergeTestAccountsCreateResponseMembershipsPersonSubscription0 performs a merge with any union data inside the TestAccountsCreateResponseMembershipsPersonSubscription, using the provided TestAccountsCreateResponseMembershipsPersonSubscription0
+func (t *TestAccountsCreateResponseMembershipsPersonSubscription) MergeTestAccountsCreateResponseMembershipsPersonSubscription0(v TestAccountsCreateResponseMembershipsPersonSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -13990,24 +13990,24 @@ func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) MergeTestAc
 	return err
 }
 
-// AsTestAccountsCreateResponseMembershipsPersonSubscription1 returns the union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription as a TestAccountsCreateResponseMembershipsPersonSubscription1
+// AsTestAccountsCreateResponseMembershipsPersonSubscription1 returns the union data inside the TestAccountsCreateResponseMembershipsPersonSubscription as a TestAccountsCreateResponseMembershipsPersonSubscription1
 //
 //go:noinline
-func (t TestAccountsCreateResponse_Memberships_Person_Subscription) AsTestAccountsCreateResponseMembershipsPersonSubscription1() (TestAccountsCreateResponseMembershipsPersonSubscription1, error) {
+func (t TestAccountsCreateResponseMembershipsPersonSubscription) AsTestAccountsCreateResponseMembershipsPersonSubscription1() (TestAccountsCreateResponseMembershipsPersonSubscription1, error) {
 	var body TestAccountsCreateResponseMembershipsPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountsCreateResponseMembershipsPersonSubscription1 overwrites any union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription as the provided TestAccountsCreateResponseMembershipsPersonSubscription1
-func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) FromTestAccountsCreateResponseMembershipsPersonSubscription1(v TestAccountsCreateResponseMembershipsPersonSubscription1) error {
+// FromTestAccountsCreateResponseMembershipsPersonSubscription1 overwrites any union data inside the TestAccountsCreateResponseMembershipsPersonSubscription as the provided TestAccountsCreateResponseMembershipsPersonSubscription1
+func (t *TestAccountsCreateResponseMembershipsPersonSubscription) FromTestAccountsCreateResponseMembershipsPersonSubscription1(v TestAccountsCreateResponseMembershipsPersonSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountsCreateResponseMembershipsPersonSubscription1 performs a merge with any union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription, using the provided TestAccountsCreateResponseMembershipsPersonSubscription1
-func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) MergeTestAccountsCreateResponseMembershipsPersonSubscription1(v TestAccountsCreateResponseMembershipsPersonSubscription1) error {
+// MergeTestAccountsCreateResponseMembershipsPersonSubscription1 performs a merge with any union data inside the TestAccountsCreateResponseMembershipsPersonSubscription, using the provided TestAccountsCreateResponseMembershipsPersonSubscription1
+func (t *TestAccountsCreateResponseMembershipsPersonSubscription) MergeTestAccountsCreateResponseMembershipsPersonSubscription1(v TestAccountsCreateResponseMembershipsPersonSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -14019,34 +14019,34 @@ func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) MergeTestAc
 }
 
 //go:noinline
-func (t TestAccountsCreateResponse_Memberships_Person_Subscription) MarshalJSON() ([]byte, error) {
+func (t TestAccountsCreateResponseMembershipsPersonSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) UnmarshalJSON(b []byte) error {
+func (t *TestAccountsCreateResponseMembershipsPersonSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsTestAccountsCreateResponseSubscription0 returns the union data inside the TestAccountsCreateResponse_Subscription as a TestAccountsCreateResponseSubscription0
+// AsTestAccountsCreateResponseSubscription0 returns the union data inside the TestAccountsCreateResponseSubscription as a TestAccountsCreateResponseSubscription0
 //
 //go:noinline
-func (t TestAccountsCreateResponse_Subscription) AsTestAccountsCreateResponseSubscription0() (TestAccountsCreateResponseSubscription0, error) {
+func (t TestAccountsCreateResponseSubscription) AsTestAccountsCreateResponseSubscription0() (TestAccountsCreateResponseSubscription0, error) {
 	var body TestAccountsCreateResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountsCreateResponseSubscription0 overwrites any union data inside the TestAccountsCreateResponse_Subscription as the provided TestAccountsCreateResponseSubscription0
-func (t *TestAccountsCreateResponse_Subscription) FromTestAccountsCreateResponseSubscription0(v TestAccountsCreateResponseSubscription0) error {
+// FromTestAccountsCreateResponseSubscription0 overwrites any union data inside the TestAccountsCreateResponseSubscription as the provided TestAccountsCreateResponseSubscription0
+func (t *TestAccountsCreateResponseSubscription) FromTestAccountsCreateResponseSubscription0(v TestAccountsCreateResponseSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountsCreateResponseSubscription0 performs a merge with any union data inside the TestAccountsCreateResponse_Subscription, using the provided TestAccountsCreateResponseSubscription0
-func (t *TestAccountsCreateResponse_Subscription) MergeTestAccountsCreateResponseSubscription0(v TestAccountsCreateResponseSubscription0) error {
+// MergeTestAccountsCreateResponseSubscription0 performs a merge with any union data inside the TestAccountsCreateResponseSubscription, using the provided TestAccountsCreateResponseSubscription0
+func (t *TestAccountsCreateResponseSubscription) MergeTestAccountsCreateResponseSubscription0(v TestAccountsCreateResponseSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -14057,24 +14057,24 @@ func (t *TestAccountsCreateResponse_Subscription) MergeTestAccountsCreateRespons
 	return err
 }
 
-// AsTestAccountsCreateResponseSubscription1 returns the union data inside the TestAccountsCreateResponse_Subscription as a TestAccountsCreateResponseSubscription1
+// AsTestAccountsCreateResponseSubscription1 returns the union data inside the TestAccountsCreateResponseSubscription as a TestAccountsCreateResponseSubscription1
 //
 //go:noinline
-func (t TestAccountsCreateResponse_Subscription) AsTestAccountsCreateResponseSubscription1() (TestAccountsCreateResponseSubscription1, error) {
+func (t TestAccountsCreateResponseSubscription) AsTestAccountsCreateResponseSubscription1() (TestAccountsCreateResponseSubscription1, error) {
 	var body TestAccountsCreateResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountsCreateResponseSubscription1 overwrites any union data inside the TestAccountsCreateResponse_Subscription as the provided TestAccountsCreateResponseSubscription1
-func (t *TestAccountsCreateResponse_Subscription) FromTestAccountsCreateResponseSubscription1(v TestAccountsCreateResponseSubscription1) error {
+// FromTestAccountsCreateResponseSubscription1 overwrites any union data inside the TestAccountsCreateResponseSubscription as the provided TestAccountsCreateResponseSubscription1
+func (t *TestAccountsCreateResponseSubscription) FromTestAccountsCreateResponseSubscription1(v TestAccountsCreateResponseSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountsCreateResponseSubscription1 performs a merge with any union data inside the TestAccountsCreateResponse_Subscription, using the provided TestAccountsCreateResponseSubscription1
-func (t *TestAccountsCreateResponse_Subscription) MergeTestAccountsCreateResponseSubscription1(v TestAccountsCreateResponseSubscription1) error {
+// MergeTestAccountsCreateResponseSubscription1 performs a merge with any union data inside the TestAccountsCreateResponseSubscription, using the provided TestAccountsCreateResponseSubscription1
+func (t *TestAccountsCreateResponseSubscription) MergeTestAccountsCreateResponseSubscription1(v TestAccountsCreateResponseSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -14086,34 +14086,34 @@ func (t *TestAccountsCreateResponse_Subscription) MergeTestAccountsCreateRespons
 }
 
 //go:noinline
-func (t TestAccountsCreateResponse_Subscription) MarshalJSON() ([]byte, error) {
+func (t TestAccountsCreateResponseSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *TestAccountsCreateResponse_Subscription) UnmarshalJSON(b []byte) error {
+func (t *TestAccountsCreateResponseSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsTestAccountsGetResponseMembershipsPersonSubscription0 returns the union data inside the TestAccountsGetResponse_Memberships_Person_Subscription as a TestAccountsGetResponseMembershipsPersonSubscription0
+// AsTestAccountsGetResponseMembershipsPersonSubscription0 returns the union data inside the TestAccountsGetResponseMembershipsPersonSubscription as a TestAccountsGetResponseMembershipsPersonSubscription0
 //
 //go:noinline
-func (t TestAccountsGetResponse_Memberships_Person_Subscription) AsTestAccountsGetResponseMembershipsPersonSubscription0() (TestAccountsGetResponseMembershipsPersonSubscription0, error) {
+func (t TestAccountsGetResponseMembershipsPersonSubscription) AsTestAccountsGetResponseMembershipsPersonSubscription0() (TestAccountsGetResponseMembershipsPersonSubscription0, error) {
 	var body TestAccountsGetResponseMembershipsPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountsGetResponseMembershipsPersonSubscription0 overwrites any union data inside the TestAccountsGetResponse_Memberships_Person_Subscription as the provided TestAccountsGetResponseMembershipsPersonSubscription0
-func (t *TestAccountsGetResponse_Memberships_Person_Subscription) FromTestAccountsGetResponseMembershipsPersonSubscription0(v TestAccountsGetResponseMembershipsPersonSubscription0) error {
+// FromTestAccountsGetResponseMembershipsPersonSubscription0 overwrites any union data inside the TestAccountsGetResponseMembershipsPersonSubscription as the provided TestAccountsGetResponseMembershipsPersonSubscription0
+func (t *TestAccountsGetResponseMembershipsPersonSubscription) FromTestAccountsGetResponseMembershipsPersonSubscription0(v TestAccountsGetResponseMembershipsPersonSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountsGetResponseMembershipsPersonSubscription0 performs a merge with any union data inside the TestAccountsGetResponse_Memberships_Person_Subscription, using the provided TestAccountsGetResponseMembershipsPersonSubscription0
-func (t *TestAccountsGetResponse_Memberships_Person_Subscription) MergeTestAccountsGetResponseMembershipsPersonSubscription0(v TestAccountsGetResponseMembershipsPersonSubscription0) error {
+// MergeTestAccountsGetResponseMembershipsPersonSubscription0 performs a merge with any union data inside the TestAccountsGetResponseMembershipsPersonSubscription, using the provided TestAccountsGetResponseMembershipsPersonSubscription0
+func (t *TestAccountsGetResponseMembershipsPersonSubscription) MergeTestAccountsGetResponseMembershipsPersonSubscription0(v TestAccountsGetResponseMembershipsPersonSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -14124,24 +14124,24 @@ func (t *TestAccountsGetResponse_Memberships_Person_Subscription) MergeTestAccou
 	return err
 }
 
-// AsTestAccountsGetResponseMembershipsPersonSubscription1 returns the union data inside the TestAccountsGetResponse_Memberships_Person_Subscription as a TestAccountsGetResponseMembershipsPersonSubscription1
+// AsTestAccountsGetResponseMembershipsPersonSubscription1 returns the union data inside the TestAccountsGetResponseMembershipsPersonSubscription as a TestAccountsGetResponseMembershipsPersonSubscription1
 //
 //go:noinline
-func (t TestAccountsGetResponse_Memberships_Person_Subscription) AsTestAccountsGetResponseMembershipsPersonSubscription1() (TestAccountsGetResponseMembershipsPersonSubscription1, error) {
+func (t TestAccountsGetResponseMembershipsPersonSubscription) AsTestAccountsGetResponseMembershipsPersonSubscription1() (TestAccountsGetResponseMembershipsPersonSubscription1, error) {
 	var body TestAccountsGetResponseMembershipsPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountsGetResponseMembershipsPersonSubscription1 overwrites any union data inside the TestAccountsGetResponse_Memberships_Person_Subscription as the provided TestAccountsGetResponseMembershipsPersonSubscription1
-func (t *TestAccountsGetResponse_Memberships_Person_Subscription) FromTestAccountsGetResponseMembershipsPersonSubscription1(v TestAccountsGetResponseMembershipsPersonSubscription1) error {
+// FromTestAccountsGetResponseMembershipsPersonSubscription1 overwrites any union data inside the TestAccountsGetResponseMembershipsPersonSubscription as the provided TestAccountsGetResponseMembershipsPersonSubscription1
+func (t *TestAccountsGetResponseMembershipsPersonSubscription) FromTestAccountsGetResponseMembershipsPersonSubscription1(v TestAccountsGetResponseMembershipsPersonSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountsGetResponseMembershipsPersonSubscription1 performs a merge with any union data inside the TestAccountsGetResponse_Memberships_Person_Subscription, using the provided TestAccountsGetResponseMembershipsPersonSubscription1
-func (t *TestAccountsGetResponse_Memberships_Person_Subscription) MergeTestAccountsGetResponseMembershipsPersonSubscription1(v TestAccountsGetResponseMembershipsPersonSubscription1) error {
+// MergeTestAccountsGetResponseMembershipsPersonSubscription1 performs a merge with any union data inside the TestAccountsGetResponseMembershipsPersonSubscription, using the provided TestAccountsGetResponseMembershipsPersonSubscription1
+func (t *TestAccountsGetResponseMembershipsPersonSubscription) MergeTestAccountsGetResponseMembershipsPersonSubscription1(v TestAccountsGetResponseMembershipsPersonSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -14153,34 +14153,34 @@ func (t *TestAccountsGetResponse_Memberships_Person_Subscription) MergeTestAccou
 }
 
 //go:noinline
-func (t TestAccountsGetResponse_Memberships_Person_Subscription) MarshalJSON() ([]byte, error) {
+func (t TestAccountsGetResponseMembershipsPersonSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *TestAccountsGetResponse_Memberships_Person_Subscription) UnmarshalJSON(b []byte) error {
+func (t *TestAccountsGetResponseMembershipsPersonSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsTestAccountsGetResponseSubscription0 returns the union data inside the TestAccountsGetResponse_Subscription as a TestAccountsGetResponseSubscription0
+// AsTestAccountsGetResponseSubscription0 returns the union data inside the TestAccountsGetResponseSubscription as a TestAccountsGetResponseSubscription0
 //
 //go:noinline
-func (t TestAccountsGetResponse_Subscription) AsTestAccountsGetResponseSubscription0() (TestAccountsGetResponseSubscription0, error) {
+func (t TestAccountsGetResponseSubscription) AsTestAccountsGetResponseSubscription0() (TestAccountsGetResponseSubscription0, error) {
 	var body TestAccountsGetResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountsGetResponseSubscription0 overwrites any union data inside the TestAccountsGetResponse_Subscription as the provided TestAccountsGetResponseSubscription0
-func (t *TestAccountsGetResponse_Subscription) FromTestAccountsGetResponseSubscription0(v TestAccountsGetResponseSubscription0) error {
+// FromTestAccountsGetResponseSubscription0 overwrites any union data inside the TestAccountsGetResponseSubscription as the provided TestAccountsGetResponseSubscription0
+func (t *TestAccountsGetResponseSubscription) FromTestAccountsGetResponseSubscription0(v TestAccountsGetResponseSubscription0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountsGetResponseSubscription0 performs a merge with any union data inside the TestAccountsGetResponse_Subscription, using the provided TestAccountsGetResponseSubscription0
-func (t *TestAccountsGetResponse_Subscription) MergeTestAccountsGetResponseSubscription0(v TestAccountsGetResponseSubscription0) error {
+// MergeTestAccountsGetResponseSubscription0 performs a merge with any union data inside the TestAccountsGetResponseSubscription, using the provided TestAccountsGetResponseSubscription0
+func (t *TestAccountsGetResponseSubscription) MergeTestAccountsGetResponseSubscription0(v TestAccountsGetResponseSubscription0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -14191,24 +14191,24 @@ func (t *TestAccountsGetResponse_Subscription) MergeTestAccountsGetResponseSubsc
 	return err
 }
 
-// AsTestAccountsGetResponseSubscription1 returns the union data inside the TestAccountsGetResponse_Subscription as a TestAccountsGetResponseSubscription1
+// AsTestAccountsGetResponseSubscription1 returns the union data inside the TestAccountsGetResponseSubscription as a TestAccountsGetResponseSubscription1
 //
 //go:noinline
-func (t TestAccountsGetResponse_Subscription) AsTestAccountsGetResponseSubscription1() (TestAccountsGetResponseSubscription1, error) {
+func (t TestAccountsGetResponseSubscription) AsTestAccountsGetResponseSubscription1() (TestAccountsGetResponseSubscription1, error) {
 	var body TestAccountsGetResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromTestAccountsGetResponseSubscription1 overwrites any union data inside the TestAccountsGetResponse_Subscription as the provided TestAccountsGetResponseSubscription1
-func (t *TestAccountsGetResponse_Subscription) FromTestAccountsGetResponseSubscription1(v TestAccountsGetResponseSubscription1) error {
+// FromTestAccountsGetResponseSubscription1 overwrites any union data inside the TestAccountsGetResponseSubscription as the provided TestAccountsGetResponseSubscription1
+func (t *TestAccountsGetResponseSubscription) FromTestAccountsGetResponseSubscription1(v TestAccountsGetResponseSubscription1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeTestAccountsGetResponseSubscription1 performs a merge with any union data inside the TestAccountsGetResponse_Subscription, using the provided TestAccountsGetResponseSubscription1
-func (t *TestAccountsGetResponse_Subscription) MergeTestAccountsGetResponseSubscription1(v TestAccountsGetResponseSubscription1) error {
+// MergeTestAccountsGetResponseSubscription1 performs a merge with any union data inside the TestAccountsGetResponseSubscription, using the provided TestAccountsGetResponseSubscription1
+func (t *TestAccountsGetResponseSubscription) MergeTestAccountsGetResponseSubscription1(v TestAccountsGetResponseSubscription1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -14220,12 +14220,12 @@ func (t *TestAccountsGetResponse_Subscription) MergeTestAccountsGetResponseSubsc
 }
 
 //go:noinline
-func (t TestAccountsGetResponse_Subscription) MarshalJSON() ([]byte, error) {
+func (t TestAccountsGetResponseSubscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *TestAccountsGetResponse_Subscription) UnmarshalJSON(b []byte) error {
+func (t *TestAccountsGetResponseSubscription) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
