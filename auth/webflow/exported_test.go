@@ -91,8 +91,9 @@ func TestMemoryUsedStates(t *testing.T) {
 
 // TestSignInURLOfAnUnknownClient: SignInURL does not check the name; its
 // route (and every sign-in route of a name the handler does not know)
-// answers with an "unknown_client" Error (Kind empty on an approve
-// route), through OnError when set, else 404 with a text that says so.
+// answers with an "unknown_client" Error (Kind empty on an approve route
+// and on sign-out), through OnError when set, else 404 with a text that
+// says so.
 func TestSignInURLOfAnUnknownClient(t *testing.T) {
 	hs := newHarness(t)
 	target := hs.h.SignInURL("nobody", "/x")
@@ -113,11 +114,21 @@ func TestSignInURLOfAnUnknownClient(t *testing.T) {
 			t.Errorf("%s: OnError saw %v", path, hs.errs)
 		}
 	}
+	for _, method := range []string{"POST", "DELETE"} { // sign-out: no flow, no kind
+		hs.errs = nil
+		hs.do(method, "/zaikio/nobody/session")
+		if len(hs.errs) != 1 || hs.errs[0].Code != "unknown_client" || hs.errs[0].Client != "nobody" || hs.errs[0].Kind != "" {
+			t.Errorf("%s /zaikio/nobody/session: OnError saw %v", method, hs.errs)
+		}
+	}
 	plain := newHarness(t, func(_ *harness, c *webflow.Config) { c.OnError = nil })
 	for path := range routes {
 		w := plain.do("GET", path)
 		if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "unknown_client") {
 			t.Errorf("%s without OnError: %d %q", path, w.Code, w.Body)
 		}
+	}
+	if w := plain.do("POST", "/zaikio/nobody/session"); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "unknown_client") {
+		t.Errorf("sign-out of an unknown client without OnError: %d %q", w.Code, w.Body)
 	}
 }

@@ -317,7 +317,7 @@ func (h *Handler) setSession(w http.ResponseWriter, s *Session) error {
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.client(r)
 	if !ok {
-		http.NotFound(w, r)
+		h.unknownClient(w, r, "") // a sign-out is no flow
 		return
 	}
 	// A sign-out posted from another site is refused (the session cookie
