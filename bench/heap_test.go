@@ -2,9 +2,7 @@ package bench
 
 import (
 	"context"
-	"runtime"
 	"testing"
-	"time"
 
 	management "github.com/auth0/go-auth0/management"
 	v2client "github.com/auth0/go-auth0/v2/management/client"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/gen/auth0mgmt"
+	"github.com/idsdk/idsdk-go/internal/heapsize"
 )
 
 // The heap one Auth0 Management client holds, ours beside go-auth0 v1.45.0
@@ -41,37 +40,10 @@ var newHeapClients = []struct {
 }
 
 // heapPerClient returns the bytes of live heap each of n clients made by
-// newClient holds: the HeapAlloc after a GC with the n clients alive,
-// less the HeapAlloc after a GC before they were made, divided by n. One
-// client made first, and dropped, sets up what a package makes once.
-func heapPerClient(n int, newClient func() (any, error)) (float64, error) {
-	if _, err := newClient(); err != nil {
-		return 0, err
-	}
-	kept := make([]any, n)
-	var before, after runtime.MemStats
-	settle()
-	runtime.ReadMemStats(&before)
-	for i := range kept {
-		c, err := newClient()
-		if err != nil {
-			return 0, err
-		}
-		kept[i] = c
-	}
-	gc()
-	runtime.ReadMemStats(&after)
-	runtime.KeepAlive(kept)
-	return (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(n), nil
-}
-
-// gc collects until the garbage of earlier measurements is gone: objects
-// with finalizers or cleanups are freed only by the cycle after the one
-// that found them unreachable.
-func gc() {
-	for range 3 {
-		runtime.GC()
-	}
+// newClient holds (heapsize.PerValue, the median of rounds).
+func heapPerClient(n, rounds int, newClient func() (any, error)) (float64, error) {
+	v, err := heapsize.PerValue(n, rounds, newClient)
+	return float64(v), err
 }
 
 // BenchmarkClientHeap reports the heap bytes one client holds
@@ -82,7 +54,7 @@ func BenchmarkClientHeap(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			var per float64
 			for b.Loop() {
-				v, err := heapPerClient(heapClients, c.new)
+				v, err := heapPerClient(heapClients, 3, c.new)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -99,7 +71,7 @@ func BenchmarkClientHeap(b *testing.B) {
 func TestClientHeapBudget(t *testing.T) {
 	heap := map[string]float64{}
 	for _, c := range newHeapClients {
-		v, err := heapPerClient(heapClients, c.new)
+		v, err := heapPerClient(heapClients, 3, c.new)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -113,24 +85,5 @@ func TestClientHeapBudget(t *testing.T) {
 	t.Logf("ours/goauth0v1 %.2fx (budget <= 1.00x), ours/goauth0v2 %.2fx", r, heap["ours"]/heap["goauth0v2"])
 	if r > 1 {
 		t.Errorf("one client holds %.2fx the heap of go-auth0 v1's (budget <= 1.00x)", r)
-	}
-}
-
-// settle waits until the clients of an earlier measurement are gone, with
-// their connections: a client's cleanup closes its idle connections after
-// the collection that finds it unreachable, and their buffers go with the
-// next ones. It collects, pauses, and stops once the live heap no longer
-// shrinks.
-func settle() {
-	var m runtime.MemStats
-	last := ^uint64(0)
-	for range 100 {
-		runtime.GC()
-		time.Sleep(20 * time.Millisecond)
-		runtime.ReadMemStats(&m)
-		if m.HeapAlloc >= last {
-			return
-		}
-		last = m.HeapAlloc
 	}
 }

@@ -131,11 +131,11 @@ func TestClientHeapAfterOneCall(t *testing.T) {
 	ctx := context.Background()
 	after := map[string]float64{}
 	for _, c := range calledClients {
-		built, err := heapPerClient(heapClients, func() (any, error) { return c.build(host) })
+		built, err := heapPerClient(heapClients, 1, func() (any, error) { return c.build(host) })
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		called, err := heapPerClient(heapClients, func() (any, error) {
+		called, err := heapPerClient(heapClients, 1, func() (any, error) {
 			client, err := c.build(host)
 			if err == nil {
 				err = c.call(ctx, client)

@@ -3,12 +3,10 @@
 package nexaasid
 
 import (
-	"runtime"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/internal/heapsize"
 )
 
 // newHeapClient builds the client whose cost the tests below measure: a
@@ -22,38 +20,16 @@ func newHeapClient(tb testing.TB) *Client {
 }
 
 // TestClientHeap measures the heap one client holds once built (its
-// services, runtime, transports): the median of five rounds, each the
-// heap growth from building many clients and keeping them, after the
-// garbage of earlier rounds is collected. It reports the allocations New
-// makes too. It fails above 2000 bytes.
+// services, runtime, transports) with heapsize.PerValue: the median of
+// five rounds of 100 clients. It reports the allocations New makes too.
+// It fails above 2000 bytes.
 func TestClientHeap(t *testing.T) {
-	const n, rounds = 100, 5
-	settle := func() {
-		// Twice, with a pause: clients dropped by an earlier round run
-		// their cleanups (closing idle connections) after a collection.
-		for range 2 {
-			runtime.GC()
-			time.Sleep(10 * time.Millisecond)
-		}
+	perClient, err := heapsize.PerValue(100, 5, func() (any, error) { return newHeapClient(t), nil })
+	if err != nil {
+		t.Fatal(err)
 	}
-	var sizes []int64
-	for range rounds {
-		keep := make([]*Client, n)
-		var before, after runtime.MemStats
-		settle()
-		runtime.ReadMemStats(&before)
-		for i := range keep {
-			keep[i] = newHeapClient(t)
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		runtime.KeepAlive(keep)
-		sizes = append(sizes, (int64(after.HeapAlloc)-int64(before.HeapAlloc))/n)
-	}
-	slices.Sort(sizes)
-	perClient := sizes[rounds/2]
 	allocs := testing.AllocsPerRun(50, func() { newHeapClient(t) })
-	t.Logf("nexaasid: one client holds %d bytes of heap (rounds: %v); New makes %.0f allocations", perClient, sizes, allocs)
+	t.Logf("nexaasid: one client holds %d bytes of heap; New makes %.0f allocations", perClient, allocs)
 	if perClient > 2000 {
 		t.Errorf("one client holds %d bytes of heap, over its budget of 2000", perClient)
 	}
